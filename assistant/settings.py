@@ -159,3 +159,18 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         raw = env.get(setting.env)
         values[setting.name] = setting.default if raw is None else _convert(setting, raw)
     return Settings(MappingProxyType(values)).with_overrides(**overrides)
+
+
+def settings_markdown() -> str:
+    """Render the settings table as markdown (pasted into README.md)."""
+    rows = ["| thiết lập | biến môi trường | mặc định | ý nghĩa |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = s.default
+        if isinstance(default, str) and default.startswith(str(PROJECT_ROOT)):
+            default = default.replace(str(PROJECT_ROOT) + "/", "")
+        rows.append(f"| `{s.name}` | `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # python -m assistant.settings
+    print(settings_markdown())
