@@ -28,7 +28,7 @@ class Citation:
     reading: str = ""
 
     @classmethod
-    def from_scored(cls, n: int, scored: ScoredClause) -> "Citation":
+    def from_scored(cls, n: int, scored: ScoredClause) -> Citation:
         """Build citation number ``n`` from a retrieved clause."""
         c = scored.clause
         return cls(n=n, id=c.id, doc_id=c.doc_id, doc_title=scored.doc_title,

@@ -16,10 +16,11 @@ Usage::
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,7 +140,7 @@ class Settings:
             return self.values[name]
         raise AttributeError(name)
 
-    def with_overrides(self, **overrides: Any) -> "Settings":
+    def with_overrides(self, **overrides: Any) -> Settings:
         """Return a copy with some values replaced; ``None`` values are ignored."""
         values = dict(self.values)
         for name, raw in overrides.items():
