@@ -62,6 +62,9 @@ class Answer:
         timings_ms: Named durations in milliseconds.
         notices: Messages for the reader, e.g. an LLM fallback notice (Vietnamese).
         flagged: True when an LLM answer cited something it was not given.
+        support: How well the retrieved clauses support an answer, in [0, 1]
+            (see assistant/extractive.py); answers abstain below the
+            ``abstain_threshold`` setting. None when not computed.
     """
 
     question: str
@@ -73,6 +76,7 @@ class Answer:
     timings_ms: dict = field(default_factory=dict)
     notices: tuple[str, ...] = ()
     flagged: bool = False
+    support: float | None = None
 
     def to_json(self, qid: str | None = None) -> dict:
         """The exact JSON shape of ``ask --json`` and of each ``batch`` line."""
@@ -93,4 +97,6 @@ class Answer:
             data["notices"] = list(self.notices)
         if self.flagged:
             data["flagged"] = True
+        if self.support is not None:
+            data["support"] = round(self.support, 4)
         return data

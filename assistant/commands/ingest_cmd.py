@@ -1,0 +1,121 @@
+"""``python -m assistant ingest PATH... [--dump FILE]``: parse plans and report what was found.
+
+Parsing (:func:`run_ingest`), printing (:func:`print_report`) and dumping
+(:func:`write_dump`) are separate so indexing can be added as one more step.
+Exit codes: 0 all files ingested, 1 some files skipped, 2 nothing ingested.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
+
+from ingest.model import CLAUSE_KINDS, ParsedDocument
+from ingest.pipeline import IngestReport, ingest_paths
+
+# How each clause kind is named to a Vietnamese reader.
+KIND_NAMES: dict[str, str] = {
+    "section": "phần",
+    "item": "mục",
+    "bullet": "ý",
+    "attribute": "thuộc tính",
+    "footnote": "chú thích",
+    "paragraph": "đoạn",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``ingest`` sub-command."""
+    parser = subparsers.add_parser(
+        "ingest",
+        help="Đọc các tệp kế hoạch, tách thành điều khoản và báo cáo kết quả.",
+        description="Đọc tệp hoặc thư mục (.txt, .md, .docx, .pdf), tách mỗi kế hoạch thành cây điều khoản.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="Tệp hoặc thư mục cần nạp.")
+    parser.add_argument("--dump", metavar="TỆP", help="Ghi kết quả (siêu dữ liệu và điều khoản) ra tệp JSON.")
+    parser.set_defaults(func=run)
+
+
+def run_ingest(paths: list[str]) -> IngestReport:
+    """Parse every file in ``paths`` (see :func:`ingest.pipeline.ingest_paths`)."""
+    return ingest_paths(paths)
+
+
+def describe_document(document: ParsedDocument) -> list[str]:
+    """Vietnamese summary lines of one parsed document."""
+    meta = document.meta
+    counts = Counter(c.kind for c in document.clauses)
+    by_kind = ", ".join(f"{KIND_NAMES[k]} {counts[k]}" for k in CLAUSE_KINDS if counts.get(k))
+    locality = meta.locality or "(không rõ)"
+    if meta.level:
+        locality += f" ({meta.level}"
+        locality += f", tỉnh {meta.province})" if meta.level == "xã" and meta.province else ")"
+    lines = [
+        f"Tệp: {meta.source_path}",
+        f"  Địa phương: {locality}",
+        f"  Cơ quan ban hành: {meta.issuer or '(không rõ)'}",
+        f"  Số: {meta.number or '(không có)'} · Ngày: {meta.date or '(không rõ)'}",
+        f"  Điều khoản: {len(document.clauses)} ({by_kind or 'không có'}) · Độ sâu: {document.depth}",
+    ]
+    lines.extend(f"  Cảnh báo: {w}" for w in document.warnings)
+    return lines
+
+
+def print_report(report: IngestReport, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
+    """Print a summary per document on ``out`` and one line per skipped file on ``err``."""
+    for document in report.documents:
+        print("\n".join(describe_document(document)), file=out)
+    for skipped in report.skipped:
+        print(f"Bỏ qua: {skipped.message}", file=err)
+    total = len(report.documents) + len(report.skipped)
+    print(f"Đã nạp {len(report.documents)}/{total} tệp.", file=out)
+
+
+def dump_json(report: IngestReport) -> dict:
+    """The ``--dump`` JSON: documents with their metadata, warnings and clauses."""
+    return {
+        "documents": [
+            {
+                "source": doc.meta.source_path,
+                "meta": doc.meta.to_json(),
+                "warnings": list(doc.warnings),
+                "clauses": [clause.to_json() for clause in doc.clauses],
+            }
+            for doc in report.documents
+        ]
+    }
+
+
+def write_dump(report: IngestReport, path: str) -> None:
+    """Write :func:`dump_json` to ``path`` (UTF-8, readable Vietnamese)."""
+    target = Path(path)
+    if target.parent and not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(dump_json(report), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def exit_code(report: IngestReport) -> int:
+    """0 all ingested, 1 some skipped, 2 nothing ingested."""
+    if not report.documents:
+        return 2
+    return 1 if report.skipped else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point of ``python -m assistant ingest``."""
+    report = run_ingest(args.paths)
+    print_report(report)
+    if not report.documents and not report.skipped:
+        print("Lỗi: không tìm thấy tệp .txt, .md, .docx hoặc .pdf nào để nạp.", file=sys.stderr)
+    if args.dump:
+        try:
+            write_dump(report, args.dump)
+        except OSError as exc:
+            print(f"Lỗi: không ghi được tệp {args.dump}: {exc}", file=sys.stderr)
+            return 2
+        print(f"Đã ghi kết quả ra {args.dump}.")
+    return exit_code(report)

@@ -1,0 +1,558 @@
+"""The default answerer: picks the sentences of the retrieved clauses that answer.
+
+Offline and deterministic. From the fused top clauses (and their neighbours in
+the clause tree: bullets under a numbered item, "Cơ quan thực hiện" /
+"Thời gian thực hiện" attribute lines under a task, paragraphs under an agency
+heading) it splits bodies into sentences, scores each sentence, and writes a
+short Vietnamese answer whose inline [n] markers point at citations built
+from clause metadata only (:meth:`Citation.from_scored`).
+
+Sentence score (all parts in [0, 1])::
+
+    score = 0.55 * coverage + 0.25 * evidence + 0.20 * prior
+
+- ``coverage``: share of the question's content words (folded, abbreviations
+  spelled out, IDF-weighted over the candidate sentences) found in the
+  sentence; a word found only in the clause's headings counts half (fully
+  when the heading is the agency that owns the clause, "2. Sở Tài chính").
+- ``evidence``: what the question type needs (see :func:`evidence_score`):
+  numbers/percentages for targets, agencies for responsibility, dates for
+  deadlines, "ngân sách/kinh phí/nguồn" for funding, an amount in đồng when
+  the question asks for money.
+- ``prior``: the clause's fused retrieval score divided by the top one.
+
+Support score (exposed as ``Answer.support``; the answer abstains below the
+``abstain_threshold`` setting)::
+
+    support = (0.60 * coverage + 0.25 * evidence + 0.15 * agreement) * penalty
+
+taken at the best sentence, where ``agreement`` is 1 when that clause (or the
+clause it hangs under) was found by both the dense and the lexical channel,
+0.5 by one, and ``penalty`` is 0 when the question names a place with no
+ingested plan, 0.3 when it asks for an amount in đồng and no candidate states
+one, 0.4 when it names a document that is not an ingested plan and that the
+plans only cite by number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from assistant.answer import Answer, Citation
+from assistant.intent import QuestionIntent, content_terms, detect_intent, named_places
+from index.localities import detect_localities
+from index.retriever import section_label
+from index.types import ScoredClause
+from ingest.model import Clause, DocumentMeta
+from ingest.vntext import folded_form, nfc
+
+W_COVERAGE, W_EVIDENCE, W_PRIOR = 0.55, 0.25, 0.20
+S_COVERAGE, S_EVIDENCE, S_AGREEMENT = 0.60, 0.25, 0.15
+PENALTY_AMOUNT_MISSING = 0.3
+PENALTY_CITED_DOCUMENT = 0.4
+MAX_CANDIDATES = 8          # retrieved clauses whose sentences are read
+MAX_SENTENCE_CHARS = 420    # longer sentences are cut around their evidence
+MAX_LIST_ITEMS = 8
+
+_PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s?%")
+_NUMBER_RE = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?![\w/])")
+_YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
+_AMOUNT_RE = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ|tỉ|nghìn|ngàn|vnđ|vnd)\b", re.IGNORECASE)
+_DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b(?:ngày|trước ngày|tháng|quý|năm)\s+\d{1,4}\b|\b\d{1,2}/\d{4}\b",
+                      re.IGNORECASE)
+_PERIOD_WORDS = ("thuong xuyen", "hang nam", "hằng năm", "hang quy", "dinh ky", "truoc ngay", "trong nam",
+                 "hang thang", "6 thang", "giai doan")
+_AGENCY_RE = re.compile(
+    r"\b(?:Sở|Ban|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Bảo hiểm xã hội|BHXH|Công an|Mặt trận|MTTQ|Hội|Đoàn|"
+    r"Liên đoàn|Đảng ủy|Đảng uỷ|Tỉnh ủy|Tỉnh uỷ|Cấp ủy|Cấp uỷ|Văn phòng|Trung tâm|Phòng|Bộ|Báo|Đài|"
+    r"Trường|Bệnh viện|Cục|Chi cục|cơ quan|đơn vị|các xã|các sở)\b")
+_RESPONSIBILITY_WORDS = ("chu tri", "phoi hop", "chiu trach nhiem", "co quan", "don vi thuc hien", "tham muu")
+_FUNDING_WORDS = ("ngan sach", "kinh phi", "nguon", "xa hoi hoa", "tai tro")
+_ATTRIBUTE_NAMES = {"co quan": "responsibility", "don vi": "responsibility", "chu tri": "responsibility",
+                    "phoi hop": "responsibility", "thoi gian": "deadline", "thoi han": "deadline",
+                    "kinh phi": "funding"}
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?;])\s+")
+_NUMBERED_TITLE_RE = re.compile(r"^\s*(?:[IVXLC]+|\d+|[a-zđ])\s*[.\-)]\s*", re.IGNORECASE)
+
+
+class ClauseTree(Protocol):
+    """What the answerer needs from an index (``index.store.ClauseIndex`` provides it)."""
+
+    def clause(self, clause_id: str) -> Clause | None: ...
+
+    def children(self, clause_id: str) -> Sequence[Clause]: ...
+
+    def documents(self) -> Sequence[DocumentMeta]: ...
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One candidate sentence with the clause it quotes and its scores."""
+
+    scored: ScoredClause
+    sentence: str
+    role: str            # "self", "child", "attribute"
+    coverage: float = 0.0
+    evidence: float = 0.0
+    prior: float = 0.0
+    agreement: float = 0.0
+
+    @property
+    def score(self) -> float:
+        """The sentence score (see the module docstring)."""
+        return W_COVERAGE * self.coverage + W_EVIDENCE * self.evidence + W_PRIOR * self.prior
+
+
+def split_sentences(body: str) -> list[str]:
+    """Split a clause body into sentences at ". ", "; ", "! ", "? " before a capital, digit or dash.
+
+    Sentences longer than MAX_SENTENCE_CHARS are cut further at "; " then ", "
+    (plan sentences often chain many duties), so a fact is not lost to an excerpt.
+    """
+    body = " ".join(body.split())
+    if not body:
+        return []
+    pieces: list[str] = []
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(body):
+        nxt = body[m.end():m.end() + 1]
+        if nxt and (nxt.isupper() or nxt.isdigit() or nxt in "-+*•"):
+            pieces.append(body[start:m.start()].strip())
+            start = m.end()
+    pieces.append(body[start:].strip())
+    result: list[str] = []
+    for piece in pieces:
+        result.extend(_split_long(piece) if len(piece) > MAX_SENTENCE_CHARS else [piece])
+    return [p for p in result if re.search(r"\w", p)]
+
+
+def _split_long(sentence: str) -> list[str]:
+    """Cut a long sentence at "; " (then ", ") into parts of at most MAX_SENTENCE_CHARS where possible."""
+    for separator in ("; ", ", "):
+        parts = sentence.split(separator)
+        if len(parts) == 1:
+            continue
+        chunks: list[str] = []
+        current = ""
+        for part in parts:
+            candidate = f"{current}{separator}{part}" if current else part
+            if current and len(candidate) > MAX_SENTENCE_CHARS:
+                chunks.append(current + separator.strip())
+                current = part
+            else:
+                current = candidate
+        chunks.append(current)
+        if len(chunks) > 1:
+            return [c for chunk in chunks for c in (_split_long(chunk) if len(chunk) > MAX_SENTENCE_CHARS else [chunk])]
+    return [sentence]
+
+
+def evidence_score(intent: QuestionIntent, sentence: str, *, role: str = "self", titles: tuple[str, ...] = ()) -> float:
+    """How well ``sentence`` carries the kind of fact the question asks for, in [0, 1].
+
+    Args:
+        intent: The question's intent.
+        sentence: The candidate sentence (body text, accents as written).
+        role: "attribute" for a task's attribute line, "child" for a bullet.
+        titles: Ancestor headings of the clause (an agency heading owns its paragraphs).
+    """
+    folded = folded_form(sentence)
+    kind = intent.kind
+    if intent.wants_amount:
+        return 1.0 if _AMOUNT_RE.search(sentence) else 0.0
+    if kind == "target" or (kind == "compare" and any(c in intent.cues for c in ("cao nhat", "thap nhat"))):
+        if _PERCENT_RE.search(sentence):
+            return 1.0
+        numbers = [n for n in _NUMBER_RE.findall(sentence) if not _YEAR_RE.fullmatch(n)]
+        if numbers:
+            return 0.7
+        return 0.4 if _YEAR_RE.search(sentence) else 0.0
+    if kind == "responsibility":
+        score = 0.0
+        if _AGENCY_RE.search(sentence):
+            score = 0.7
+        if any(w in folded for w in _RESPONSIBILITY_WORDS):
+            score = min(1.0, score + 0.4)
+        if role == "attribute" and _attribute_kind(sentence) == "responsibility":
+            score = 1.0
+        if score < 1.0 and any(_is_agency_heading(t) for t in titles[1:]):
+            score = max(score, 0.8)
+        return score
+    if kind == "deadline":
+        if role == "attribute" and _attribute_kind(sentence) == "deadline":
+            return 1.0
+        if _DATE_RE.search(sentence):
+            return 1.0
+        return 0.6 if any(w in folded for w in _PERIOD_WORDS) else 0.0
+    if kind == "funding":
+        return 1.0 if any(w in folded for w in _FUNDING_WORDS) else 0.0
+    if kind == "list":
+        return 1.0 if role == "child" else 0.3
+    return 0.5
+
+
+def _attribute_kind(text: str) -> str:
+    head = folded_form(text.split(":", 1)[0]) if ":" in text[:60] else ""
+    for name, kind in _ATTRIBUTE_NAMES.items():
+        if name in head:
+            return kind
+    return ""
+
+
+def _is_agency_heading(title: str) -> bool:
+    """A short heading naming an agency ("2. Sở Tài chính", "4- Bảo hiểm xã hội tỉnh")."""
+    name = _NUMBERED_TITLE_RE.sub("", title).strip()
+    return 0 < len(name) <= 90 and _AGENCY_RE.match(name) is not None
+
+
+def _heading_name(title: str) -> str:
+    return _NUMBERED_TITLE_RE.sub("", title).strip().rstrip(":").strip()
+
+
+def excerpt(sentence: str, anchor: re.Pattern | None = None, limit: int = MAX_SENTENCE_CHARS) -> str:
+    """Cut ``sentence`` to about ``limit`` characters, keeping the part around ``anchor``."""
+    if len(sentence) <= limit:
+        return sentence
+    m = anchor.search(sentence) if anchor else None
+    center = m.start() if m else 0
+    start = max(0, center - limit // 3)
+    end = min(len(sentence), start + limit)
+    start = max(0, end - limit)
+    if start > 0:
+        start = sentence.find(" ", start) + 1
+    if end < len(sentence):
+        cut = sentence.rfind(" ", start, end)
+        end = cut if cut > start else end
+    return ("…" if start > 0 else "") + sentence[start:end].strip() + ("…" if end < len(sentence) else "")
+
+
+def _locality_matches(name: str, doc: DocumentMeta) -> bool:
+    key = folded_form(name)
+    return any(key and (key == folded_form(v) or re.search(rf"(?<!\w){re.escape(folded_form(v))}(?!\w)", key)
+                        or re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded_form(v)))
+               for v in (doc.locality, doc.province) if v)
+
+
+def corpus_localities_named(question: str, documents: Sequence[DocumentMeta]) -> list[str]:
+    """Localities of ingested plans that ``question`` names (accent-insensitive)."""
+    return list(detect_localities(question, list(documents))) if documents else []
+
+
+class ExtractiveAnswerer:
+    """Grounded answers from retrieved clauses, with [n] citations; abstains when unsupported.
+
+    Args:
+        settings: Uses ``abstain_threshold`` (0..1) and ``max_citations`` (> 0).
+
+    Raises:
+        ValueError: If a setting is out of range (the message names the value).
+    """
+
+    def __init__(self, settings) -> None:
+        threshold = float(settings.abstain_threshold)
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"abstain_threshold must be in [0, 1], got {threshold}")
+        max_citations = int(settings.max_citations)
+        if max_citations <= 0:
+            raise ValueError(f"max_citations must be > 0, got {max_citations}")
+        self.abstain_threshold = threshold
+        self.max_citations = max_citations
+
+    # ---- public API -------------------------------------------------------------------------
+
+    def answer(self, question: str, retrieved: Sequence[ScoredClause], index: ClauseTree | None = None, *,
+               locality: str | None = None, abstain_threshold: float | None = None) -> Answer:
+        """Answer ``question`` from ``retrieved`` clauses.
+
+        Args:
+            question: The (guarded) question.
+            retrieved: Fused top clauses, best first.
+            index: The clause tree, to read children/parents and documents (optional).
+            locality: Restrict the answer to this locality's plan.
+            abstain_threshold: Per-call override of the setting.
+
+        Returns:
+            An :class:`Answer` with ``mode="extractive"`` and ``support`` set.
+        """
+        threshold = self.abstain_threshold if abstain_threshold is None else abstain_threshold
+        question = nfc(question)
+        retrieved = list(retrieved)
+        top = tuple(retrieved[:10])
+        intent = detect_intent(question)
+        documents = list(index.documents()) if index is not None else []
+        asked = [locality] if locality else corpus_localities_named(question, documents)
+        missing = [p for p in named_places(question)
+                   if documents and not any(_locality_matches(p, d) for d in documents)]
+        if missing and not asked:
+            return self._abstain(question, retrieved, top, 0.0, reason="place", detail=", ".join(missing))
+
+        pool = retrieved
+        if asked:
+            keys = {folded_form(a) for a in asked}
+            in_asked = [s for s in retrieved if folded_form(s.locality) in keys]
+            pool = in_asked or retrieved
+        if not pool:
+            return self._abstain(question, retrieved, top, 0.0, reason="none")
+
+        units = self._units(pool[:MAX_CANDIDATES] if intent.kind != "compare" else pool, index, intent)
+        q_terms = self._question_terms(question, documents, asked)
+        self._score_units(units, q_terms, intent, pool)
+        if not units:
+            return self._abstain(question, retrieved, top, 0.0, reason="none")
+
+        best = max(units, key=lambda u: u.score)
+        penalty, reason, detail = 1.0, "weak", ""
+        if intent.wants_amount and not any(_AMOUNT_RE.search(u.sentence) for u in units):
+            penalty, reason = PENALTY_AMOUNT_MISSING, "amount"
+        cited_only = self._documents_cited_only(intent, documents)
+        if cited_only:
+            penalty, reason, detail = min(penalty, PENALTY_CITED_DOCUMENT), "cited", ", ".join(cited_only)
+        support = (S_COVERAGE * best.coverage + S_EVIDENCE * best.evidence + S_AGREEMENT * best.agreement) * penalty
+        support = round(min(1.0, max(0.0, support)), 4)
+        if support < threshold:
+            return self._abstain(question, retrieved, top, support, reason=reason, detail=detail)
+        if intent.kind == "compare" and len(asked) != 1:
+            return self._compose_compare(question, units, top, support, intent)
+        if intent.kind == "list":
+            listed = self._compose_list(question, units, best, top, support, index)
+            if listed is not None:
+                return listed
+        return self._compose(question, units, best, top, support, intent)
+
+    # ---- candidate sentences ----------------------------------------------------------------
+
+    def _units(self, pool: Sequence[ScoredClause], index: ClauseTree | None, intent: QuestionIntent) -> list[Unit]:
+        units: list[Unit] = []
+        seen: set[str] = set()
+        by_id = {s.id: s for s in pool}
+
+        def add(scored: ScoredClause, role: str) -> None:
+            if scored.id in seen:
+                return
+            seen.add(scored.id)
+            text = scored.clause.reading or scored.clause.body or scored.clause.text
+            for sentence in split_sentences(text):
+                units.append(Unit(scored=scored, sentence=sentence, role=role))
+
+        for scored in pool:
+            add(scored, "attribute" if scored.clause.kind == "attribute" else "self")
+            if index is None:
+                continue
+            kids = list(index.children(scored.id))
+            for kid in kids:
+                derived = by_id.get(kid.id) or derive(scored, kid)
+                add(derived, "attribute" if kid.kind == "attribute" else "child")
+            # A bullet's task owns "Cơ quan thực hiện" / "Thời gian thực hiện" lines.
+            if intent.kind in ("responsibility", "deadline") and scored.clause.parent_id:
+                parent = _clause_or_none(index, scored.clause.parent_id)
+                if parent is not None:
+                    for kid in index.children(parent.id):
+                        if kid.kind == "attribute":
+                            add(by_id.get(kid.id) or derive(scored, kid), "attribute")
+        return units
+
+    def _question_terms(self, question: str, documents: Sequence[DocumentMeta], asked: Sequence[str]) -> list[str]:
+        drop: set[str] = set()
+        for name in list(asked) + list(named_places(question)) + [d.locality for d in documents]:
+            drop.update(folded_form(name).split())
+        terms = [t for t in content_terms(question) if t not in drop]
+        return list(dict.fromkeys(terms))
+
+    def _score_units(self, units: list[Unit], q_terms: list[str], intent: QuestionIntent,
+                     pool: Sequence[ScoredClause]) -> None:
+        top_score = max((s.score for s in pool), default=0.0) or 1.0
+        unit_terms = [set(content_terms(u.sentence)) for u in units]
+        title_terms: dict[str, set[str]] = {}
+        owner_terms: dict[str, set[str]] = {}  # an agency heading owns the paragraphs under it
+        n = len(units)
+        weights = {}
+        for t in q_terms:
+            df = sum(1 for terms in unit_terms if t in terms)
+            weights[t] = math.log(1.0 + (n + 1) / (1.0 + df))
+        total = sum(weights.values())
+        for i, unit in enumerate(units):
+            clause = unit.scored.clause
+            if clause.id not in title_terms:
+                owner = [t for t in clause.titles[1:] if _is_agency_heading(t)]
+                title_terms[clause.id] = set(content_terms(" ".join(clause.titles)))
+                owner_terms[clause.id] = set(content_terms(" ".join(owner)))
+            if total > 0:
+                got = sum(w * (1.0 if t in unit_terms[i] or t in owner_terms[clause.id]
+                               else 0.5 if t in title_terms[clause.id] else 0.0)
+                          for t, w in weights.items())
+                coverage = got / total
+            else:
+                coverage = 0.0
+            evidence = evidence_score(intent, unit.sentence, role=unit.role, titles=clause.titles)
+            channels = (unit.scored.dense_rank is not None) + (unit.scored.lexical_rank is not None)
+            agreement = channels / 2 if channels else 0.5
+            units[i] = replace(unit, coverage=coverage, evidence=evidence,
+                               prior=max(0.0, min(1.0, unit.scored.score / top_score)), agreement=agreement)
+
+    def _documents_cited_only(self, intent: QuestionIntent, documents: Sequence[DocumentMeta]) -> list[str]:
+        """Document numbers in the question that are not an ingested plan nor named in a plan's title."""
+        if not intent.doc_numbers or not documents:
+            return []
+        known = " ".join(folded_form(f"{d.number} {d.title}") for d in documents).replace(" ", "")
+        return [num for num in intent.doc_numbers
+                if folded_form(num).replace(" ", "") not in known]
+
+    # ---- composing --------------------------------------------------------------------------
+
+    def _compose(self, question: str, units: list[Unit], best: Unit, top: tuple, support: float,
+                 intent: QuestionIntent) -> Answer:
+        ranked = sorted(units, key=lambda u: u.score, reverse=True)
+        chosen: list[Unit] = [best]
+        for unit in ranked:
+            if len(chosen) >= min(3, self.max_citations):
+                break
+            if unit is best or unit.score < 0.8 * best.score or unit.coverage < 0.3:
+                continue
+            if any(unit.sentence == c.sentence for c in chosen):
+                continue
+            if unit.scored.locality != best.scored.locality:
+                continue
+            chosen.append(unit)
+        numbering: dict[str, int] = {}
+        citations: list[Citation] = []
+        lines: list[str] = []
+        anchor = _anchor_for(intent)
+        for unit in chosen:
+            n = _cite(unit.scored, numbering, citations)
+            owner = _owner_prefix(unit, intent)
+            lines.append(f"{owner}{excerpt(unit.sentence, anchor)} [{n}]")
+        localities = {u.scored.locality for u in chosen if u.scored.locality}
+        intro = f"Theo kế hoạch của {next(iter(localities))}:" if len(localities) == 1 else "Theo các kế hoạch đã nạp:"
+        body = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
+        text = f"{intro} {body}" if len(lines) == 1 else f"{intro}\n{body}"
+        return Answer(question=question, answer=text, abstained=False, mode="extractive",
+                      citations=tuple(citations), retrieved=top, support=support)
+
+    def _compose_list(self, question: str, units: list[Unit], best: Unit, top: tuple, support: float,
+                      index: ClauseTree | None) -> Answer | None:
+        """A numbered item with bullet children: list the bullets, each cited."""
+        if index is None:
+            return None
+        heads: dict[str, float] = {}
+        for unit in units:
+            if unit.role == "child":
+                parent_id = unit.scored.clause.parent_id
+                heads[parent_id] = max(heads.get(parent_id, 0.0), unit.score)
+        if not heads:
+            return None
+        head_id = max(heads, key=heads.get)
+        kids = [u for u in units if u.role == "child" and u.scored.clause.parent_id == head_id]
+        head = _clause_or_none(index, head_id)
+        numbering: dict[str, int] = {}
+        citations: list[Citation] = []
+        lines = []
+        seen_clauses: list[str] = []
+        for unit in kids:
+            if unit.scored.id in seen_clauses:
+                continue
+            seen_clauses.append(unit.scored.id)
+            if len(seen_clauses) > min(MAX_LIST_ITEMS, max(self.max_citations, 1)):
+                break
+            n = _cite(unit.scored, numbering, citations)
+            first = split_sentences(unit.scored.clause.reading or unit.scored.clause.body)[:1]
+            lines.append(f"- {excerpt(first[0] if first else unit.sentence)} [{n}]")
+        remaining = len({u.scored.id for u in kids}) - len(citations)
+        title = _heading_name(head.reading or head.body) if head is not None else ""
+        locality = kids[0].scored.locality
+        intro = f"Theo kế hoạch của {locality}" if locality else "Theo kế hoạch"
+        intro += f", mục \"{excerpt(title, limit=160)}\" gồm:" if title else ", các nội dung gồm:"
+        if remaining > 0:
+            lines.append(f"(và {remaining} ý khác trong cùng mục)")
+        return Answer(question=question, answer=intro + "\n" + "\n".join(lines), abstained=False,
+                      mode="extractive", citations=tuple(citations), retrieved=top, support=support)
+
+    def _compose_compare(self, question: str, units: list[Unit], top: tuple, support: float,
+                         intent: QuestionIntent) -> Answer:
+        best_by_locality: dict[str, Unit] = {}
+        for unit in units:
+            key = unit.scored.locality or unit.scored.clause.doc_id
+            if key not in best_by_locality or unit.score > best_by_locality[key].score:
+                best_by_locality[key] = unit
+        rows = sorted(best_by_locality.items(), key=lambda kv: kv[1].score, reverse=True)
+        rows = [(loc, u) for loc, u in rows if u.coverage >= 0.25][: max(self.max_citations, 2)]
+        numbering: dict[str, int] = {}
+        citations: list[Citation] = []
+        lines = ["| Địa phương | Nội dung | Nguồn |", "|---|---|---|"]
+        anchor = _anchor_for(intent)
+        for loc, unit in sorted(rows, key=lambda kv: kv[0]):
+            n = _cite(unit.scored, numbering, citations)
+            cell = excerpt(unit.sentence, anchor, limit=260).replace("|", "/")
+            lines.append(f"| {loc} | {cell} | [{n}] |")
+        text = "So sánh theo từng địa phương trong các kế hoạch đã nạp:\n" + "\n".join(lines)
+        return Answer(question=question, answer=text, abstained=False, mode="extractive",
+                      citations=tuple(citations), retrieved=top, support=support)
+
+    def _abstain(self, question: str, retrieved: Sequence[ScoredClause], top: tuple, support: float, *,
+                 reason: str, detail: str = "") -> Answer:
+        lead = {
+            "place": f"Các kế hoạch đã nạp không có kế hoạch của {detail}, nên không trả lời được câu hỏi này.",
+            "amount": "Các kế hoạch đã nạp không nêu số tiền cụ thể (đồng) cho nội dung này.",
+            "cited": (f"Văn bản {detail} chỉ được các kế hoạch nhắc đến theo số hiệu; "
+                      "nội dung của văn bản đó không có trong dữ liệu đã nạp."),
+        }.get(reason, "Các kế hoạch đã nạp không có thông tin để trả lời câu hỏi này.")
+        citations = [Citation.from_scored(i, s) for i, s in enumerate(retrieved[:3], 1)]
+        lines = [lead]
+        if citations:
+            lines.append("Các đoạn liên quan gần nhất (không phải câu trả lời):")
+            lines += [f"- {c.section} — {c.locality} [{c.n}]" for c in citations]
+        return Answer(question=question, answer="\n".join(lines), abstained=True, mode="extractive",
+                      citations=tuple(citations), retrieved=top, support=support)
+
+
+def derive(parent: ScoredClause, child: Clause) -> ScoredClause:
+    """A ScoredClause for a clause reached through the tree (not retrieved itself).
+
+    It inherits the document fields, score and channel ranks of the clause it
+    was reached from; its section is the child's own section path in words.
+    """
+    return replace(parent, clause=child, section=section_label(child), dense_score=None, lexical_score=None)
+
+
+def _clause_or_none(index: ClauseTree, clause_id: str) -> Clause | None:
+    try:
+        return index.clause(clause_id)
+    except KeyError:
+        return None
+
+
+def _cite(scored: ScoredClause, numbering: dict[str, int], citations: list[Citation]) -> int:
+    if scored.id not in numbering:
+        numbering[scored.id] = len(citations) + 1
+        citations.append(Citation.from_scored(numbering[scored.id], scored))
+    return numbering[scored.id]
+
+
+def _anchor_for(intent: QuestionIntent) -> re.Pattern | None:
+    if intent.wants_amount:
+        return _AMOUNT_RE
+    return {"target": _PERCENT_RE, "deadline": _DATE_RE, "responsibility": _AGENCY_RE}.get(intent.kind)
+
+
+def _owner_prefix(unit: Unit, intent: QuestionIntent) -> str:
+    """The owner of a sentence when it does not say it itself.
+
+    An attribute line ("Thời gian thực hiện: Thường xuyên.") is prefixed with its
+    task; for responsibility questions, a sentence under an agency heading
+    ("2. Sở Tài chính") that names no agency is prefixed with that agency.
+    """
+    titles = unit.scored.clause.titles
+    if unit.role == "attribute" and titles:
+        return f"{excerpt(_heading_name(titles[-1]), limit=140)} — "
+    if intent.kind != "responsibility":
+        return ""
+    for title in reversed(unit.scored.clause.titles[1:]):
+        if _is_agency_heading(title):
+            name = _heading_name(title)
+            if folded_form(name) not in folded_form(unit.sentence):
+                return f"{name}: "
+            return ""
+    return ""

@@ -1,0 +1,254 @@
+"""What a question asks for: its type, its content words, money amounts, places.
+
+The question type is read from general Vietnamese question wording, matched
+on the accent-free form (``ingest.vntext.folded_form``) so "bao nhieu" and
+"bao nhiêu" read the same:
+
+- ``target``: bao nhiêu, tỷ lệ, mục tiêu, chỉ tiêu, đạt, phần trăm
+- ``responsibility``: ai, cơ quan nào, đơn vị nào, chủ trì, chịu trách nhiệm, phối hợp
+- ``deadline``: khi nào, thời hạn, trước ngày, thời gian, bao giờ
+- ``list``: những nhiệm vụ, giải pháp nào, gồm những gì, liệt kê
+- ``funding``: kinh phí, nguồn, ngân sách
+- ``compare``: so sánh, nơi nào cao nhất, các địa phương, khác nhau
+- ``other``: none of the above
+
+Cues that are question words ("bao nhiêu", "ai", "khi nào", "nơi nào") weigh
+more than topic words ("mục tiêu", "ngân sách"), so "Ai chủ trì việc đạt mục
+tiêu?" is a responsibility question, not a target one.
+
+:func:`named_places` finds Vietnamese provinces and cities a question names
+(whether or not a plan for them was ingested), so the answerer can tell
+"the plans do not cover Lào Cai" from "the plans do not say".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.vntext import canonical_spelling, folded_form, is_accentless, nfc
+
+INTENT_KINDS: tuple[str, ...] = ("target", "responsibility", "deadline", "list", "funding", "compare", "other")
+
+# (kind, folded cue, weight). Question words weigh 3, topic words 1.
+_CUES: tuple[tuple[str, str, int], ...] = (
+    ("compare", "so sanh", 4),
+    ("compare", "noi nao", 4),
+    ("compare", "dia phuong nao", 4),
+    ("compare", "tinh nao", 4),
+    ("compare", "cac dia phuong", 3),
+    ("compare", "cac tinh", 3),
+    ("compare", "cac ke hoach", 2),
+    ("compare", "khac nhau", 3),
+    ("compare", "giong nhau", 3),
+    ("compare", "cao nhat", 3),
+    ("compare", "thap nhat", 3),
+    ("compare", "nhieu nhat", 2),
+    ("deadline", "khi nao", 3),
+    ("deadline", "bao gio", 3),
+    ("deadline", "luc nao", 3),
+    ("deadline", "thoi han", 3),
+    ("deadline", "han chot", 3),
+    ("deadline", "truoc ngay", 3),
+    ("deadline", "ngay nao", 3),
+    ("deadline", "thoi diem nao", 3),
+    ("deadline", "thoi gian", 1),
+    ("deadline", "dinh ky", 1),
+    ("responsibility", "ai", 3),
+    ("responsibility", "co quan nao", 3),
+    ("responsibility", "don vi nao", 3),
+    ("responsibility", "so nao", 3),
+    ("responsibility", "nganh nao", 3),
+    ("responsibility", "chu tri", 2),
+    ("responsibility", "chiu trach nhiem", 2),
+    ("responsibility", "trach nhiem", 1),
+    ("responsibility", "phoi hop", 1),
+    ("responsibility", "giao cho", 2),
+    ("responsibility", "duoc giao", 1),
+    ("responsibility", "co quan", 1),
+    ("funding", "kinh phi", 3),
+    ("funding", "ngan sach", 2),
+    ("funding", "nguon", 2),
+    ("funding", "tai chinh", 1),
+    ("funding", "chi phi", 1),
+    ("target", "bao nhieu", 3),
+    ("target", "ty le", 2),
+    ("target", "ti le", 2),
+    ("target", "muc tieu", 2),
+    ("target", "chi tieu", 2),
+    ("target", "phan tram", 2),
+    ("target", "dat", 1),
+    ("target", "%", 2),
+    ("list", "nhung nhiem vu", 4),
+    ("list", "nhiem vu nao", 4),
+    ("list", "giai phap nao", 4),
+    ("list", "nhung giai phap", 4),
+    ("list", "gom nhung", 4),
+    ("list", "nhung gi", 3),
+    ("list", "nhung noi dung", 4),
+    ("list", "noi dung nao", 4),
+    ("list", "liet ke", 4),
+    ("list", "cac nhiem vu", 2),
+    ("list", "cac giai phap", 2),
+    ("list", "nhiem vu", 1),
+    ("list", "giai phap", 1),
+)
+# Ties go to the earlier kind in this order.
+_PRIORITY = ("compare", "deadline", "responsibility", "funding", "target", "list", "other")
+
+# Words that carry no content for matching a question to a sentence.
+STOPWORDS: frozenset[str] = frozenset(folded_form(w) for w in """
+    và của các cho là có không được những một này đó thì mà với về theo trong trên tại từ đến
+    như nào gì ai nhiêu khi sao thế hay hoặc hãy xin vui lòng cho biết biết ở nơi đâu
+    năm đạt việc gồm do bởi nêu ra phải cần đã sẽ đang nhằm để hơn nhất ạ vậy thì
+    kế hoạch địa phương tỉnh thành phố tp huyện quy định
+""".split())
+
+_STOP_PHRASE_RE = re.compile(r"(?<!\w)(?:bao nhieu|nhu the nao|the nao|la gi|cho biet|khi nao|bao gio|o dau|"
+                             r"phai khong|co khong|hay khong)(?!\w)")
+
+# Vietnamese provinces and centrally-run cities (names before and after the 2025
+# merger); used only to notice a place the ingested plans may not cover.
+_PLACE_NAMES: tuple[str, ...] = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bà Rịa", "Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh",
+    "Bến Tre", "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk",
+    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Tĩnh",
+    "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
+    "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận",
+    "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
+    "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế",
+    "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Hà Nội",
+    "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Sài Gòn", "Huế",
+)
+_PLACE_MARKERS = r"(?:tinh|thanh pho|tp\.?|xa|huyen|quan|phuong|o|tai|cua|va)"
+
+_MONEY_RE = re.compile(r"\b(?:bao nhieu (?:dong|tien)|(?:trieu|ty|ti|nghin|ngan) dong|so tien|muc tien)\b")
+_DOC_NUMBER_RE = re.compile(r"\b\d{1,4}\s*[-/]\s*[A-ZĐ]{1,6}(?:\s*/\s*[A-ZĐ]{1,6})*\b|\b\d{1,4}/\d{4}/[A-ZĐ\-]+\b")
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?", re.UNICODE)
+
+# Abbreviations the plans use, with their spelled-out folded form.
+ABBREVIATIONS: dict[str, str] = {
+    "bhyt": "bao hiem y te", "bhxh": "bao hiem xa hoi", "bhtn": "bao hiem that nghiep",
+    "kcb": "kham chua benh", "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan",
+    "mttq": "mat tran to quoc", "cntt": "cong nghe thong tin", "tw": "trung uong",
+    "cccd": "can cuoc cong dan", "tp": "thanh pho",
+}
+_CONTRACTIONS = {phrase: abbr for abbr, phrase in ABBREVIATIONS.items()}
+_CONTRACT_RE = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _CONTRACTIONS)
+                          + r")(?!\w)")
+
+
+@dataclass(frozen=True)
+class QuestionIntent:
+    """What a question asks for.
+
+    Attributes:
+        kind: One of :data:`INTENT_KINDS`.
+        cues: The folded cue phrases that decided ``kind``.
+        wants_amount: True when the question asks for a sum of money ("bao nhiêu đồng").
+        doc_numbers: Document numbers the question names ("72-NQ/TW"), as written.
+    """
+
+    kind: str
+    cues: tuple[str, ...] = ()
+    wants_amount: bool = False
+    doc_numbers: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in INTENT_KINDS:
+            raise ValueError(f"kind must be one of {INTENT_KINDS}, got {self.kind!r}")
+
+
+def _cue_found(cue: str, folded: str) -> bool:
+    if cue == "%":
+        return "%" in folded
+    return re.search(rf"(?<![\w]){re.escape(cue)}(?![\w])", folded) is not None
+
+
+def detect_intent(question: str) -> QuestionIntent:
+    """Return the type of ``question`` from its wording (accent-insensitive).
+
+    Args:
+        question: The question as the user typed it (accents optional).
+
+    Returns:
+        A :class:`QuestionIntent`; ``kind`` is "other" when no cue matches.
+    """
+    folded = folded_form(question)
+    scores: dict[str, int] = {}
+    cues: dict[str, list[str]] = {}
+    for kind, cue, weight in _CUES:
+        if _cue_found(cue, folded):
+            scores[kind] = scores.get(kind, 0) + weight
+            cues.setdefault(kind, []).append(cue)
+    wants_amount = _asks_for_amount(question)
+    if wants_amount:
+        scores["funding"] = scores.get("funding", 0) + 2
+    if not scores:
+        kind = "other"
+    else:
+        best = max(scores.values())
+        kind = next(k for k in _PRIORITY if scores.get(k) == best)
+    return QuestionIntent(kind=kind, cues=tuple(cues.get(kind, ())), wants_amount=wants_amount,
+                          doc_numbers=tuple(m.group(0).replace(" ", "") for m in _DOC_NUMBER_RE.finditer(nfc(question))))
+
+
+def _asks_for_amount(question: str) -> bool:
+    """True when the question asks for money: "bao nhiêu đồng", "mấy triệu đồng".
+
+    With accents, "đồng" (money) is told apart from "đóng" (to pay in); without
+    accents only the unambiguous phrasings count.
+    """
+    text = nfc(question)
+    for place in named_places(text):  # "Đồng Nai", "Lâm Đồng" are not money
+        text = re.sub(re.escape(place), " ", text, flags=re.IGNORECASE)
+    if not is_accentless(text):
+        # Case-sensitive: a capital "Đồng" starts a name, not an amount.
+        return re.search(r"\b(?:đồng|tiền|triệu|tỷ đồng|tỉ đồng|nghìn đồng)\b", text) is not None and \
+            re.search(r"\b(?:bao nhiêu|mấy|mức|số)\b", text.lower()) is not None
+    return _MONEY_RE.search(folded_form(text)) is not None
+
+
+def content_terms(text: str) -> list[str]:
+    """Folded content words of ``text`` (abbreviations spelled out, stopwords dropped).
+
+    Question phrases ("bao nhiêu", "như thế nào") go first, so "bao" of
+    "bảo hiểm" and "bao phủ" is kept. Spelled-out forms are contracted to their
+    abbreviation ("bảo hiểm y tế" -> "bhyt"), so "BHYT" and "bảo hiểm y tế" are
+    one term of weight one, not four. Numbers keep their decimal comma ("99,3");
+    "%" stays attached.
+    """
+    folded = _STOP_PHRASE_RE.sub(" ", folded_form(canonical_spelling(text)))
+    folded = _CONTRACT_RE.sub(lambda m: _CONTRACTIONS[" ".join(m.group(0).split())], folded)
+    return [token for token in _TOKEN_RE.findall(folded) if token not in STOPWORDS]
+
+
+def named_places(question: str) -> tuple[str, ...]:
+    """Vietnamese provinces/cities named in ``question``, with accents, in order.
+
+    A name counts when it is capitalised as a name, or (for lowercase and
+    accent-less typing) when a place word precedes it ("tỉnh", "ở", "tại",
+    "của"), so "nâng cao bằng cách" is not read as Cao Bằng.
+    """
+    text = nfc(question)
+    folded = folded_form(text)
+    found: list[tuple[int, str]] = []
+    for name in _PLACE_NAMES:
+        key = folded_form(name)
+        for m in re.finditer(rf"(?<![\w]){re.escape(key)}(?![\w])", folded):
+            written = text[m.start():m.end()]
+            capitalised = all(w[:1].isupper() for w in written.split() if w[:1].isalpha())
+            preceded = re.search(rf"(?<![\w]){_PLACE_MARKERS}\s+$", folded[:m.start()]) is not None
+            if capitalised or preceded:
+                found.append((m.start(), name))
+                break
+    # "Thừa Thiên Huế" also contains "Huế": keep the longest name at a place.
+    found.sort(key=lambda item: (item[0], -len(item[1])))
+    result: list[str] = []
+    covered_until = -1
+    for start, name in found:
+        if start < covered_until:
+            continue
+        result.append(name)
+        covered_until = start + len(folded_form(name))
+    return tuple(result)

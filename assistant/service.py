@@ -1,0 +1,140 @@
+"""The assistant as one object: guard → retrieve → answer, with timings.
+
+``Assistant(settings)`` loads the index once (``index.maintenance.open_index``:
+``ClauseIndex.load(index_dir)`` with the configured embedder)
+and builds the hybrid retriever; :meth:`Assistant.ask` is what the CLI, the
+batch command, the web chat and the evaluation call.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from assistant.answer import Answer
+from assistant.extractive import ExtractiveAnswerer
+from assistant.guard import check_question
+from assistant.intent import detect_intent
+from assistant.settings import Settings, load_settings
+from ingest.vntext import folded_form
+
+MODES: tuple[str, ...] = ("extractive", "llm")
+COMPARE_PER_LOCALITY = 3   # extra clauses fetched per plan for comparison questions
+
+
+class Assistant:
+    """Answers questions about the ingested plans.
+
+    Args:
+        settings: Resolved settings (default: defaults + environment).
+        index: An opened ``ClauseIndex`` (default: loaded from ``settings.index_dir``).
+        retriever: A retriever with ``retrieve(query, top_k, filters)`` (default: ``HybridRetriever``).
+
+    Raises:
+        ValueError: If ``answer_mode`` is not one of :data:`MODES`.
+        index.store.IndexLoadError: If the index directory cannot be opened (Vietnamese message).
+    """
+
+    def __init__(self, settings: Settings | None = None, *, index=None, retriever=None) -> None:
+        self.settings = settings or load_settings()
+        if self.settings.answer_mode not in MODES:
+            raise ValueError(f"answer_mode must be one of {MODES}, got {self.settings.answer_mode!r}")
+        if self.settings.max_question_chars <= 0:
+            raise ValueError(f"max_question_chars must be > 0, got {self.settings.max_question_chars}")
+        if index is None:
+            from index.maintenance import open_index
+
+            index = open_index(self.settings)
+        self.index = index
+        if retriever is None:
+            from index.retriever import HybridRetriever
+
+            retriever = HybridRetriever(index, self.settings)
+        self.retriever = retriever
+        self.extractive = ExtractiveAnswerer(self.settings)
+        self._llm = None
+
+    @classmethod
+    def from_index(cls, index, settings: Settings | None = None) -> Assistant:
+        """An assistant over an already opened index (tests, the web app)."""
+        return cls(settings, index=index)
+
+    @property
+    def llm(self):
+        """The LLM answerer (built on first use)."""
+        if self._llm is None:
+            from assistant.llm import LLMAnswerer
+
+            self._llm = LLMAnswerer(self.settings, fallback=self.extractive)
+        return self._llm
+
+    def localities(self) -> list[str]:
+        """Localities of the ingested plans, in index order."""
+        return list(dict.fromkeys(d.locality for d in self.index.documents()))
+
+    def ask(self, question: str, *, locality: str | None = None, top_k: int | None = None,
+            mode: str | None = None) -> Answer:
+        """Answer ``question`` in Vietnamese with citations.
+
+        Args:
+            question: The question as typed (accents optional).
+            locality: Only use this locality's plan.
+            top_k: Number of fused clauses to retrieve (default setting ``retrieval_top_k``).
+            mode: "extractive" or "llm" (default setting ``answer_mode``).
+
+        Returns:
+            An :class:`Answer` with ``timings_ms`` {"retrieve", "answer", "total"}.
+
+        Raises:
+            ValueError: If ``mode`` is unknown or ``top_k`` is not positive.
+        """
+        started = time.perf_counter()
+        mode = mode or self.settings.answer_mode
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        if top_k is not None and top_k <= 0:
+            raise ValueError(f"top_k must be > 0, got {top_k}")
+        guard = check_question(question, self.settings.max_question_chars)
+        if not guard.ok:
+            return Answer(question=guard.question, answer=guard.message, abstained=True, mode=mode,
+                          timings_ms={"retrieve": 0.0, "answer": 0.0, "total": _ms(started)})
+        text = guard.question
+        if locality and not self._has_locality(locality):
+            known = ", ".join(self.localities())
+            return Answer(question=text, abstained=True, mode=mode,
+                          answer=f"Không có kế hoạch của {locality} trong dữ liệu đã nạp. "
+                                 f"Các địa phương hiện có: {known}.",
+                          notices=guard.notices, timings_ms={"retrieve": 0.0, "answer": 0.0,
+                                                             "total": _ms(started)})
+        filters = {"locality": locality} if locality else None
+        retrieved = list(self.retriever.retrieve(text, top_k=top_k, filters=filters))
+        if not locality and detect_intent(text).kind == "compare":
+            retrieved = self._add_per_locality(text, retrieved)
+        after_retrieval = time.perf_counter()
+        if mode == "llm":
+            answer = self.llm.answer(text, retrieved, self.index, locality=locality)
+        else:
+            answer = self.extractive.answer(text, retrieved, self.index, locality=locality)
+        finished = time.perf_counter()
+        timings = {"retrieve": (after_retrieval - started) * 1000, "answer": (finished - after_retrieval) * 1000,
+                   "total": (finished - started) * 1000}
+        return replace(answer, timings_ms=timings, notices=(*guard.notices, *answer.notices))
+
+    def _has_locality(self, locality: str) -> bool:
+        key = folded_form(locality).strip()
+        return any(key in (folded_form(d.locality), folded_form(d.province)) for d in self.index.documents())
+
+    def _add_per_locality(self, text: str, retrieved: list) -> list:
+        """For comparisons, make sure every plan contributes its best clauses."""
+        seen = {s.id for s in retrieved}
+        extra = []
+        for name in self.localities():
+            for scored in self.retriever.retrieve(text, top_k=COMPARE_PER_LOCALITY, filters={"locality": name}):
+                if scored.id not in seen:
+                    seen.add(scored.id)
+                    extra.append(scored)
+        return retrieved + extra
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

@@ -1,0 +1,99 @@
+"""Command line of the evaluation: ``python -m eval run [options]``.
+
+Runs a gold file (the project's ``eval/gold/gold.jsonl`` or any file in the
+same format) through the chosen systems in-process, prints the tables, and
+writes report.md, results.json and PNG charts into ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from eval.runner import GoldFormatError, compare_runs, evaluate, load_gold, select
+
+DEFAULT_GOLD = Path(__file__).resolve().parent / "gold" / "gold.jsonl"
+DEFAULT_OUT = Path("eval_out")
+DEFAULT_SYSTEMS = "hybrid,lexical,dense,plain"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m eval`` argument parser (help in Vietnamese)."""
+    parser = argparse.ArgumentParser(prog="python -m eval", description="Đánh giá trợ lý trên tập câu hỏi vàng.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="Chạy tập câu hỏi qua các hệ thống và ghi báo cáo.")
+    run.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="Tệp câu hỏi vàng (JSON lines).")
+    run.add_argument("--systems", default=DEFAULT_SYSTEMS,
+                     help="Các hệ thống, phân tách bằng dấu phẩy: hybrid, lexical, dense, plain.")
+    run.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Thư mục ghi report.md, results.json, biểu đồ.")
+    run.add_argument("--index", default=None, help="Thư mục chỉ mục (mặc định theo thiết lập index_dir).")
+    run.add_argument("--compare", type=Path, default=None, help="results.json của một lần chạy trước để so sánh.")
+    run.add_argument("--limit", type=int, default=None, help="Chỉ chạy N câu đầu tiên (theo mã câu hỏi).")
+    run.add_argument("--split", choices=("dev", "test", "all"), default="all", help="Phần của tập câu hỏi.")
+    run.add_argument("--no-charts", action="store_true", help="Không vẽ biểu đồ.")
+    run.add_argument("--quiet", action="store_true", help="Không hiện thanh tiến trình.")
+    return parser
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Execute ``run``; returns the exit code."""
+    from eval.evidence import EvidenceLocator
+    from eval.report import terminal_report, write_outputs
+
+    names = [n.strip() for n in args.systems.split(",") if n.strip()]
+    if args.limit is not None and args.limit <= 0:
+        print(f"Lỗi: --limit phải lớn hơn 0, nhận {args.limit}.", file=sys.stderr)
+        return 2
+    try:
+        questions = select(load_gold(args.gold), split=args.split, limit=args.limit)
+    except GoldFormatError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    if not questions:
+        print(f"Lỗi: không có câu hỏi nào trong {args.gold} (phần {args.split}).", file=sys.stderr)
+        return 2
+    old = None
+    if args.compare is not None:
+        try:
+            old = json.loads(args.compare.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            print(f"Lỗi: không đọc được tệp so sánh {args.compare}: {exc}", file=sys.stderr)
+            return 2
+    from assistant.settings import load_settings
+    from eval.systems import SYSTEM_NAMES, build_systems
+
+    unknown = [n for n in names if n not in SYSTEM_NAMES]
+    if not names or unknown:
+        print(f"Lỗi: hệ thống không hợp lệ {unknown or names}; chọn trong: {', '.join(SYSTEM_NAMES)}.",
+              file=sys.stderr)
+        return 2
+    from index.store import IndexLoadError
+
+    settings = load_settings(index_dir=args.index)
+    try:
+        systems, source_text = build_systems(names, settings)
+    except IndexLoadError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    run = evaluate(questions, systems, EvidenceLocator(source_text), gold_path=str(args.gold),
+                   split=args.split, progress=not args.quiet)
+    changes = compare_runs(old, run) if old is not None else None
+    print(terminal_report(run, changes))
+    written = write_outputs(run, args.out, changes, charts=not args.no_charts)
+    print(f"\nĐã ghi: {', '.join(str(p) for p in written.values())}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m eval``."""
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return run_command(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,367 @@
+"""Run a gold set through one or more systems and score every question.
+
+A *system* is anything with a ``name`` and a ``run(question) -> SystemOutput``:
+the default hybrid assistant, lexical-only and dense-only variants of it, and
+the plain LangChain recipe (:mod:`eval.baseline`); adapters for them live in
+:mod:`eval.systems`. :func:`evaluate` runs every question through every
+system (with a tqdm progress bar), scores each with :mod:`eval.metrics` and
+returns an :class:`EvalRun` that :mod:`eval.report` prints and writes.
+
+Only answerable questions count for retrieval metrics and key-fact accuracy;
+abstention is scored on every question; citation support only on answered,
+answerable questions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from tqdm import tqdm
+
+from eval import metrics as m
+from eval.evidence import EvidenceLocator, Span
+
+QUESTION_TYPES: tuple[str, ...] = ("target", "responsibility", "task", "deadline", "funding", "compare",
+                                   "accentless", "ocr", "unanswerable")
+SPLITS: tuple[str, ...] = ("dev", "test")
+# Per-question metrics, in report order; aggregates add abstention and citation rates.
+QUESTION_METRICS: tuple[str, ...] = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10",
+                                     "evidence_recall@5", "key_fact_accuracy")
+
+
+class GoldFormatError(ValueError):
+    """A gold file line is malformed (message in Vietnamese, naming file and line)."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A verbatim evidence string of one document."""
+
+    doc_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class GoldQuestion:
+    """One line of a gold file (see ``eval/gold/gold.jsonl``)."""
+
+    id: str
+    question: str
+    type: str
+    documents: tuple[str, ...]
+    answerable: bool
+    reference_answer: str = ""
+    key_facts: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    gold_clause_ids: tuple[str, ...] = ()
+    split: str = "dev"
+    variant_of: str | None = None
+
+
+def _gold_from_json(data: Mapping, where: str) -> GoldQuestion:
+    for key in ("id", "question", "type", "answerable"):
+        if key not in data:
+            raise GoldFormatError(f"{where}: thiếu trường '{key}'.")
+    if not isinstance(data["question"], str) or not data["question"].strip():
+        raise GoldFormatError(f"{where}: 'question' phải là chuỗi không rỗng.")
+    if data["type"] not in QUESTION_TYPES:
+        raise GoldFormatError(f"{where}: loại câu hỏi không hợp lệ {data['type']!r}; "
+                              f"các loại hợp lệ: {', '.join(QUESTION_TYPES)}.")
+    split = data.get("split", "dev")
+    if split not in SPLITS:
+        raise GoldFormatError(f"{where}: 'split' phải là 'dev' hoặc 'test', nhận {split!r}.")
+    try:
+        evidence = tuple(Evidence(str(e["doc_id"]), str(e["text"])) for e in data.get("evidence") or ())
+    except (KeyError, TypeError):
+        raise GoldFormatError(f"{where}: mỗi bằng chứng cần 'doc_id' và 'text'.") from None
+    return GoldQuestion(
+        id=str(data["id"]), question=data["question"], type=data["type"],
+        documents=tuple(data.get("documents") or ()), answerable=bool(data["answerable"]),
+        reference_answer=data.get("reference_answer") or "", key_facts=tuple(data.get("key_facts") or ()),
+        evidence=evidence, gold_clause_ids=tuple(data.get("gold_clause_ids") or ()), split=split,
+        variant_of=data.get("variant_of"))
+
+
+def load_gold(path: str | Path) -> tuple[GoldQuestion, ...]:
+    """Read a gold file (JSON lines; blank lines ignored).
+
+    Raises:
+        GoldFormatError: A line is not JSON, misses a field, or repeats an id.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise GoldFormatError(f"Không đọc được tệp câu hỏi vàng {path}: {exc.strerror or exc}.") from None
+    questions: list[GoldQuestion] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldFormatError(f"{where}: không phải JSON hợp lệ ({exc.msg}).") from None
+        if not isinstance(data, dict):
+            raise GoldFormatError(f"{where}: mỗi dòng phải là một đối tượng JSON.")
+        question = _gold_from_json(data, where)
+        if question.id in seen:
+            raise GoldFormatError(f"{where}: mã câu hỏi {question.id!r} bị lặp.")
+        seen.add(question.id)
+        questions.append(question)
+    return tuple(questions)
+
+
+def select(questions: Iterable[GoldQuestion], *, split: str = "all", limit: int | None = None,
+           answerable_only: bool = False) -> tuple[GoldQuestion, ...]:
+    """Questions of one split ("dev", "test" or "all"), sorted by id, optionally the first ``limit``."""
+    if split not in (*SPLITS, "all"):
+        raise ValueError(f"split must be 'dev', 'test' or 'all', got {split!r}")
+    if limit is not None and limit <= 0:
+        raise ValueError(f"limit must be > 0, got {limit}")
+    kept = sorted((q for q in questions if (split == "all" or q.split == split)
+                   and (q.answerable or not answerable_only)), key=lambda q: q.id)
+    return tuple(kept[:limit] if limit else kept)
+
+
+@dataclass(frozen=True)
+class CitedSpan:
+    """A citation as the evaluation sees it."""
+
+    n: int
+    id: str
+    doc_id: str
+    text: str
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class SystemOutput:
+    """What a system returned for one question."""
+
+    retrieved: tuple[m.RetrievedSpan, ...]
+    answer: str
+    abstained: bool
+    citations: tuple[CitedSpan, ...] = ()
+
+
+class System(Protocol):
+    """A system under evaluation."""
+
+    name: str
+
+    def run(self, question: str) -> SystemOutput: ...
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question scored for one system.
+
+    Attributes:
+        qid, system, type, split, answerable: Identify the row.
+        output: The system's output.
+        relevant: Relevance flag of each retrieved item, in rank order.
+        metrics: Per-question values of :data:`QUESTION_METRICS` (None when the
+            metric does not apply, e.g. retrieval metrics on unanswerable questions).
+        citations_valid: Per citation, quoted text == source slice.
+        citations_supported: Per citation, supported by evidence or a key fact
+            (empty when the question is unanswerable or the system abstained).
+        key_facts_found: Per key fact, whether the answer contains it.
+    """
+
+    qid: str
+    system: str
+    type: str
+    split: str
+    answerable: bool
+    output: SystemOutput
+    relevant: tuple[bool, ...]
+    metrics: Mapping[str, float | None]
+    citations_valid: tuple[bool, ...] = ()
+    citations_supported: tuple[bool, ...] = ()
+    key_facts_found: tuple[bool, ...] = ()
+
+
+def score_question(gold: GoldQuestion, system: str, output: SystemOutput,
+                   locator: EvidenceLocator) -> QuestionResult:
+    """Score one system's output on one gold question."""
+    evidence: list[tuple[Span, ...]] = [locator.locate(e.doc_id, e.text) for e in gold.evidence]
+    relevant = tuple(m.relevance(output.retrieved, gold.gold_clause_ids, evidence))
+    values: dict[str, float | None] = dict.fromkeys(QUESTION_METRICS)
+    facts_found: tuple[bool, ...] = ()
+    if gold.answerable:
+        for k in m.HIT_KS:
+            values[f"hit@{k}"] = m.hit_at_k(relevant, k)
+        values["mrr@10"] = m.reciprocal_rank(relevant, 10)
+        values["ndcg@10"] = m.ndcg_at_k(relevant, max(len(gold.gold_clause_ids), len(gold.evidence)), 10)
+        values["evidence_recall@5"] = m.evidence_recall_at_k(output.retrieved, evidence, 5)
+        facts_found = m.key_fact_hits(output.answer, gold.key_facts)
+        values["key_fact_accuracy"] = float(m.answer_correct(output.answer, gold.key_facts, output.abstained))
+    valid = tuple(_citation_valid(c, locator) for c in output.citations)
+    supported: tuple[bool, ...] = ()
+    if gold.answerable and not output.abstained:
+        supported = tuple(m.citation_supported(m.RetrievedSpan(c.id, c.doc_id, c.char_start, c.char_end),
+                                               c.text, evidence, gold.key_facts) for c in output.citations)
+    return QuestionResult(gold.id, system, gold.type, gold.split, gold.answerable, output, relevant,
+                          values, valid, supported, facts_found)
+
+
+def _citation_valid(citation: CitedSpan, locator: EvidenceLocator) -> bool:
+    try:
+        source = locator.text(citation.doc_id)
+    except KeyError:
+        return False
+    return m.citation_valid(citation.text, citation.char_start, citation.char_end, source)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Aggregated metrics of a group of question results (one system, maybe one type/split)."""
+
+    n_questions: int
+    n_answerable: int
+    values: Mapping[str, float | None]
+    abstention: m.AbstentionScores
+    n_citations: int = 0
+
+
+def summarize(results: Sequence[QuestionResult]) -> Summary:
+    """Aggregate question results: means over answerable questions, rates over citations."""
+    answerable = [r for r in results if r.answerable]
+    values: dict[str, float | None] = {name: m.mean(r.metrics[name] for r in answerable)
+                                       for name in QUESTION_METRICS}
+    abstention = m.abstention_scores([r.output.abstained for r in results], [r.answerable for r in results])
+    values["abstention_precision"] = abstention.precision
+    values["abstention_recall"] = abstention.recall
+    valid = [v for r in results for v in r.citations_valid]
+    supported = [v for r in results for v in r.citations_supported]
+    values["citation_validity"] = sum(valid) / len(valid) if valid else None
+    values["citation_support"] = sum(supported) / len(supported) if supported else None
+    return Summary(len(results), len(answerable), values, abstention, len(valid))
+
+
+@dataclass(frozen=True)
+class EvalRun:
+    """Every question result of a run, with the run's parameters."""
+
+    gold_path: str
+    split: str
+    systems: tuple[str, ...]
+    questions: tuple[GoldQuestion, ...]
+    results: tuple[QuestionResult, ...]
+    missing_evidence: tuple[str, ...] = field(default_factory=tuple)
+
+    def of(self, system: str, *, type_: str | None = None, split: str | None = None) -> list[QuestionResult]:
+        """Results of one system, optionally of one question type and/or split."""
+        return [r for r in self.results if r.system == system and (type_ is None or r.type == type_)
+                and (split is None or r.split == split)]
+
+    def summary(self, system: str, *, type_: str | None = None, split: str | None = None) -> Summary:
+        """Aggregated metrics of one system (optionally one type and/or split)."""
+        return summarize(self.of(system, type_=type_, split=split))
+
+
+def find_missing_evidence(questions: Sequence[GoldQuestion], locator: EvidenceLocator) -> tuple[str, ...]:
+    """Descriptions (Vietnamese) of evidence strings that cannot be found in their document."""
+    missing = []
+    for q in questions:
+        for e in q.evidence:
+            try:
+                found = locator.locate(e.doc_id, e.text)
+            except KeyError:
+                missing.append(f"{q.id}: không có văn bản {e.doc_id!r}")
+                continue
+            if not found:
+                missing.append(f"{q.id}: không tìm thấy bằng chứng trong {e.doc_id}: {e.text[:60]!r}")
+    return tuple(missing)
+
+
+def evaluate(questions: Sequence[GoldQuestion], systems: Sequence[System], locator: EvidenceLocator, *,
+             gold_path: str = "", split: str = "all", progress: bool = True,
+             on_result: Callable[[QuestionResult], None] | None = None) -> EvalRun:
+    """Run every question through every system and score it.
+
+    Args:
+        questions: Gold questions (already selected by split/limit).
+        systems: Systems to run, in report order.
+        locator: Source texts for evidence and citation checks.
+        gold_path: Recorded in the run for the report.
+        split: Recorded in the run for the report.
+        progress: Show a tqdm progress bar (on stderr).
+        on_result: Called after each question is scored (e.g. for logging).
+
+    Returns:
+        The run, results ordered by system then question.
+    """
+    if not systems:
+        raise ValueError("systems must name at least one system, got none")
+    names = [s.name for s in systems]
+    if len(set(names)) != len(names):
+        raise ValueError(f"system names must be unique, got {names}")
+    results: list[QuestionResult] = []
+    bar = tqdm(total=len(questions) * len(systems), disable=not progress, unit="câu", desc="Đánh giá")
+    for system in systems:
+        bar.set_postfix_str(system.name)
+        for gold in questions:
+            result = score_question(gold, system.name, system.run(gold.question), locator)
+            results.append(result)
+            if on_result:
+                on_result(result)
+            bar.update(1)
+    bar.close()
+    return EvalRun(gold_path, split, tuple(names), tuple(questions), tuple(results),
+                   find_missing_evidence(questions, locator))
+
+
+@dataclass(frozen=True)
+class Change:
+    """A per-question metric that moved between two runs."""
+
+    system: str
+    qid: str
+    metric: str
+    old: float | None
+    new: float | None
+
+    @property
+    def better(self) -> bool:
+        """True when the new value is higher (None counts as 0)."""
+        return (self.new or 0.0) > (self.old or 0.0)
+
+
+COMPARED_METRICS: tuple[str, ...] = ("hit@1", "hit@5", "mrr@10", "evidence_recall@5", "key_fact_accuracy",
+                                     "abstention_correct")
+
+
+def question_values(result: QuestionResult) -> dict[str, float | None]:
+    """Per-question values compared between runs (metrics plus whether abstention was right)."""
+    values = {name: result.metrics.get(name) for name in COMPARED_METRICS if name != "abstention_correct"}
+    values["abstention_correct"] = float(result.output.abstained != result.answerable)
+    return values
+
+
+def compare_runs(old: Mapping, run: EvalRun) -> list[Change]:
+    """Per-question changes from an older ``results.json`` (as loaded JSON) to ``run``.
+
+    Only (system, question) pairs present in both are compared.
+    """
+    old_values: dict[tuple[str, str], Mapping] = {}
+    for row in old.get("questions", ()):
+        for system, out in (row.get("systems") or {}).items():
+            old_values[(system, row["id"])] = out.get("compared") or {}
+    changes = []
+    for result in run.results:
+        before = old_values.get((result.system, result.qid))
+        if before is None:
+            continue
+        for name, new in question_values(result).items():
+            was = before.get(name)
+            if name in before and (was or 0.0) != (new or 0.0):
+                changes.append(Change(result.system, result.qid, name, was, new))
+    return changes

@@ -1,0 +1,156 @@
+"""The SQLite part of an index directory: documents (metadata + full NFC source
+text), clauses (record, offsets, embedded-text hash, vector bytes, search tokens).
+
+Plain tables and JSON columns only; vectors are raw float32 bytes. The FAISS
+file is derived from the ``vector`` column, so an index can always be
+re-derived from this database alone.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.model import Clause, DocumentMeta
+
+DB_FILE = "index.sqlite"
+
+_SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    meta_json TEXT NOT NULL,
+    warnings_json TEXT NOT NULL,
+    source_text TEXT NOT NULL
+);
+CREATE TABLE clauses (
+    row INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    kind TEXT NOT NULL,
+    parent_id TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    clause_json TEXT NOT NULL,
+    embed_sha256 TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    accented_tokens TEXT NOT NULL,
+    folded_tokens TEXT NOT NULL
+);
+CREATE INDEX clauses_doc ON clauses(doc_id);
+CREATE INDEX clauses_parent ON clauses(parent_id);
+"""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as kept in the index.
+
+    Attributes:
+        meta: Its metadata.
+        source_text: The full NFC text that clause offsets refer to.
+        warnings: Ingest warnings (Vietnamese).
+    """
+
+    meta: DocumentMeta
+    source_text: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredClause:
+    """A clause with everything search needs.
+
+    Attributes:
+        clause: The clause record.
+        embed_sha256: SHA-256 of the text that was embedded for it.
+        vector: Its unit vector (float32).
+        accented: Accented search tokens.
+        folded: Folded search tokens.
+    """
+
+    clause: Clause
+    embed_sha256: str
+    vector: np.ndarray
+    accented: tuple[str, ...]
+    folded: tuple[str, ...]
+
+
+def meta_from_json(data: dict) -> DocumentMeta:
+    """Rebuild a DocumentMeta from :meth:`DocumentMeta.to_json` output (unknown keys ignored)."""
+    fields = DocumentMeta.__dataclass_fields__
+    values = {k: v for k, v in data.items() if k in fields}
+    values["recipients"] = tuple(values.get("recipients", ()))
+    return DocumentMeta(**values)
+
+
+def clause_from_json(data: dict) -> Clause:
+    """Rebuild a Clause from :meth:`Clause.to_json` output (unknown keys ignored)."""
+    fields = Clause.__dataclass_fields__
+    values = {k: v for k, v in data.items() if k in fields}
+    for key in ("path", "titles", "footnotes"):
+        values[key] = tuple(values.get(key, ()))
+    return Clause(**values)
+
+
+def write_catalog(directory: Path, documents: list[StoredDocument],
+                  clauses: list[StoredClause]) -> None:
+    """Write a fresh database into ``directory`` (rows numbered in list order)."""
+    conn = sqlite3.connect(directory / DB_FILE)
+    try:
+        conn.executescript(_SCHEMA)
+        conn.executemany(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+            [(d.meta.doc_id, i, d.meta.content_hash, json.dumps(d.meta.to_json(), ensure_ascii=False),
+              json.dumps(list(d.warnings), ensure_ascii=False), d.source_text)
+             for i, d in enumerate(documents)],
+        )
+        conn.executemany(
+            "INSERT INTO clauses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(row, s.clause.id, s.clause.doc_id, s.clause.kind, s.clause.parent_id, s.clause.char_start,
+              s.clause.char_end, json.dumps(s.clause.to_json(), ensure_ascii=False), s.embed_sha256,
+              np.asarray(s.vector, dtype=np.float32).tobytes(),
+              json.dumps(list(s.accented), ensure_ascii=False), json.dumps(list(s.folded), ensure_ascii=False))
+             for row, s in enumerate(clauses)],
+        )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def read_catalog(directory: Path, dim: int) -> tuple[list[StoredDocument], list[StoredClause]]:
+    """Read documents and clauses (in row order) from ``directory``.
+
+    Raises:
+        sqlite3.DatabaseError, ValueError, KeyError: On a damaged database;
+            the store turns these into a Vietnamese message.
+    """
+    path = directory / DB_FILE
+    if not path.is_file():
+        raise FileNotFoundError(str(path))
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        documents = [
+            StoredDocument(meta_from_json(json.loads(meta)), text, tuple(json.loads(warnings)))
+            for meta, warnings, text in conn.execute(
+                "SELECT meta_json, warnings_json, source_text FROM documents ORDER BY position")
+        ]
+        clauses = []
+        for row, clause_json, digest, blob, acc, fold in conn.execute(
+                "SELECT row, clause_json, embed_sha256, vector, accented_tokens, folded_tokens "
+                "FROM clauses ORDER BY row"):
+            if row != len(clauses):
+                raise ValueError(f"clause rows are not contiguous at row {row}")
+            vector = np.frombuffer(blob, dtype=np.float32)
+            if vector.shape[0] != dim:
+                raise ValueError(f"vector of row {row} has dimension {vector.shape[0]}, expected {dim}")
+            clauses.append(StoredClause(clause_from_json(json.loads(clause_json)), digest, vector,
+                                        tuple(json.loads(acc)), tuple(json.loads(fold))))
+    finally:
+        conn.close()
+    return documents, clauses

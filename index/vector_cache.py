@@ -1,0 +1,119 @@
+"""A SQLite cache of embeddings keyed by (embedder id, SHA-256 of the embedded text).
+
+Unchanged text is never embedded twice, across rebuilds and across index
+directories (setting ``vector_cache``). Vectors are stored as raw float32 bytes
+with their dimension; nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS vectors (
+    embedder TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (embedder, text_sha256)
+)
+"""
+
+
+def text_sha256(text: str) -> str:
+    """Full hex SHA-256 of ``text`` (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class VectorCache:
+    """Embeddings cached on disk (or in memory with ``path=":memory:"``).
+
+    Args:
+        path: SQLite file; its parent directory is created.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        path = str(path)
+        if not path:
+            raise ValueError("vector cache path must not be empty, got ''")
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._conn = sqlite3.connect(path)
+        self._conn.execute(_SCHEMA)
+        self._conn.commit()
+
+    def get_many(self, embedder_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Return the cached vectors among ``hashes`` (hash -> float32 vector)."""
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(hashes))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT text_sha256, dim, vector FROM vectors WHERE embedder = ? AND text_sha256 IN ({marks})",
+                [embedder_id, *chunk],
+            )
+            for digest, dim, blob in rows:
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if vector.shape[0] == dim:
+                    found[digest] = vector
+        return found
+
+    def put_many(self, embedder_id: str, items: dict[str, np.ndarray]) -> None:
+        """Store vectors (hash -> vector) for ``embedder_id``."""
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO vectors (embedder, text_sha256, dim, vector) VALUES (?, ?, ?, ?)",
+            [(embedder_id, h, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],
+        )
+        self._conn.commit()
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._conn.close()
+
+
+def embed_with_cache(
+    texts: Sequence[str],
+    embedder_id: str,
+    encode: Callable[[list[str]], np.ndarray],
+    dim: int,
+    *,
+    known: dict[str, np.ndarray] | None = None,
+    cache: VectorCache | None = None,
+) -> tuple[np.ndarray, int]:
+    """Embed ``texts``, reusing vectors from ``known`` and ``cache`` by text hash.
+
+    Args:
+        texts: Passages to embed.
+        embedder_id: Cache key part.
+        encode: Function embedding a list of texts into a (n, dim) array.
+        dim: Vector dimension.
+        known: Vectors already at hand (hash -> vector), e.g. from the current index.
+        cache: Optional persistent cache; new vectors are written to it.
+
+    Returns:
+        (vectors in the order of ``texts``, number of texts actually embedded).
+    """
+    hashes = [text_sha256(t) for t in texts]
+    have: dict[str, np.ndarray] = dict(known or {})
+    missing = [h for h in dict.fromkeys(hashes) if h not in have]
+    if cache is not None and missing:
+        have.update(cache.get_many(embedder_id, missing))
+        missing = [h for h in missing if h not in have]
+    if missing:
+        text_by_hash = dict(zip(hashes, texts, strict=True))
+        fresh = encode([text_by_hash[h] for h in missing])
+        new = dict(zip(missing, fresh, strict=True))
+        have.update(new)
+        if cache is not None:
+            cache.put_many(embedder_id, new)
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for i, h in enumerate(hashes):
+        out[i] = have[h]
+    return out, len(missing)

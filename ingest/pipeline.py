@@ -1,0 +1,205 @@
+"""Ingest pipeline: file -> SourceText -> ParsedDocument (metadata + clause tree).
+
+:func:`parse_text` parses one text already read; :func:`ingest_paths` reads
+files and folders (recursing for .txt, .md, .docx, .pdf), skips sidecars
+(``*.meta.json``, read as metadata overrides) and turns every unreadable file
+into a :class:`SkippedFile` with the reader's Vietnamese message, so the rest
+of the batch still ingests.
+
+OCR repair hook: ``damage_scorer`` (e.g. ``ingest.damage.score_damage``) fills
+``DocumentMeta.damage_score``; ``restorer`` (an object with ``restore(text)``,
+e.g. ``ingest.restore.Restorer.load_default()``) fills ``Clause.reading``
+for documents whose score reaches ``damage_threshold``. Both are optional;
+:func:`apply_repair` can also be called on an already parsed document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from ingest.clean import logical_lines
+from ingest.metadata import extract_metadata, read_sidecar
+from ingest.model import ParsedDocument, text_hash
+from ingest.readers import UnreadableFileError, read_source
+from ingest.structure import build_clauses
+from ingest.vntext import nfc
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
+SIDECAR_SUFFIX = ".meta.json"
+
+
+class TextRestorer(Protocol):
+    """Anything that returns a repaired reading of an OCR-damaged text."""
+
+    def restore(self, text: str) -> str:  # pragma: no cover - protocol
+        """Return the repaired reading of ``text``."""
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file that could not be ingested, with a Vietnamese message naming it."""
+
+    source_path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """Outcome of :func:`ingest_paths`: parsed documents and skipped files, in input order."""
+
+    documents: tuple[ParsedDocument, ...]
+    skipped: tuple[SkippedFile, ...]
+
+
+def apply_repair(
+    document: ParsedDocument,
+    *,
+    restorer: TextRestorer | None = None,
+    damage_scorer: Callable[[str], Any] | None = None,
+    damage_threshold: float = 0.3,
+) -> ParsedDocument:
+    """Fill ``meta.damage_score`` and, for damaged documents, each ``Clause.reading``.
+
+    Args:
+        document: A parsed document.
+        restorer: Object with ``restore(text) -> str``; None leaves readings empty.
+        damage_scorer: Callable returning an object with ``score`` (or a float).
+        damage_threshold: Score at or above which clauses get a repaired reading.
+            With a restorer but no scorer, every clause is restored.
+
+    Returns:
+        The document with metadata and clauses updated (unchanged when both are None).
+    """
+    if restorer is None and damage_scorer is None:
+        return document
+    meta = document.meta
+    score = meta.damage_score
+    if damage_scorer is not None:
+        result = damage_scorer(document.source_text)
+        score = float(getattr(result, "score", result))
+        meta = replace(meta, damage_score=score)
+    clauses = document.clauses
+    if restorer is not None and (damage_scorer is None or score >= damage_threshold):
+        repaired = []
+        for clause in clauses:
+            reading = restorer.restore(clause.body)
+            repaired.append(replace(clause, reading=reading if reading != clause.body else ""))
+        clauses = tuple(repaired)
+    return replace(document, meta=meta, clauses=clauses)
+
+
+def parse_text(
+    text: str,
+    source_path: str,
+    *,
+    encoding: str = "utf-8",
+    sidecar: Mapping[str, Any] | None = None,
+    restorer: TextRestorer | None = None,
+    damage_scorer: Callable[[str], Any] | None = None,
+) -> ParsedDocument:
+    """Parse the text of one plan into metadata and a clause tree.
+
+    Args:
+        text: The file's text (normalised to NFC here; offsets refer to the NFC text).
+        source_path: Path of the file as given (recorded in the metadata).
+        encoding: Encoding the reader detected.
+        sidecar: Fields from ``<file>.meta.json`` that override what is read.
+        restorer: Optional OCR restorer, see :func:`apply_repair`.
+        damage_scorer: Optional OCR damage scorer, see :func:`apply_repair`.
+
+    Returns:
+        The :class:`ParsedDocument`; problems are reported in ``warnings`` (Vietnamese).
+    """
+    text = nfc(text)
+    extracted = extract_metadata(
+        text,
+        source_path,
+        encoding=encoding,
+        sidecar=dict(sidecar) if sidecar else None,
+        content_hash=text_hash(text, 64),
+    )
+    lines = logical_lines(text, start=extracted.body_start, end=extracted.body_end)
+    clauses = build_clauses(extracted.meta.doc_id, text, lines)
+    warnings = list(extracted.warnings)
+    if not clauses:
+        warnings.append("Không tìm thấy nội dung nào để trả lời trong văn bản.")
+    document = ParsedDocument(extracted.meta, tuple(clauses), text, tuple(warnings))
+    return apply_repair(document, restorer=restorer, damage_scorer=damage_scorer)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[str], list[SkippedFile]]:
+    """Files to ingest from ``paths`` (folders recursed, sidecars left out), plus missing paths.
+
+    Returned file paths keep the form they were given in (a folder's files are
+    joined onto the folder path as given).
+    """
+    files: list[str] = []
+    missing: list[SkippedFile] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.endswith(SIDECAR_SUFFIX)
+            )
+            files.extend(str(p) for p in found)
+        elif path.is_file():
+            if not path.name.endswith(SIDECAR_SUFFIX):
+                files.append(str(raw))
+        else:
+            missing.append(SkippedFile(str(raw), f"Không tìm thấy tệp hoặc thư mục: {raw}"))
+    return files, missing
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    *,
+    settings: Any = None,
+    restorer: TextRestorer | None = None,
+    damage_scorer: Callable[[str], Any] | None = None,
+) -> IngestReport:
+    """Read and parse every file in ``paths``; unreadable files are skipped, not fatal.
+
+    Args:
+        paths: Files and/or folders.
+        settings: :class:`assistant.settings.Settings` (uses ``max_file_mb``);
+            None loads the defaults and environment.
+        restorer: Optional OCR restorer passed to :func:`parse_text`.
+        damage_scorer: Optional OCR damage scorer passed to :func:`parse_text`.
+
+    Returns:
+        An :class:`IngestReport` with the parsed documents and the skipped files.
+    """
+    if settings is None:
+        from assistant.settings import load_settings
+
+        settings = load_settings()
+    max_bytes = int(settings.get("max_file_mb")) * 1024 * 1024
+    files, skipped = expand_paths(paths)
+    documents: list[ParsedDocument] = []
+    for file_path in files:
+        try:
+            source = read_source(file_path, max_bytes=max_bytes)
+        except UnreadableFileError as exc:
+            skipped.append(SkippedFile(file_path, exc.message))
+            continue
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            skipped.append(SkippedFile(file_path, f"Không đọc được tệp {file_path}: {exc}"))
+            continue
+        sidecar, sidecar_warning = read_sidecar(file_path)
+        document = parse_text(
+            source.text,
+            file_path,
+            encoding=source.encoding,
+            sidecar=sidecar,
+            restorer=restorer,
+            damage_scorer=damage_scorer,
+        )
+        if sidecar_warning:
+            document = replace(document, warnings=document.warnings + (sidecar_warning,))
+        documents.append(document)
+    return IngestReport(tuple(documents), tuple(skipped))

@@ -1,0 +1,61 @@
+"""Tests for assistant/intent.py: question types from varied phrasings, places, amounts."""
+
+import pytest
+
+from assistant.intent import content_terms, detect_intent, named_places
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Mục tiêu bao phủ BHYT năm 2026 của Ninh Bình là bao nhiêu?", "target"),
+    ("ty le bao phu bhyt cua hue nam 2026", "target"),
+    ("Đến 2030 Đak Đoa phấn đấu đạt mấy phần trăm dân số tham gia?", "target"),
+    ("Ai chịu trách nhiệm theo dõi, đôn đốc việc thực hiện kế hoạch?", "responsibility"),
+    ("Cơ quan nào chủ trì tuyên truyền về BHYT cho học sinh ở Huế?", "responsibility"),
+    ("don vi nao phoi hop voi BHXH thanh pho", "responsibility"),
+    ("Ai chủ trì việc đạt mục tiêu bao phủ?", "responsibility"),
+    ("Khi nào các sở phải gửi báo cáo kết quả thực hiện?", "deadline"),
+    ("thoi han bao cao ket qua thuc hien ke hoach", "deadline"),
+    ("Báo cáo phải nộp trước ngày nào?", "deadline"),
+    ("Kế hoạch của Huế có những nhiệm vụ nào về chuyển đổi số?", "list"),
+    ("Các giải pháp nào được đề ra để nâng cao chất lượng khám chữa bệnh?", "list"),
+    ("Nội dung thực hiện gồm những gì?", "list"),
+    ("Kinh phí thực hiện kế hoạch lấy từ đâu?", "funding"),
+    ("nguon ngan sach nao chi tra ho tro muc dong", "funding"),
+    ("So sánh mục tiêu bao phủ năm 2026 giữa Huế và Ninh Bình", "compare"),
+    ("Nơi nào đặt tỷ lệ bao phủ cao nhất?", "compare"),
+    ("Các địa phương đặt chỉ tiêu bao phủ năm 2030 khác nhau thế nào?", "compare"),
+    ("Chỉ thị 52-CT/TW được ban hành bởi Ban Bí thư phải không?", "other"),
+])
+def test_detect_intent_reads_question_type(question, kind):
+    assert detect_intent(question).kind == kind
+
+
+def test_amount_question_is_told_apart_from_contribution():
+    assert not detect_intent("Đồng Nai đặt mục tiêu bao phủ năm 2026 là bao nhiêu?").wants_amount
+    assert detect_intent("Huế hỗ trợ bao nhiêu đồng mỗi thẻ BHYT cho hộ cận nghèo?").wants_amount
+    assert detect_intent("ho tro bao nhieu dong moi the bhyt").wants_amount
+    # "mức đóng" (to pay in) is not money asked for
+    assert not detect_intent("Mức đóng BHYT hộ gia đình được hỗ trợ thế nào?").wants_amount
+    assert not detect_intent("muc dong bhyt ho gia dinh").wants_amount
+
+
+def test_document_numbers_are_collected():
+    intent = detect_intent("Nghị quyết 72-NQ/TW quy định những gì?")
+    assert intent.doc_numbers == ("72-NQ/TW",)
+
+
+def test_named_places_needs_a_name_not_a_phrase():
+    assert named_places("Tỉnh Lào Cai đặt mục tiêu bao phủ bao nhiêu?") == ("Lào Cai",)
+    assert named_places("muc tieu bao phu cua tinh lao cai") == ("Lào Cai",)
+    assert named_places("Nâng cao bằng cách nào?") == ()
+    assert named_places("Thừa Thiên Huế có kế hoạch gì?") == ("Thừa Thiên Huế",)
+
+
+def test_content_terms_fold_expand_and_drop_stopwords():
+    terms = content_terms("Tỷ lệ bao phủ BHYT của Huế là bao nhiêu?")
+    assert terms[:2] == ["ti", "le"]  # "tỷ" and "tỉ" are one spelling
+    assert content_terms("tỉ lệ")[:2] == ["ti", "le"]
+    assert terms == ["ti", "le", "bao", "phu", "bhyt", "hue"]
+    # the spelled-out form is one term too, so both spellings weigh the same
+    assert content_terms("bảo hiểm y tế của thành phố") == ["bhyt"]
+    assert "cua" not in terms and "nhieu" not in terms

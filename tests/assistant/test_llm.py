@@ -1,0 +1,138 @@
+"""Tests for assistant/llm.py against a small OpenAI-compatible server on 127.0.0.1.
+
+The server (http.server in a thread, started here) picks its behaviour from the
+requested model name: a good answer, an invented citation [9], a slow reply,
+HTTP 500, malformed JSON, empty text.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from assistant.llm import LLMAnswerer, check_citations
+from assistant.settings import load_settings
+from ingest.vntext import nfc
+from tests.assistant.conftest import find
+
+GOOD = "Theo kế hoạch, đến năm 2026 tỉ lệ bao phủ bảo hiểm y tế của Ninh Bình đạt trên 95% [2]."
+INVENTED = "Tỉ lệ bao phủ đạt trên 95% [2] và được ngân sách trung ương hỗ trợ 100% [9]."
+
+
+class FakeOpenAI(BaseHTTPRequestHandler):
+    requests: list[dict] = []
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+    def _send(self, status: int, body: bytes) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client timed out first (slow case)
+            pass
+
+    def do_POST(self):
+        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakeOpenAI.requests.append({"path": self.path, **payload})
+        model = payload["model"]
+        if model == "slow":
+            time.sleep(3)
+        if model == "error500":
+            return self._send(500, b'{"error": {"message": "boom"}}')
+        if model == "malformed":
+            return self._send(200, b'{"choices": [ {"message": ')
+        content = {"good": GOOD, "invented": INVENTED, "empty": "", "slow": GOOD}[model]
+        body = {"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                             "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}}
+        self._send(200, json.dumps(body).encode())
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenAI)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture()
+def retrieved(tiny_tree):
+    words = ["Tỷ lệ bao phủ BHYT toàn thành phố", "- Đến năm 2026, tỉ lệ", "toàn xã đạt trên 95%"]
+    return [tiny_tree.scored(find(tiny_tree, w), 1 / (60 + i)) for i, w in enumerate(words)]
+
+
+def answerer(server: str, model: str, timeout: float = 5.0) -> LLMAnswerer:
+    settings = load_settings(environ={}, llm_base_url=server, llm_model=model, llm_timeout=timeout)
+    return LLMAnswerer(settings)
+
+
+QUESTION = "Mục tiêu bao phủ BHYT năm 2026 của Ninh Bình là bao nhiêu?"
+
+
+def test_good_answer_keeps_its_citation_and_renumbers_it(server, retrieved, tiny_tree):
+    answer = answerer(server, "good").answer(QUESTION, retrieved, tiny_tree)
+    assert answer.mode == "llm" and not answer.flagged and not answer.abstained
+    assert answer.answer.endswith("đạt trên 95% [1].")
+    assert [c.locality for c in answer.citations] == ["Ninh Bình"]
+    c = answer.citations[0]
+    assert nfc(tiny_tree.source_text(c.doc_id))[c.char_start:c.char_end] == c.text
+    sent = FakeOpenAI.requests[-1]
+    assert sent["path"] == "/v1/chat/completions" and sent["temperature"] == 0.0
+    user = sent["messages"][-1]["content"]
+    assert "[2] (Ninh Bình — " in user and QUESTION in user
+    assert "Chỉ trả lời dựa trên các đoạn trích" in sent["messages"][0]["content"]
+
+
+def test_invented_citation_is_removed_and_flagged(server, retrieved, tiny_tree):
+    answer = answerer(server, "invented").answer(QUESTION, retrieved, tiny_tree)
+    assert answer.flagged
+    assert "[9]" not in answer.answer and "[1]" in answer.answer
+    assert len(answer.citations) == 1
+    assert any("không khớp" in n for n in answer.notices)
+
+
+@pytest.mark.parametrize("model, timeout, reason", [
+    ("slow", 0.5, "quá thời gian chờ"),
+    ("error500", 5.0, "HTTP 500"),
+    ("malformed", 5.0, "không hợp lệ"),
+    ("empty", 5.0, "rỗng"),
+])
+def test_failures_fall_back_to_the_extractive_answer(server, retrieved, tiny_tree, model, timeout, reason):
+    answer = answerer(server, model, timeout).answer(QUESTION, retrieved, tiny_tree)
+    assert answer.mode == "extractive"
+    assert "95%" in answer.answer and answer.citations
+    assert len(answer.notices) == 1 and reason in answer.notices[0]
+    assert answer.notices[0].startswith("Chế độ mô hình ngôn ngữ không dùng được")
+
+
+def test_endpoint_down_falls_back(retrieved, tiny_tree):
+    answer = answerer("http://127.0.0.1:9/v1", "good", 2.0).answer(QUESTION, retrieved, tiny_tree)
+    assert answer.mode == "extractive" and "không kết nối" in answer.notices[0]
+
+
+def test_unconfigured_llm_falls_back(retrieved, tiny_tree):
+    answer = LLMAnswerer(load_settings(environ={})).answer(QUESTION, retrieved, tiny_tree)
+    assert answer.mode == "extractive" and "chưa cấu hình" in answer.notices[0]
+
+
+def test_check_citations_renumbers_in_order_of_use():
+    text, used, invalid = check_citations("A [3]. B [1, 3]. C [7].", 3)
+    assert (text, used, invalid) == ("A [1]. B [2][1]. C.", [3, 1], True)
+
+
+def test_settings_are_validated():
+    with pytest.raises(ValueError, match="llm_timeout must be > 0, got 0.0"):
+        LLMAnswerer(load_settings(environ={}, llm_timeout=0.0))

@@ -1,0 +1,117 @@
+"""Tests for webchat/backend.py with the fake service: guard replies, filters, errors, privacy."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from assistant.guard import EMPTY_MESSAGE, MARKUP_NOTICE, MARKUP_ONLY_MESSAGE
+from assistant.settings import load_settings
+from tests.webchat.fakes import FakeAssistant, FakeCatalog
+from webchat.backend import ERROR_MESSAGE, ChatBackend
+
+TARGET_Q = "muc tieu bao phu bhyt nam 2026 cua ninh binh"
+
+
+@pytest.fixture()
+def service() -> FakeAssistant:
+    return FakeAssistant()
+
+
+def make_backend(service, **overrides) -> ChatBackend:
+    return ChatBackend(service, FakeCatalog(), load_settings(environ={}, **overrides))
+
+
+def test_rejects_bad_settings(service):
+    with pytest.raises(ValueError, match="max_question_chars must be > 0, got 0"):
+        make_backend(service, max_question_chars=0)
+
+
+def test_respond_appends_question_and_answer(service):
+    history, box = make_backend(service).respond(TARGET_Q, [])
+    assert box == ""
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert TARGET_Q in history[0]["content"]
+    assert "95%" in history[1]["content"] and "bhyt-ref" in history[1]["content"]
+    assert "<mark>" in history[1]["content"]  # the fake catalog serves the source text
+
+
+def test_respond_keeps_earlier_turns(service):
+    backend = make_backend(service)
+    history, _ = backend.respond(TARGET_Q, [])
+    history, _ = backend.respond("câu khác", history)
+    assert len(history) == 4
+
+
+@pytest.mark.parametrize(("question", "message"), [
+    ("", EMPTY_MESSAGE), ("   ", EMPTY_MESSAGE), (None, EMPTY_MESSAGE),
+    ("<script>alert(1)</script>", MARKUP_ONLY_MESSAGE),
+])
+def test_refused_questions_get_the_guard_reply_without_asking(service, question, message):
+    result = make_backend(service).answer(question)
+    assert result == message
+    assert service.calls == []
+
+
+def test_ten_thousand_characters_get_the_too_long_reply(service):
+    html = make_backend(service).reply_html("bảo hiểm " * 1200)
+    assert "Câu hỏi quá dài" in html and "tối đa 2.000 ký tự" in html
+    assert service.calls == []
+
+
+def test_markup_around_words_is_searched_with_a_notice(service):
+    html = make_backend(service).reply_html("<img src=x onerror=alert(1)> " + TARGET_Q)
+    assert MARKUP_NOTICE in html
+    assert "<img" not in html
+
+
+def test_locality_and_mode_filters(service):
+    backend = make_backend(service)
+    assert backend.localities() == ["Huế", "Ninh Bình"]
+    backend.answer(TARGET_Q, "Ninh Bình", "extractive")
+    backend.answer(TARGET_Q, "Hà Nội", "llm")  # unknown locality; LLM not configured
+    assert [(c["locality"], c["mode"]) for c in service.calls] == [("Ninh Bình", "extractive"), (None, None)]
+
+
+def test_llm_mode_offered_only_when_configured(service):
+    assert [v for _, v in make_backend(service).modes()] == ["extractive"]
+    configured = make_backend(service, llm_base_url="http://127.0.0.1:9/v1", answer_mode="llm")
+    assert [v for _, v in configured.modes()] == ["extractive", "llm"]
+    assert configured.default_mode() == "llm"
+    configured.answer(TARGET_Q, "", "llm")
+    assert service.calls[-1]["mode"] == "llm"
+
+
+def test_service_failure_gives_polite_error(service, caplog):
+    with caplog.at_level(logging.INFO, logger="webchat"):
+        html = make_backend(service).reply_html("boom secret-question")
+    assert ERROR_MESSAGE in html and "bhyt-error" in html
+    assert "RuntimeError" in caplog.text
+    assert "secret-question" not in caplog.text
+
+
+def test_question_text_logged_only_when_enabled(service, caplog):
+    with caplog.at_level(logging.INFO, logger="webchat"):
+        make_backend(service).answer("ninh binh token-xyz")
+    assert "token-xyz" not in caplog.text and "chars" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="webchat"):
+        make_backend(service, log_questions=True).answer("ninh binh token-xyz")
+    assert "token-xyz" in caplog.text
+
+
+def test_ask_json_shapes(service):
+    backend = make_backend(service)
+    data = backend.ask_json(TARGET_Q)
+    assert data["refused"] is False and data["citations"][0]["n"] == 1 and "95%" in data["answer"]
+    refused = backend.ask_json("")
+    assert refused == {"question": "", "answer": EMPTY_MESSAGE, "abstained": False, "refused": True,
+                       "mode": "extractive", "citations": [], "retrieved": [], "timings_ms": {}}
+
+
+def test_unknown_document_has_no_source(service):
+    backend = make_backend(service)
+    assert backend.source_text("không-có") is None
+    assert backend.source_text("hue_KH-UBND") is None  # the catalog raises; the chat hides the context
+    assert "Ninh Bình" in backend.source_text("ninh-binh_KH-UBND_2026-01")

@@ -1,0 +1,182 @@
+"""The web chat's request handling, independent of Gradio: guard, ask, render, log.
+
+:class:`ChatBackend` holds one answering service and one plan catalog for the
+whole process (the index is loaded once); Gradio calls :meth:`ChatBackend.respond`
+for the chat and :meth:`ChatBackend.ask_json` for the JSON API.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, Protocol
+
+from assistant.answer import Answer
+from assistant.guard import check_question
+from assistant.settings import Settings
+from ingest.model import DocumentMeta
+from webchat import render
+
+logger = logging.getLogger("webchat")
+
+ERROR_MESSAGE = "Xin lỗi, trợ lý gặp lỗi khi trả lời câu hỏi này. Bạn hãy thử lại sau hoặc đặt câu hỏi theo cách khác."
+MODES = ("extractive", "llm")
+MODE_LABELS = {"extractive": "Trích xuất (ngoại tuyến)", "llm": "Mô hình ngôn ngữ"}
+
+
+class AnswerService(Protocol):
+    """What the chat needs from the answerer (``assistant.service.Assistant`` fits)."""
+
+    def ask(self, question: str, *, locality: str | None = None, top_k: int | None = None,
+            mode: str | None = None) -> Answer:
+        """Answer ``question`` with citations."""
+        ...
+
+
+class PlanCatalog(Protocol):
+    """What the chat needs from the index (``index.store.ClauseIndex`` fits)."""
+
+    def documents(self) -> Sequence[DocumentMeta]:
+        """Metadata of every ingested plan."""
+        ...
+
+    def source_text(self, doc_id: str) -> str:
+        """NFC text of a plan's source file, which citation offsets refer to."""
+        ...
+
+
+class ChatBackend:
+    """Answers chat messages for every user of the process.
+
+    Args:
+        service: The answering service, shared by all requests.
+        catalog: The index, for the plans list and the source texts of citations.
+        settings: Resolved settings (``max_question_chars``, ``llm_base_url``,
+            ``answer_mode``, ``log_questions``).
+
+    Raises:
+        ValueError: When ``max_question_chars`` is not positive.
+    """
+
+    def __init__(self, service: AnswerService, catalog: PlanCatalog, settings: Settings) -> None:
+        if settings.max_question_chars <= 0:
+            raise ValueError(f"max_question_chars must be > 0, got {settings.max_question_chars}")
+        self.service = service
+        self.catalog = catalog
+        self.settings = settings
+        self.documents: tuple[DocumentMeta, ...] = tuple(catalog.documents())
+        self._doc_ids = {d.doc_id for d in self.documents}
+        self._sources: dict[str, str | None] = {}
+        self._sources_lock = threading.Lock()
+
+    # --- what the page shows -------------------------------------------------
+    def localities(self) -> list[str]:
+        """Localities of the ingested plans, sorted, for the filter."""
+        return sorted({d.locality for d in self.documents if d.locality})
+
+    def modes(self) -> list[tuple[str, str]]:
+        """(label, value) of the answer modes on offer: LLM only when an endpoint is set."""
+        values = ["extractive", "llm"] if self.settings.llm_base_url else ["extractive"]
+        return [(MODE_LABELS[v], v) for v in values]
+
+    def default_mode(self) -> str:
+        """The mode selected when the page opens."""
+        offered = [v for _, v in self.modes()]
+        return self.settings.answer_mode if self.settings.answer_mode in offered else "extractive"
+
+    def source_text(self, doc_id: str) -> str | None:
+        """The source text of ``doc_id`` (cached; None when the index does not have it)."""
+        if doc_id not in self._doc_ids:
+            return None
+        with self._sources_lock:
+            if doc_id not in self._sources:
+                try:
+                    self._sources[doc_id] = self.catalog.source_text(doc_id)
+                except Exception:  # a missing source only hides the context view
+                    logger.warning("no source text for document %s", doc_id)
+                    self._sources[doc_id] = None
+            return self._sources[doc_id]
+
+    # --- answering -----------------------------------------------------------
+    def _resolve(self, locality: str | None, mode: str | None) -> tuple[str | None, str | None]:
+        """Map the page's filter values to service arguments; unknown values mean "default"."""
+        chosen_locality = locality if locality in self.localities() else None
+        offered = {v for _, v in self.modes()}
+        chosen_mode = mode if mode in offered else None
+        return chosen_locality, chosen_mode
+
+    def _log(self, question: str, outcome: str, started: float) -> None:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if self.settings.log_questions:
+            logger.info("question %r -> %s in %.0f ms", question, outcome, elapsed_ms)
+        else:
+            logger.info("question of %d chars -> %s in %.0f ms", len(question), outcome, elapsed_ms)
+
+    def answer(self, question: str | None, locality: str | None = None,
+               mode: str | None = None) -> Answer | str:
+        """Answer a question, or return the Vietnamese reply that refuses it.
+
+        Returns:
+            The service's :class:`Answer`, or a message string when the question is
+            empty, too long or only markup, or when the service failed.
+        """
+        started = time.perf_counter()
+        question = question or ""
+        checked = check_question(question, self.settings.max_question_chars)
+        if not checked.ok:
+            self._log(question, "refused", started)
+            return checked.message
+        chosen_locality, chosen_mode = self._resolve(locality, mode)
+        try:
+            result = self.service.ask(question, locality=chosen_locality, mode=chosen_mode)
+        except Exception:
+            # The traceback is logged; the question text only when the setting allows.
+            logger.exception("answering failed")
+            self._log(question, "error", started)
+            return ERROR_MESSAGE
+        if checked.notices and not set(checked.notices) & set(result.notices):
+            result = _with_notices(result, checked.notices)
+        self._log(question, "abstained" if result.abstained else f"{len(result.citations)} citations", started)
+        return result
+
+    def reply_html(self, question: str | None, locality: str | None = None, mode: str | None = None) -> str:
+        """The assistant's chat message for ``question`` as safe HTML/markdown."""
+        result = self.answer(question, locality, mode)
+        if isinstance(result, str):
+            kind = "error" if result == ERROR_MESSAGE else "notice"
+            return render.render_notice(result, kind=kind)
+        return render.render_answer(result, self.source_text)
+
+    def respond(self, message: str | None, history: list[dict[str, Any]] | None,
+                locality: str | None = None, mode: str | None = None) -> tuple[list[dict[str, Any]], str]:
+        """Chat handler: append the (escaped) question and the answer to ``history``.
+
+        Returns:
+            The new history and "" (to clear the input box).
+        """
+        history = list(history or [])
+        history.append({"role": "user", "content": render.render_user_message(message or "")})
+        history.append({"role": "assistant", "content": self.reply_html(message, locality, mode)})
+        return history, ""
+
+    def ask_json(self, question: str, locality: str = "", mode: str = "") -> dict[str, Any]:
+        """JSON API: the answer in the ``ask --json`` shape, or a refusal.
+
+        A refused question (empty, too long, markup only) or a failure gives
+        ``{"question", "answer": <Vietnamese message>, "refused": true, "citations": []}``.
+        """
+        result = self.answer(question, locality or None, mode or None)
+        if isinstance(result, str):
+            return {"question": question, "answer": result, "abstained": False, "refused": True,
+                    "mode": mode or self.default_mode(), "citations": [], "retrieved": [], "timings_ms": {}}
+        data = result.to_json()
+        data["refused"] = False
+        return data
+
+
+def _with_notices(answer: Answer, notices: tuple[str, ...]) -> Answer:
+    """A copy of ``answer`` with the guard's notices first."""
+    return replace(answer, notices=tuple(notices) + tuple(answer.notices))
