@@ -377,8 +377,8 @@ class ExtractiveAnswerer:
         for i, unit in enumerate(units):
             clause = unit.scored.clause
             if clause.id not in title_terms:
-                owner = [t for t in clause.titles[1:] if _is_agency_heading(t)]
-                title_terms[clause.id] = set(content_terms(" ".join(clause.titles)))
+                owner = [t for t in clause.search_titles[1:] if _is_agency_heading(t)]
+                title_terms[clause.id] = set(content_terms(" ".join(clause.search_titles)))
                 owner_terms[clause.id] = set(content_terms(" ".join(owner)))
             if total > 0:
                 got = sum(w * (1.0 if t in unit_terms[i] or t in owner_terms[clause.id]
@@ -387,7 +387,7 @@ class ExtractiveAnswerer:
                 coverage = got / total
             else:
                 coverage = 0.0
-            evidence = evidence_score(intent, unit.sentence, role=unit.role, titles=clause.titles)
+            evidence = evidence_score(intent, unit.sentence, role=unit.role, titles=clause.search_titles)
             channels = (unit.scored.dense_rank is not None) + (unit.scored.lexical_rank is not None)
             agreement = channels / 2 if channels else 0.5
             units[i] = replace(unit, coverage=coverage, evidence=evidence,
@@ -544,12 +544,12 @@ def _owner_prefix(unit: Unit, intent: QuestionIntent) -> str:
     task; for responsibility questions, a sentence under an agency heading
     ("2. Sở Tài chính") that names no agency is prefixed with that agency.
     """
-    titles = unit.scored.clause.titles
+    titles = unit.scored.clause.search_titles
     if unit.role == "attribute" and titles:
         return f"{excerpt(_heading_name(titles[-1]), limit=140)} — "
     if intent.kind != "responsibility":
         return ""
-    for title in reversed(unit.scored.clause.titles[1:]):
+    for title in reversed(unit.scored.clause.search_titles[1:]):
         if _is_agency_heading(title):
             name = _heading_name(title)
             if folded_form(name) not in folded_form(unit.sentence):

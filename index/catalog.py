@@ -93,7 +93,7 @@ def clause_from_json(data: dict) -> Clause:
     """Rebuild a Clause from :meth:`Clause.to_json` output (unknown keys ignored)."""
     fields = Clause.__dataclass_fields__
     values = {k: v for k, v in data.items() if k in fields}
-    for key in ("path", "titles", "footnotes"):
+    for key in ("path", "titles", "footnotes", "title_readings"):
         values[key] = tuple(values.get(key, ()))
     return Clause(**values)
 

@@ -80,7 +80,7 @@ def _own_label(clause: Clause) -> str:
         return f"chú thích {clause.label or last}"
     if clause.kind == "paragraph":
         return f"đoạn {last.lstrip('p')}"
-    text = clause.body or clause.text
+    text = clause.reading or clause.body or clause.text
     if clause.kind == "item" and clause.label and not text.startswith(clause.label):
         text = f"{clause.label}. {text}"
     return _clip(text)
@@ -98,7 +98,7 @@ def section_label(clause: Clause) -> str:
     if len(clause.path) == 1 and clause.kind != "section":  # text before the first section
         return f"Mở đầu › {_own_label(clause)}"
     parts = [f"Mục {clause.path[0]}"]
-    parts.extend(_clip(t) for t in clause.titles[1:len(clause.path) - 1] if t)
+    parts.extend(_clip(t) for t in clause.search_titles[1:len(clause.path) - 1] if t)
     if len(clause.path) > 1:
         parts.append(_own_label(clause))
     return " › ".join(parts)

@@ -38,7 +38,7 @@ from index.tokens import TOKENIZER_VERSION, accented_tokens, folded_tokens
 from index.vector_cache import VectorCache, embed_with_cache, text_sha256
 from ingest.model import Clause, DocumentMeta, ParsedDocument
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: clauses carry OCR repaired readings (reading, title_readings)
 MANIFEST_FILE = "manifest.json"
 FAISS_FILE = "vectors.faiss"
 REBUILD_HINT = "Chạy: python -m assistant ingest data/plans --rebuild"
@@ -121,13 +121,13 @@ def embedding_text(clause: Clause, meta: DocumentMeta) -> str:
     So "Sở Tài chính" under the Huế plan is near a question about Huế.
     """
     context = " – ".join(p for p in (meta.locality, meta.issuer) if p)
-    titles = " › ".join(_clip(t, _TITLE_CONTEXT_CHARS) for t in clause.titles if t)
+    titles = " › ".join(_clip(t, _TITLE_CONTEXT_CHARS) for t in clause.search_titles if t)
     return "\n".join(p for p in (context, titles, clause.search_text) if p)
 
 
 def lexical_text(clause: Clause) -> str:
     """What the lexical channel indexes: the clause text and its parent's heading."""
-    parent = clause.titles[-1] if clause.titles else ""
+    parent = clause.search_titles[-1] if clause.titles else ""
     return f"{parent}\n{clause.search_text}" if parent else clause.search_text
 
 

@@ -104,6 +104,7 @@ class Clause:
         label: The clause's own marker as written ("III", "2", "a", "-", "+", "*", "").
         footnotes: Ids of footnote clauses this clause cites.
         reading: Repaired reading for OCR-damaged text ("" when not repaired).
+        title_readings: Repaired readings of ``titles`` (empty when not repaired).
     """
 
     id: str
@@ -119,11 +120,17 @@ class Clause:
     label: str = ""
     footnotes: tuple[str, ...] = ()
     reading: str = ""
+    title_readings: tuple[str, ...] = ()
 
     @property
     def search_text(self) -> str:
         """The text that search should see: the repaired reading when there is one."""
         return self.reading or self.body
+
+    @property
+    def search_titles(self) -> tuple[str, ...]:
+        """Ancestor headings as search and display should read them (repaired when OCR-damaged)."""
+        return self.title_readings if len(self.title_readings) == len(self.titles) else self.titles
 
     def to_json(self) -> dict:
         """Return a JSON-serialisable dict (tuples become lists)."""
@@ -131,6 +138,7 @@ class Clause:
         data["path"] = list(self.path)
         data["titles"] = list(self.titles)
         data["footnotes"] = list(self.footnotes)
+        data["title_readings"] = list(self.title_readings)
         return data
 
 

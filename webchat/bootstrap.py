@@ -40,7 +40,7 @@ def index_exists(index_dir: str | Path) -> bool:
 
 
 def ensure_index(settings: Settings, report: Report = print) -> bool:
-    """Build the index from ``settings.plans_dir`` when ``settings.index_dir`` has none.
+    """Build the index from ``settings.plans_dir`` when ``settings.index_dir`` has none (or an unusable one).
 
     Args:
         settings: Resolved settings (``plans_dir``, ``index_dir``, embedder...).
@@ -54,7 +54,11 @@ def ensure_index(settings: Settings, report: Report = print) -> bool:
         RuntimeError: When none of the plans could be read.
     """
     if index_exists(settings.index_dir):
-        return False
+        problem = _incompatibility(settings)
+        if not problem:
+            return False
+        # The index is derived data: an old format or another embedder is rebuilt from the plans.
+        report(f"{problem} Đang xây lại từ các kế hoạch…")
     from tqdm import tqdm
 
     from index.maintenance import index_documents
@@ -73,9 +77,21 @@ def ensure_index(settings: Settings, report: Report = print) -> bool:
     if not documents:
         raise RuntimeError(f"Không đọc được kế hoạch nào trong {settings.plans_dir}.")
     report(f"Đang tạo vector và chỉ mục cho {len(documents)} kế hoạch…")
-    index_documents(documents, settings)
+    index_documents(documents, settings, rebuild=True)
     report(f"Đã xây dựng chỉ mục sau {time.perf_counter() - started:.1f} giây.")
     return True
+
+
+def _incompatibility(settings: Settings) -> str:
+    """The Vietnamese reason the existing index cannot serve these settings ("" when it can)."""
+    from index.maintenance import open_index
+    from index.store import IndexLoadError
+
+    try:
+        open_index(settings)
+    except IndexLoadError as error:
+        return error.message
+    return ""
 
 
 def load_backend(settings: Settings, report: Report = print) -> ChatBackend:

@@ -1,8 +1,10 @@
-"""``python -m assistant ingest PATH... [--dump FILE]``: parse plans and report what was found.
+"""``python -m assistant ingest PATH... [--dump FILE] [--no-index] [--rebuild] [--index DIR]``.
 
-Parsing (:func:`run_ingest`), printing (:func:`print_report`) and dumping
-(:func:`write_dump`) are separate so indexing can be added as one more step.
-Exit codes: 0 all files ingested, 1 some files skipped, 2 nothing ingested.
+Parses plans, reports what was found, and adds them to the index (unchanged
+files cost nothing: content hash). Parsing (:func:`run_ingest`), printing
+(:func:`print_report`), dumping (:func:`write_dump`) and indexing are separate steps.
+Exit codes: 0 all files ingested, 1 some files skipped, 2 nothing ingested or
+the index could not be updated.
 """
 
 from __future__ import annotations
@@ -37,12 +39,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="Tệp hoặc thư mục cần nạp.")
     parser.add_argument("--dump", metavar="TỆP", help="Ghi kết quả (siêu dữ liệu và điều khoản) ra tệp JSON.")
+    parser.add_argument("--no-index", action="store_true", help="Chỉ phân tích, không cập nhật chỉ mục.")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="Xây lại chỉ mục từ đầu chỉ với các tệp này (sau khi đổi bộ nhúng hoặc nâng cấp).")
+    parser.add_argument("--index", metavar="THƯ_MỤC", help="Thư mục chỉ mục (mặc định: thiết lập index_dir).")
     parser.set_defaults(func=run)
 
 
-def run_ingest(paths: list[str]) -> IngestReport:
+def run_ingest(paths: list[str], settings=None) -> IngestReport:
     """Parse every file in ``paths`` (see :func:`ingest.pipeline.ingest_paths`)."""
-    return ingest_paths(paths)
+    return ingest_paths(paths, settings=settings)
 
 
 def describe_document(document: ParsedDocument) -> list[str]:
@@ -61,6 +67,10 @@ def describe_document(document: ParsedDocument) -> list[str]:
         f"  Số: {meta.number or '(không có)'} · Ngày: {meta.date or '(không rõ)'}",
         f"  Điều khoản: {len(document.clauses)} ({by_kind or 'không có'}) · Độ sâu: {document.depth}",
     ]
+    if meta.damage_score:
+        repaired = sum(1 for c in document.clauses if c.reading)
+        verdict = "hư hại, đã tạo bản đọc lại có dấu cho " + f"{repaired} điều khoản" if repaired else "nhẹ"
+        lines.append(f"  Mức hư hại OCR: {meta.damage_score:.2f} ({verdict})")
     lines.extend(f"  Cảnh báo: {w}" for w in document.warnings)
     return lines
 
@@ -105,9 +115,29 @@ def exit_code(report: IngestReport) -> int:
     return 1 if report.skipped else 0
 
 
+def index_report(report: IngestReport, settings, *, rebuild: bool = False) -> int:
+    """Upsert the parsed documents into the index; prints what changed. Returns 0 or 2."""
+    from assistant.commands.index_cmd import describe_update
+    from index.embedders import EmbedderError
+    from index.maintenance import index_documents
+    from index.store import IndexLoadError
+
+    try:
+        update = index_documents(report.documents, settings, rebuild=rebuild)
+    except (IndexLoadError, EmbedderError) as exc:
+        print(f"Lỗi chỉ mục: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 2
+    print(f"Chỉ mục {settings.get('index_dir')}:")
+    print(describe_update(update))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``python -m assistant ingest``."""
-    report = run_ingest(args.paths)
+    from assistant.settings import load_settings
+
+    settings = load_settings(index_dir=args.index)
+    report = run_ingest(args.paths, settings)
     print_report(report)
     if not report.documents and not report.skipped:
         print("Lỗi: không tìm thấy tệp .txt, .md, .docx hoặc .pdf nào để nạp.", file=sys.stderr)
@@ -118,4 +148,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"Lỗi: không ghi được tệp {args.dump}: {exc}", file=sys.stderr)
             return 2
         print(f"Đã ghi kết quả ra {args.dump}.")
+    if report.documents and not args.no_index and index_report(report, settings, rebuild=args.rebuild):
+        return 2
     return exit_code(report)

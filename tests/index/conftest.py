@@ -2,8 +2,8 @@
 
 The mini corpus uses sentences copied from the five plans (including a passage
 the Huế and Ninh Bình plans share word for word, and OCR-damaged Đồng Nai
-text). The real-corpus fixture parses data/plans with ingest/pipeline.py and
-builds the e5 index once per session (skipped while the parser is missing).
+text). The real-corpus fixtures (``real_index``, ``e5_embedder``,
+``session_cache``) live in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import pytest
 from assistant.settings import load_settings
 from index.embedders import Embedder
 from index.store import ClauseIndex
-from index.vector_cache import VectorCache
 from ingest.model import Clause, DocumentMeta, ParsedDocument, make_clause_id
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -115,32 +114,10 @@ def hash_embedder() -> HashEmbedder:
 
 
 @pytest.fixture(scope="session")
-def e5_embedder():
-    from index.embedders import make_embedder
-
-    return make_embedder("e5-small")
-
-
-@pytest.fixture(scope="session")
-def session_cache(tmp_path_factory) -> VectorCache:
-    return VectorCache(tmp_path_factory.mktemp("cache") / "vectors.sqlite")
-
-
-@pytest.fixture(scope="session")
 def mini_e5_index(tmp_path_factory, e5_embedder, session_cache) -> ClauseIndex:
     """The mini corpus indexed with the real e5 embedder (a few seconds)."""
     docs = [make_document(d) for d in MINI_CORPUS]
     return ClauseIndex.build(docs, e5_embedder, tmp_path_factory.mktemp("mini") / "index", cache=session_cache)
-
-
-@pytest.fixture(scope="session")
-def real_index(tmp_path_factory, e5_embedder, session_cache) -> ClauseIndex:
-    """All of data/plans parsed by ingest/pipeline.py and indexed with e5 (once per session)."""
-    pipeline = pytest.importorskip("ingest.pipeline")
-    report = pipeline.ingest_paths(sorted((PROJECT_ROOT / "data" / "plans").glob("*.txt")))
-    assert report.documents, "the parser returned no documents"
-    return ClauseIndex.build(report.documents, e5_embedder, tmp_path_factory.mktemp("real") / "index",
-                             cache=session_cache)
 
 
 @pytest.fixture()

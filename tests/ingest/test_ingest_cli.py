@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,15 +11,39 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
+def run_cli(*args: str, index: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m assistant ingest``; without ``index`` it only parses (``--no-index``)."""
+    flags = [] if index else ["--no-index"]
     return subprocess.run(
-        [sys.executable, "-m", "assistant", "ingest", *args],
+        [sys.executable, "-m", "assistant", "ingest", *args, *flags],
         cwd=ROOT,
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=120,
+        timeout=300,
+        env={**os.environ, **(env or {})},
     )
+
+
+def test_ingest_indexes_and_skips_unchanged_files(tmp_path):
+    env = {"BHYT_INDEX_DIR": str(tmp_path / "index"), "BHYT_VECTOR_CACHE": str(tmp_path / "vectors.sqlite")}
+    first = run_cli("data/plans/dak-doa-gia-lai_KH-DU_2026.txt", index=True, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Thêm mới (1): dak-doa-gia-lai_KH-DU_2026" in first.stdout
+    assert (tmp_path / "index" / "manifest.json").is_file()
+    again = run_cli("data/plans/dak-doa-gia-lai_KH-DU_2026.txt", index=True, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "Không đổi (1): dak-doa-gia-lai_KH-DU_2026" in again.stdout
+    assert "Đã nhúng 0 đoạn mới" in again.stdout
+
+
+def test_ingest_reports_ocr_damage_and_repair():
+    result = run_cli("data/plans/dong-nai_646-KH-TU_2026-01-09.txt")
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if "Mức hư hại OCR" in x)
+    assert float(line.split(":")[1].split()[0]) > 0.5 and "bản đọc lại có dấu" in line
+    clean = run_cli("data/plans/hue_KH-UBND.txt")
+    assert "bản đọc lại có dấu" not in clean.stdout
 
 
 def test_ingest_bundled_plans_with_dump(tmp_path):

@@ -21,20 +21,33 @@ def test_plan_files_missing_folder_message_is_vietnamese(tmp_path):
         plan_files(tmp_path / "không-có")
 
 
-def test_existing_index_is_not_rebuilt(tmp_path, monkeypatch):
-    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
-    settings = load_settings(environ={}, index_dir=str(tmp_path), plans_dir=str(tmp_path / "không-có"))
+def test_existing_index_is_not_rebuilt(tmp_path, built_index):
+    settings = load_settings(environ={}, index_dir=str(built_index.directory), plans_dir=str(tmp_path / "không-có"))
     lines: list[str] = []
-    assert index_exists(tmp_path)
+    assert index_exists(built_index.directory)
     assert ensure_index(settings, lines.append) is False
     assert lines == []
+
+
+def test_incompatible_index_is_rebuilt_from_the_plans(tmp_path, monkeypatch):
+    import index.maintenance
+
+    rebuilt: list[bool] = []
+    monkeypatch.setattr(index.maintenance, "index_documents",
+                        lambda docs, settings, rebuild=False: rebuilt.append(rebuild))
+    (tmp_path / "manifest.json").write_text('{"format_version": 999}', encoding="utf-8")
+    settings = load_settings(environ={}, index_dir=str(tmp_path))
+    lines: list[str] = []
+    assert ensure_index(settings, lines.append) is True
+    assert rebuilt == [True]
+    assert "phiên bản 999" in lines[0] and "xây lại" in lines[0]
 
 
 def test_missing_index_is_built_from_the_plans(tmp_path, monkeypatch):
     built: list[int] = []
     import index.maintenance
 
-    monkeypatch.setattr(index.maintenance, "index_documents", lambda docs, settings: built.append(len(docs)))
+    monkeypatch.setattr(index.maintenance, "index_documents", lambda docs, settings, rebuild=False: built.append(len(docs)))
     settings = load_settings(environ={}, index_dir=str(tmp_path / "index"))
     lines: list[str] = []
     assert ensure_index(settings, lines.append) is True
