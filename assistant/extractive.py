@@ -43,7 +43,9 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from assistant.answer import Answer, Citation
+from assistant.duties import AgencyBlock, find_agency_block, subject_phrase
 from assistant.intent import QuestionIntent, content_terms, detect_intent, named_places
+from assistant.plan_facts import answer_about_plan
 from index.localities import detect_localities
 from index.retriever import section_label
 from index.types import ScoredClause
@@ -54,6 +56,10 @@ W_COVERAGE, W_EVIDENCE, W_PRIOR = 0.55, 0.25, 0.20
 S_COVERAGE, S_EVIDENCE, S_AGREEMENT = 0.60, 0.25, 0.15
 PENALTY_AMOUNT_MISSING = 0.3
 PENALTY_CITED_DOCUMENT = 0.4
+PENALTY_FOCUS_MISSING = 0.3   # "Bệnh viện nào ...?" and no candidate names one
+PENALTY_ONLY_TARGETS = 0.4    # "hiện nay đã đạt bao nhiêu?" and the candidates state only targets
+# A figure stated as a target: "đến năm 2026", "phấn đấu", "mục tiêu", "trước năm 2030".
+_TARGET_WORDING_RE = re.compile(r"(?<!\w)(?:den nam|nam 20\d\d|phan dau|muc tieu|chi tieu|truoc nam|giai doan)(?!\w)")
 MAX_CANDIDATES = 8          # retrieved clauses whose sentences are read
 MAX_SENTENCE_CHARS = 420    # longer sentences are cut around their evidence
 MAX_LIST_ITEMS = 8
@@ -61,7 +67,10 @@ MAX_LIST_ITEMS = 8
 _PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s?%")
 _NUMBER_RE = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?![\w/])")
 _YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
-_AMOUNT_RE = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ|tỉ|nghìn|ngàn|vnđ|vnd)\b", re.IGNORECASE)
+# "tỷ/tỉ" is money only when not "tỷ lệ" (rate): "đến năm 2026 tỉ lệ bao phủ" states no amount.
+_AMOUNT_RE = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|(?:tỷ|tỉ)(?!\s*lệ)|nghìn|ngàn|vnđ|vnd)\b", re.IGNORECASE)
+# Parts of a sentence that state one target: "đạt trên 99,3% năm 2026 và đạt 100% trước năm 2030".
+_TARGET_PART_RE = re.compile(r"\s+và\s+|[,;]\s+")
 _DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b(?:ngày|trước ngày|tháng|quý|năm)\s+\d{1,4}\b|\b\d{1,2}/\d{4}\b",
                       re.IGNORECASE)
 _PERIOD_WORDS = ("thuong xuyen", "hang nam", "hằng năm", "hang quy", "dinh ky", "truoc ngay", "trong nam",
@@ -164,9 +173,15 @@ def evidence_score(intent: QuestionIntent, sentence: str, *, role: str = "self",
     kind = intent.kind
     if intent.wants_amount:
         return 1.0 if _AMOUNT_RE.search(sentence) else 0.0
-    if kind == "target" or (kind == "compare" and any(c in intent.cues for c in ("cao nhat", "thap nhat"))):
+    if kind == "target" or (kind == "compare" and any(c in intent.cues for c in ("cao nhat", "thap nhat"))) \
+            or (kind == "compare" and intent.years):
         if _PERCENT_RE.search(sentence):
-            return 1.0
+            if not intent.years:
+                return 1.0
+            # A question about 2030 wants the figure stated for 2030, not the 2026 one beside it.
+            parts = _TARGET_PART_RE.split(sentence)
+            paired = any(_PERCENT_RE.search(p) and any(y in p for y in intent.years) for p in parts)
+            return 1.0 if paired else 0.85
         numbers = [n for n in _NUMBER_RE.findall(sentence) if not _YEAR_RE.fullmatch(n)]
         if numbers:
             return 0.7
@@ -289,6 +304,11 @@ class ExtractiveAnswerer:
                    if documents and not any(_locality_matches(p, d) for d in documents)]
         if missing and not asked:
             return self._abstain(question, retrieved, top, 0.0, reason="place", detail=", ".join(missing))
+        if intent.about_plan and asked:
+            named = [d for d in documents if any(_locality_matches(a, d) for a in asked)]
+            about = answer_about_plan(question, intent.about_plan, named)
+            if about is not None:
+                return replace(about, retrieved=top)
 
         pool = retrieved
         if asked:
@@ -308,6 +328,13 @@ class ExtractiveAnswerer:
         penalty, reason, detail = 1.0, "weak", ""
         if intent.wants_amount and not any(_AMOUNT_RE.search(u.sentence) for u in units):
             penalty, reason = PENALTY_AMOUNT_MISSING, "amount"
+        if intent.focus_noun and not any(
+                re.search(rf"(?<!\w){intent.focus_noun}(?!\w)", folded_form(u.sentence)) for u in units):
+            penalty, reason, detail = min(penalty, PENALTY_FOCUS_MISSING), "focus", intent.focus_noun
+        if intent.asks_current and intent.kind == "target" and not any(
+                _PERCENT_RE.search(u.sentence) and not _TARGET_WORDING_RE.search(folded_form(u.sentence))
+                for u in units):
+            penalty, reason = min(penalty, PENALTY_ONLY_TARGETS), "current"
         cited_only = self._documents_cited_only(intent, documents)
         if cited_only:
             penalty, reason, detail = min(penalty, PENALTY_CITED_DOCUMENT), "cited", ", ".join(cited_only)
@@ -315,8 +342,13 @@ class ExtractiveAnswerer:
         support = round(min(1.0, max(0.0, support)), 4)
         if support < threshold:
             return self._abstain(question, retrieved, top, support, reason=reason, detail=detail)
-        if intent.kind == "compare" and len(asked) != 1:
-            return self._compose_compare(question, units, top, support, intent)
+        if intent.wants_duties and intent.kind != "compare":
+            phrase = subject_phrase(intent.duty_subject, self._place_words(question, documents, asked))
+            block = find_agency_block(phrase, pool[:MAX_CANDIDATES], index, derive)
+            if block is not None:
+                return self._compose_duties(question, block, top, support)
+        if (intent.kind == "compare" and len(asked) != 1) or len(asked) > 1:
+            return self._compose_compare(question, units, top, support, intent, asked)
         if intent.kind == "list":
             listed = self._compose_list(question, units, best, top, support, index)
             if listed is not None:
@@ -355,10 +387,16 @@ class ExtractiveAnswerer:
                             add(by_id.get(kid.id) or derive(scored, kid), "attribute")
         return units
 
-    def _question_terms(self, question: str, documents: Sequence[DocumentMeta], asked: Sequence[str]) -> list[str]:
+    @staticmethod
+    def _place_words(question: str, documents: Sequence[DocumentMeta], asked: Sequence[str]) -> set[str]:
+        """Folded words of the places a question names or the corpus covers (not content)."""
         drop: set[str] = set()
         for name in list(asked) + list(named_places(question)) + [d.locality for d in documents]:
             drop.update(folded_form(name).split())
+        return drop
+
+    def _question_terms(self, question: str, documents: Sequence[DocumentMeta], asked: Sequence[str]) -> list[str]:
+        drop = self._place_words(question, documents, asked)
         terms = [t for t in content_terms(question) if t not in drop]
         return list(dict.fromkeys(terms))
 
@@ -446,6 +484,9 @@ class ExtractiveAnswerer:
             return None
         head_id = max(heads, key=heads.get)
         kids = [u for u in units if u.role == "child" and u.scored.clause.parent_id == head_id]
+        # Listing a heading's parts only answers when they are about what was asked.
+        if max(u.coverage for u in kids) < 0.8 * best.coverage:
+            return None
         head = _clause_or_none(index, head_id)
         numbering: dict[str, int] = {}
         citations: list[Citation] = []
@@ -470,9 +511,34 @@ class ExtractiveAnswerer:
         return Answer(question=question, answer=intro + "\n" + "\n".join(lines), abstained=False,
                       mode="extractive", citations=tuple(citations), retrieved=top, support=support)
 
+    def _compose_duties(self, question: str, block: AgencyBlock, top: tuple, support: float) -> Answer:
+        """Everything the named agency's block says, one cited line per clause (or per sentence)."""
+        numbering: dict[str, int] = {}
+        citations: list[Citation] = []
+        lines: list[str] = []
+        members = list(block.members)
+        if len(members) == 1:
+            n = _cite(members[0], numbering, citations)
+            sentences = split_sentences(members[0].clause.reading or members[0].clause.body)
+            lines = [f"- {excerpt(s)} [{n}]" for s in sentences[:MAX_LIST_ITEMS]]
+        else:
+            for member in members[:self.max_citations]:
+                n = _cite(member, numbering, citations)
+                lines.append(f"- {excerpt(' '.join((member.clause.reading or member.clause.body).split()))} [{n}]")
+            if len(members) > self.max_citations:
+                lines.append(f"(và {len(members) - self.max_citations} ý khác trong cùng mục)")
+        locality = block.head.locality
+        intro = f"Theo kế hoạch của {locality}, " if locality else "Theo kế hoạch, "
+        intro += f"nhiệm vụ của {excerpt(block.name, limit=120)} gồm:"
+        return Answer(question=question, answer=intro + "\n" + "\n".join(lines), abstained=False,
+                      mode="extractive", citations=tuple(citations), retrieved=top, support=support)
+
     def _compose_compare(self, question: str, units: list[Unit], top: tuple, support: float,
-                         intent: QuestionIntent) -> Answer:
+                         intent: QuestionIntent, asked: Sequence[str] = ()) -> Answer:
         best_by_locality: dict[str, Unit] = {}
+        if len(asked) > 1:  # the question names the localities to compare: only those
+            keys = {folded_form(a) for a in asked}
+            units = [u for u in units if folded_form(u.scored.locality) in keys] or units
         for unit in units:
             key = unit.scored.locality or unit.scored.clause.doc_id
             if key not in best_by_locality or unit.score > best_by_locality[key].score:
@@ -498,6 +564,9 @@ class ExtractiveAnswerer:
             "amount": "Các kế hoạch đã nạp không nêu số tiền cụ thể (đồng) cho nội dung này.",
             "cited": (f"Văn bản {detail} chỉ được các kế hoạch nhắc đến theo số hiệu; "
                       "nội dung của văn bản đó không có trong dữ liệu đã nạp."),
+            "focus": "Các kế hoạch đã nạp không nêu tên cụ thể nơi/đơn vị nào như câu hỏi yêu cầu.",
+            "current": ("Các kế hoạch đã nạp chỉ nêu mục tiêu phấn đấu, không nêu số liệu hiện tại "
+                        "cho nội dung này."),
         }.get(reason, "Các kế hoạch đã nạp không có thông tin để trả lời câu hỏi này.")
         citations = [Citation.from_scored(i, s) for i, s in enumerate(retrieved[:3], 1)]
         lines = [lead]

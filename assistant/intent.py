@@ -147,12 +147,28 @@ class QuestionIntent:
         cues: The folded cue phrases that decided ``kind``.
         wants_amount: True when the question asks for a sum of money ("bao nhiêu đồng").
         doc_numbers: Document numbers the question names ("72-NQ/TW"), as written.
+        wants_duties: True when the question asks what someone must do
+            ("Sở Tài chính có nhiệm vụ gì?", "chi bộ thôn phải làm gì?").
+        duty_subject: The folded words naming who ("so tai chinh"), "" when none.
+        about_plan: What the question asks about the plan document itself:
+            "number" (số hiệu), "date" (ngày ban hành/ký), "issuer" (cơ quan ban hành) or "".
+        years: Years the question names ("2026", "2030").
+        focus_noun: A kind of named institution the question asks to be named
+            ("bệnh viện nào", "trường nào"), folded; "" when none.
+        asks_current: True when the question asks for the present state
+            ("hiện nay đã đạt bao nhiêu"), not for a target.
     """
 
     kind: str
     cues: tuple[str, ...] = ()
     wants_amount: bool = False
     doc_numbers: tuple[str, ...] = ()
+    wants_duties: bool = False
+    duty_subject: str = ""
+    about_plan: str = ""
+    years: tuple[str, ...] = ()
+    focus_noun: str = ""
+    asks_current: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in INTENT_KINDS:
@@ -189,8 +205,48 @@ def detect_intent(question: str) -> QuestionIntent:
     else:
         best = max(scores.values())
         kind = next(k for k in _PRIORITY if scores.get(k) == best)
+    duty = _DUTY_RE.search(folded)
+    subject = ""
+    if duty:
+        subject = _SUBJECT_LEAD_RE.sub("", folded[:duty.start()]).strip(" ,.?")
     return QuestionIntent(kind=kind, cues=tuple(cues.get(kind, ())), wants_amount=wants_amount,
-                          doc_numbers=tuple(m.group(0).replace(" ", "") for m in _DOC_NUMBER_RE.finditer(nfc(question))))
+                          doc_numbers=tuple(m.group(0).replace(" ", "") for m in _DOC_NUMBER_RE.finditer(nfc(question))),
+                          wants_duties=duty is not None, duty_subject=subject, about_plan=_about_plan(folded),
+                          years=tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", folded))),
+                          focus_noun=(focus.group(1) if (focus := _FOCUS_RE.search(folded)) else ""),
+                          asks_current=_CURRENT_RE.search(folded) is not None)
+
+
+# Institutions a plan-level document rarely names one by one: "Bệnh viện nào ...?".
+_FOCUS_RE = re.compile(r"(?<!\w)(benh vien|phong kham|co so kham chua benh|truong hoc|truong|cong ty|doanh nghiep|"
+                       r"nha thuoc|ngan hang) nao(?!\w)")
+# The present state, not a target: "hiện nay đã đạt", "đến nay", "hiện tại".
+_CURRENT_RE = re.compile(r"(?<!\w)(?:hien nay|hien tai|den nay|tinh den nay|thuc te da dat)(?!\w)")
+
+
+# "X có nhiệm vụ gì", "X phải làm gì", "X có vai trò gì", "X được giao những việc gì".
+_DUTY_RE = re.compile(r"(?<!\w)(?:co |duoc giao |phai |can |se )?(?:nhung )?(?:nhiem vu|trach nhiem|vai tro|viec|lam)"
+                      r"(?: cu the)? gi(?!\w)")
+# Leading words before the subject: "theo kế hoạch của Huế, ...", "ở Huế, ...".
+_SUBJECT_LEAD_RE = re.compile(r"^.*?(?:theo ke hoach(?: cua [^,]+)?|trong ke hoach(?: cua [^,]+)?),\s*")
+# Questions about the plan document itself, not its content.
+_PLAN_DOC_RE = re.compile(r"(?<!\w)(?:ke hoach|van ban)(?!\w)")
+_ABOUT_PLAN: tuple[tuple[str, re.Pattern], ...] = (
+    ("number", re.compile(r"(?<!\w)(?:so hieu|so may|so bao nhieu|mang so|ky hieu|so van ban)(?!\w)")),
+    ("date", re.compile(r"(?<!\w)(?:ban hanh|ky|ky ban hanh|duoc ky)(?: vao)? (?:ngay|thoi gian|luc) nao(?!\w)|"
+                        r"(?<!\w)ngay ban hanh(?!\w)|(?<!\w)ngay ky(?!\w)")),
+    ("issuer", re.compile(r"(?<!\w)(?:co quan|ai|don vi) (?:nao )?ban hanh(?!\w)|(?<!\w)ai ky(?!\w)")),
+)
+
+
+def _about_plan(folded: str) -> str:
+    """"number", "date" or "issuer" when the question asks about the plan document itself."""
+    if not _PLAN_DOC_RE.search(folded):
+        return ""
+    for what, pattern in _ABOUT_PLAN:
+        if pattern.search(folded):
+            return what
+    return ""
 
 
 def _asks_for_amount(question: str) -> bool:

@@ -108,8 +108,9 @@ class Assistant:
                                                              "total": _ms(started)})
         filters = {"locality": locality} if locality else None
         retrieved = list(self.retriever.retrieve(text, top_k=top_k, filters=filters))
-        if not locality and detect_intent(text).kind == "compare":
-            retrieved = self._add_per_locality(text, retrieved)
+        named = self._named_localities(text)
+        if not locality and (detect_intent(text).kind == "compare" or len(named) > 1):
+            retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None)
         after_retrieval = time.perf_counter()
         if mode == "llm":
             answer = self.llm.answer(text, retrieved, self.index, locality=locality)
@@ -124,11 +125,17 @@ class Assistant:
         key = folded_form(locality).strip()
         return any(key in (folded_form(d.locality), folded_form(d.province)) for d in self.index.documents())
 
-    def _add_per_locality(self, text: str, retrieved: list) -> list:
-        """For comparisons, make sure every plan contributes its best clauses."""
+    def _named_localities(self, text: str) -> list[str]:
+        """Localities of ingested plans that the question names."""
+        from index.localities import detect_localities
+
+        return list(detect_localities(text, list(self.index.documents())))
+
+    def _add_per_locality(self, text: str, retrieved: list, names: list[str] | None = None) -> list:
+        """For comparisons, make sure every plan (or every plan named) contributes its best clauses."""
         seen = {s.id for s in retrieved}
         extra = []
-        for name in self.localities():
+        for name in names or self.localities():
             for scored in self.retriever.retrieve(text, top_k=COMPARE_PER_LOCALITY, filters={"locality": name}):
                 if scored.id not in seen:
                     seen.add(scored.id)

@@ -59,3 +59,24 @@ def test_content_terms_fold_expand_and_drop_stopwords():
     # the spelled-out form is one term too, so both spellings weigh the same
     assert content_terms("bảo hiểm y tế của thành phố") == ["bhyt"]
     assert "cua" not in terms and "nhieu" not in terms
+
+
+def test_duty_questions_and_their_subject():
+    from assistant.intent import detect_intent
+
+    intent = detect_intent("Công an tỉnh có nhiệm vụ gì?")
+    assert intent.wants_duties and intent.duty_subject == "cong an tinh"
+    intent = detect_intent("Theo kế hoạch của Huế, Sở Y tế phải làm gì?")
+    assert intent.wants_duties and intent.duty_subject == "so y te"
+    assert not detect_intent("Ai chủ trì công tác tuyên truyền?").wants_duties
+
+
+def test_years_focus_nouns_and_present_state():
+    from assistant.intent import detect_intent
+
+    assert detect_intent("Mục tiêu năm 2030 của Huế?").years == ("2030",)
+    assert detect_intent("Trường nào ở Huế được hỗ trợ?").focus_noun == "truong"
+    assert detect_intent("benh vien nao kham tot nhat").focus_noun == "benh vien"
+    assert detect_intent("Cơ quan nào chủ trì?").focus_noun == ""
+    assert detect_intent("Hiện nay tỷ lệ bao phủ đã đạt bao nhiêu?").asks_current
+    assert not detect_intent("Tỷ lệ bao phủ năm 2026 là bao nhiêu?").asks_current

@@ -1,0 +1,116 @@
+"""Answers to "what must X do?": the block of the clause tree that agency X owns.
+
+Plans assign duties per agency: a heading ("2. Sở Tài chính") owning bullets or
+paragraphs, or an item that starts with the agency ("Các chi bộ thôn theo dõi,
+triển khai ..."). When a question asks what someone must do
+(:attr:`QuestionIntent.wants_duties`), :func:`find_agency_block` looks among the
+retrieved clauses and their ancestors for the clause whose agency name contains
+the question's subject as a phrase (folded, abbreviations contracted, so
+"UBND các xã" matches "Uỷ ban nhân dân các xã, phường"), and the answer lists
+everything under it, each part cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.intent import content_terms
+from index.types import ScoredClause
+from ingest.model import Clause
+
+NAME_WORDS = 12            # an item that starts with its agency: the name is within its first words
+MAX_HEADING_CHARS = 90     # a heading longer than this is a sentence, not an agency name
+_NUMBERING_RE = re.compile(r"^\s*(?:[IVXLC]+|\d+|[a-zđ])\s*[.\-)]\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AgencyBlock:
+    """The part of a plan one agency owns.
+
+    Attributes:
+        head: The clause naming the agency (retrieved, or reached through the tree).
+        name: The agency name as the plan writes it (repaired reading for OCR text).
+        members: The clauses to quote, in reading order (the head itself when it
+            carries text, then its children).
+    """
+
+    head: ScoredClause
+    name: str
+    members: tuple[ScoredClause, ...]
+
+
+def _reading(clause: Clause) -> str:
+    return " ".join((clause.reading or clause.body or clause.text).split())
+
+
+def agency_name(clause: Clause) -> tuple[str, bool]:
+    """The agency a clause names and whether the clause is only that name (a heading).
+
+    "2. Sở Tài chính" -> ("Sở Tài chính", True); "Đảng uỷ Mặt trận Tổ quốc Việt Nam
+    tỉnh: Lãnh đạo ..." -> (the part before the colon, False); otherwise the
+    first :data:`NAME_WORDS` words.
+    """
+    text = _NUMBERING_RE.sub("", _reading(clause)).strip()
+    if len(text) <= MAX_HEADING_CHARS and not re.search(r"[.;]\s", text):
+        return text.rstrip(":. "), True
+    head, colon, _ = text.partition(":")
+    if colon and len(head) <= MAX_HEADING_CHARS:
+        return head.strip(), False
+    return " ".join(text.split()[:NAME_WORDS]), False
+
+
+def subject_phrase(subject: str, drop: set[str]) -> str:
+    """The question's subject as normalised terms, place words removed ("ubnd xa phuong")."""
+    return " ".join(t for t in content_terms(subject) if t not in drop)
+
+
+def _contains_phrase(name: str, phrase: str) -> bool:
+    normalised = " ".join(content_terms(name))
+    return re.search(rf"(?<!\S){re.escape(phrase)}(?!\S)", normalised) is not None
+
+
+def _ancestors(index, clause: Clause) -> list[Clause]:
+    chain: list[Clause] = []
+    parent_id = clause.parent_id
+    while parent_id:
+        try:
+            parent = index.clause(parent_id)
+        except KeyError:
+            break
+        if parent is None or parent.kind == "section":
+            break
+        chain.append(parent)
+        parent_id = parent.parent_id
+    return chain
+
+
+def find_agency_block(phrase: str, pool: Sequence[ScoredClause], index, derive) -> AgencyBlock | None:
+    """The block owned by the agency ``phrase`` names, among ``pool`` and their ancestors.
+
+    Args:
+        phrase: Output of :func:`subject_phrase`; "" finds nothing.
+        pool: Retrieved clauses, best first (the first match wins).
+        index: The clause tree (``clause(id)``, ``children(id)``).
+        derive: ``derive(scored, clause) -> ScoredClause`` for clauses reached through the tree.
+
+    Returns:
+        The :class:`AgencyBlock`, or None when no clause names that agency.
+    """
+    if not phrase or index is None:
+        return None
+    seen: set[str] = set()
+    for scored in pool:
+        for clause in [scored.clause, *_ancestors(index, scored.clause)]:
+            if clause.id in seen or clause.kind in ("section", "attribute", "footnote"):
+                continue
+            seen.add(clause.id)
+            name, heading_only = agency_name(clause)
+            if not _contains_phrase(name, phrase):
+                continue
+            head = scored if clause.id == scored.id else derive(scored, clause)
+            kids = [derive(head, kid) for kid in index.children(clause.id) if kid.kind != "footnote"]
+            members = ([] if heading_only and kids else [head]) + kids
+            return AgencyBlock(head=head, name=name, members=tuple(members))
+    return None

@@ -1,0 +1,78 @@
+"""Answers about the plan document itself: its number, date of issue, issuing body.
+
+These facts live in the header block, which ingest turns into
+:class:`ingest.model.DocumentMeta`, not into answerable clauses. When a plan
+leaves them blank ("Số: /KH-UBND", a date with only the year), the answer says
+so plainly instead of quoting a clause that merely mentions another document's
+number or date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.answer import Answer
+from ingest.model import DocumentMeta
+
+_ISO_DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR_RE = re.compile(r"^\d{4}$")
+_HEADER_NOTE = "(theo phần đầu văn bản; đây là thông tin của văn bản, không phải một điều khoản)"
+
+
+def _plan_name(meta: DocumentMeta) -> str:
+    return f"Kế hoạch của {meta.issuer}" if meta.issuer else f"Kế hoạch của {meta.locality}"
+
+
+def _number_answer(meta: DocumentMeta) -> tuple[str, bool]:
+    number = meta.number.strip()
+    if re.search(r"\d", number):
+        return f"{_plan_name(meta)} có số {number} {_HEADER_NOTE}.", False
+    if number:
+        return (f"{_plan_name(meta)} để trống số văn bản: phần đầu văn bản chỉ ghi “Số: {number}”, "
+                "nên các kế hoạch đã nạp không cho biết số hiệu."), True
+    return f"{_plan_name(meta)} không ghi số văn bản trong dữ liệu đã nạp.", True
+
+
+def _date_answer(meta: DocumentMeta) -> tuple[str, bool]:
+    date = meta.date.strip()
+    day = _ISO_DAY_RE.match(date)
+    if day:
+        return f"{_plan_name(meta)} ban hành ngày {day[3]}/{day[2]}/{day[1]} {_HEADER_NOTE}.", False
+    month = _ISO_MONTH_RE.match(date)
+    if month:
+        return (f"{_plan_name(meta)} chỉ ghi tháng {month[2]}/{month[1]}, không ghi ngày ban hành cụ thể, "
+                "nên các kế hoạch đã nạp không cho biết ngày ký."), True
+    if _YEAR_RE.match(date):
+        return (f"{_plan_name(meta)} chỉ ghi năm {date}, không ghi ngày ban hành cụ thể, "
+                "nên các kế hoạch đã nạp không cho biết ngày ký."), True
+    return f"{_plan_name(meta)} không ghi ngày ban hành trong dữ liệu đã nạp.", True
+
+
+def _issuer_answer(meta: DocumentMeta) -> tuple[str, bool]:
+    if meta.issuer:
+        return f"Kế hoạch của {meta.locality} do {meta.issuer} ban hành {_HEADER_NOTE}.", False
+    return f"Dữ liệu đã nạp không ghi cơ quan ban hành kế hoạch của {meta.locality}.", True
+
+
+_ANSWERS = {"number": _number_answer, "date": _date_answer, "issuer": _issuer_answer}
+
+
+def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMeta]) -> Answer | None:
+    """Answer a question about one plan's number, date or issuer from its metadata.
+
+    Args:
+        question: The question.
+        about: "number", "date" or "issuer" (see ``QuestionIntent.about_plan``).
+        documents: The plans the question names; anything but exactly one gives None.
+
+    Returns:
+        An :class:`Answer` without citations (abstained when the plan leaves the
+        fact blank), or None when this module does not apply.
+    """
+    if about not in _ANSWERS or len(documents) != 1:
+        return None
+    text, abstained = _ANSWERS[about](documents[0])
+    return Answer(question=question, answer=text, abstained=abstained, mode="extractive",
+                  support=0.0 if abstained else 1.0)

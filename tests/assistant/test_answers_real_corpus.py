@@ -1,0 +1,65 @@
+"""End-to-end answers on the five bundled plans (session index from tests/conftest.py).
+
+Questions written for these tests (not taken from the gold set), each checking
+one behaviour of the extractive answerer against what the plan text says.
+"""
+
+import pytest
+
+from ingest.vntext import nfc
+
+pytestmark = pytest.mark.slow
+
+
+def assert_verbatim(service, answer):
+    for c in answer.citations:
+        assert nfc(service.index.source_text(c.doc_id))[c.char_start:c.char_end] == c.text
+
+
+def test_duties_of_a_named_agency_list_its_whole_block(assistant_service):
+    answer = assistant_service.ask("Công an tỉnh Ninh Bình có nhiệm vụ gì?")
+    assert not answer.abstained
+    assert "Công an tỉnh" in answer.answer.splitlines()[0]
+    assert "an ninh mạng" in answer.answer
+    assert {c.locality for c in answer.citations} == {"Ninh Bình"}
+    assert all("Công an tỉnh" in c.section for c in answer.citations)
+    assert_verbatim(assistant_service, answer)
+
+
+def test_duties_of_an_agency_heading_with_several_bullets(assistant_service):
+    answer = assistant_service.ask("o hue, uy ban mat tran to quoc thanh pho phai lam gi")
+    assert not answer.abstained
+    assert len(answer.citations) == 2  # the two bullets under "7. Ủy ban Mặt trận Tổ quốc Việt Nam thành phố"
+    assert "phản biện xã hội" in answer.answer and "vận động Nhân dân" in answer.answer
+
+
+def test_plan_number_from_the_header_and_a_blank_number(assistant_service):
+    known = assistant_service.ask("Kế hoạch hành động của Tỉnh ủy Đồng Nai mang số hiệu gì?")
+    assert not known.abstained and "646-KH/TU" in known.answer
+    blank = assistant_service.ask("Kế hoạch của UBND tỉnh Ninh Bình số mấy?")
+    assert blank.abstained and "để trống số văn bản" in blank.answer
+
+
+def test_two_named_localities_are_answered_side_by_side(assistant_service):
+    answer = assistant_service.ask("Tỷ lệ bao phủ BHYT năm 2026 của Huế và của Ninh Bình là bao nhiêu?")
+    assert not answer.abstained
+    assert "| Huế |" in answer.answer and "| Ninh Bình |" in answer.answer
+    assert "99,3%" in answer.answer and "95%" in answer.answer
+
+
+def test_year_of_the_question_picks_the_figure_for_that_year(assistant_service):
+    answer = assistant_service.ask("Thành phố Huế đặt mục tiêu bao phủ BHYT năm 2030 là bao nhiêu phần trăm?")
+    assert not answer.abstained and "100%" in answer.answer
+
+
+def test_rate_is_not_an_amount_of_money(assistant_service):
+    # "năm 2026 tỉ lệ" must not be read as "2026 tỉ (đồng)".
+    answer = assistant_service.ask("Mỗi người tham gia BHYT hộ gia đình ở Huế phải đóng bao nhiêu tiền?")
+    assert answer.abstained and "số tiền" in answer.answer
+
+
+def test_named_institutions_and_present_figures_are_not_invented(assistant_service):
+    hospital = assistant_service.ask("Bệnh viện nào ở Ninh Bình được giao khám chữa bệnh BHYT cho học sinh?")
+    assert hospital.abstained
+    current = assistant_service.ask("Hiện nay tỷ lệ người dân Ninh Bình tham gia BHYT đã đạt bao nhiêu?")
+    assert current.abstained and "mục tiêu" in current.answer

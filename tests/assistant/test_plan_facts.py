@@ -1,0 +1,40 @@
+"""Tests for assistant/plan_facts.py: questions about the plan document's own number and date."""
+
+from dataclasses import replace
+
+from assistant.intent import detect_intent
+from assistant.plan_facts import answer_about_plan
+from ingest.model import DocumentMeta
+
+DONG_NAI = DocumentMeta(doc_id="dong-nai", title="Kế hoạch hành động", number="646-KH/TU",
+                        issuer="Ban Thường vụ Tỉnh ủy Đồng Nai", level="tỉnh", locality="Đồng Nai",
+                        province="Đồng Nai", date="2026-01-09", source_path="x.txt", content_hash="0")
+
+
+def test_questions_about_the_plan_document_are_recognised():
+    assert detect_intent("Kế hoạch của Đồng Nai mang số hiệu gì?").about_plan == "number"
+    assert detect_intent("ke hoach cua dong nai ban hanh ngay nao").about_plan == "date"
+    assert detect_intent("Kế hoạch của Huế do cơ quan nào ban hành?").about_plan == "issuer"
+    assert detect_intent("Mục tiêu bao phủ năm 2026 của Đồng Nai là bao nhiêu?").about_plan == ""
+
+
+def test_known_number_and_date_are_answered_from_the_header():
+    number = answer_about_plan("?", "number", [DONG_NAI])
+    assert not number.abstained and "646-KH/TU" in number.answer and number.citations == ()
+    date = answer_about_plan("?", "date", [DONG_NAI])
+    assert not date.abstained and "09/01/2026" in date.answer
+
+
+def test_blank_number_and_partial_date_abstain_and_say_why():
+    blank = answer_about_plan("?", "number", [replace(DONG_NAI, number="/KH-UBND")])
+    assert blank.abstained and "để trống số văn bản" in blank.answer and "/KH-UBND" in blank.answer
+    year_only = answer_about_plan("?", "date", [replace(DONG_NAI, date="2026")])
+    assert year_only.abstained and "chỉ ghi năm 2026" in year_only.answer
+    month_only = answer_about_plan("?", "date", [replace(DONG_NAI, date="2026-01")])
+    assert month_only.abstained and "tháng 01/2026" in month_only.answer
+
+
+def test_needs_exactly_one_plan():
+    assert answer_about_plan("?", "number", []) is None
+    assert answer_about_plan("?", "number", [DONG_NAI, DONG_NAI]) is None
+    assert answer_about_plan("?", "", [DONG_NAI]) is None
