@@ -120,10 +120,13 @@ _PLACE_NAMES: tuple[str, ...] = (
     "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Hà Nội",
     "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Sài Gòn", "Huế",
 )
+_AMBIGUOUS_PLACE_PHRASES = frozenset({"cao bang", "hoa binh"})
 _PLACE_MARKERS = r"(?:tinh|thanh pho|tp\.?|xa|huyen|quan|phuong|o|tai|cua|va)"
 
 _MONEY_RE = re.compile(r"\b(?:bao nhieu (?:dong|tien)|(?:trieu|ty|ti|nghin|ngan) dong|so tien|muc tien)\b")
 _DOC_NUMBER_RE = re.compile(r"\b\d{1,4}\s*[-/]\s*[A-ZĐ]{1,6}(?:\s*/\s*[A-ZĐ]{1,6})*\b|\b\d{1,4}/\d{4}/[A-ZĐ\-]+\b")
+# Typed in lowercase ("nghi quyet 25/2025/nq-hdnd"): only shapes with a slash count as a document number.
+_LOWER_DOC_NUMBER_RE = re.compile(r"\b\d{1,4}\s*-\s*[a-zđ]{1,6}\s*/\s*[a-zđ]{1,6}\b|\b\d{1,4}/\d{4}/[a-zđ\-]+\b")
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?", re.UNICODE)
 
 # Abbreviations the plans use, with their spelled-out folded form.
@@ -210,7 +213,7 @@ def detect_intent(question: str) -> QuestionIntent:
     if duty:
         subject = _SUBJECT_LEAD_RE.sub("", folded[:duty.start()]).strip(" ,.?")
     return QuestionIntent(kind=kind, cues=tuple(cues.get(kind, ())), wants_amount=wants_amount,
-                          doc_numbers=tuple(m.group(0).replace(" ", "") for m in _DOC_NUMBER_RE.finditer(nfc(question))),
+                          doc_numbers=_doc_numbers(nfc(question)),
                           wants_duties=duty is not None, duty_subject=subject, about_plan=_about_plan(folded),
                           years=tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", folded))),
                           focus_noun=(focus.group(1) if (focus := _FOCUS_RE.search(folded)) else ""),
@@ -237,6 +240,13 @@ _ABOUT_PLAN: tuple[tuple[str, re.Pattern], ...] = (
                         r"(?<!\w)ngay ban hanh(?!\w)|(?<!\w)ngay ky(?!\w)")),
     ("issuer", re.compile(r"(?<!\w)(?:co quan|ai|don vi) (?:nao )?ban hanh(?!\w)|(?<!\w)ai ky(?!\w)")),
 )
+
+
+def _doc_numbers(text: str) -> tuple[str, ...]:
+    """Document numbers a question names, as written (upper-cased when typed in lowercase)."""
+    found = [m.group(0).replace(" ", "") for m in _DOC_NUMBER_RE.finditer(text)]
+    found += [m.group(0).replace(" ", "").upper() for m in _LOWER_DOC_NUMBER_RE.finditer(text)]
+    return tuple(dict.fromkeys(found))
 
 
 def _about_plan(folded: str) -> str:
@@ -288,6 +298,9 @@ def named_places(question: str) -> tuple[str, ...]:
     """
     text = nfc(question)
     folded = folded_form(text)
+    # Phone typing: all lowercase, no accents. Then a name of two or more syllables counts
+    # by itself, except the few that are also common phrases ("nâng cao bằng", "hòa bình").
+    phone_typed = text == text.lower() and is_accentless(text)
     found: list[tuple[int, str]] = []
     for name in _PLACE_NAMES:
         key = folded_form(name)
@@ -295,7 +308,8 @@ def named_places(question: str) -> tuple[str, ...]:
             written = text[m.start():m.end()]
             capitalised = all(w[:1].isupper() for w in written.split() if w[:1].isalpha())
             preceded = re.search(rf"(?<![\w]){_PLACE_MARKERS}\s+$", folded[:m.start()]) is not None
-            if capitalised or preceded:
+            typed_bare = phone_typed and len(key.split()) >= 2 and key not in _AMBIGUOUS_PLACE_PHRASES
+            if capitalised or preceded or typed_bare:
                 found.append((m.start(), name))
                 break
     # "Thừa Thiên Huế" also contains "Huế": keep the longest name at a place.

@@ -33,9 +33,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--compare", type=Path, default=None, help="results.json của một lần chạy trước để so sánh.")
     run.add_argument("--limit", type=int, default=None, help="Chỉ chạy N câu đầu tiên (theo mã câu hỏi).")
     run.add_argument("--split", choices=("dev", "test", "all"), default="all", help="Phần của tập câu hỏi.")
+    run.add_argument("--accentless", action="store_true",
+                     help="Bỏ dấu và viết thường mọi câu hỏi (như gõ trên điện thoại) trước khi chạy.")
     run.add_argument("--no-charts", action="store_true", help="Không vẽ biểu đồ.")
     run.add_argument("--quiet", action="store_true", help="Không hiện thanh tiến trình.")
     return parser
+
+
+def strip_accents(questions):
+    """The questions as typed without accents on a phone: diacritics folded (đ -> d), lowercase."""
+    from dataclasses import replace
+
+    from ingest.vntext import fold_diacritics, nfc
+
+    return tuple(replace(q, question=fold_diacritics(nfc(q.question)).lower()) for q in questions)
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -52,6 +63,8 @@ def run_command(args: argparse.Namespace) -> int:
     except GoldFormatError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    if args.accentless:
+        questions = strip_accents(questions)
     if not questions:
         print(f"Lỗi: không có câu hỏi nào trong {args.gold} (phần {args.split}).", file=sys.stderr)
         return 2

@@ -80,3 +80,13 @@ def test_years_focus_nouns_and_present_state():
     assert detect_intent("Cơ quan nào chủ trì?").focus_noun == ""
     assert detect_intent("Hiện nay tỷ lệ bao phủ đã đạt bao nhiêu?").asks_current
     assert not detect_intent("Tỷ lệ bao phủ năm 2026 là bao nhiêu?").asks_current
+
+
+def test_phone_typed_place_names_and_document_numbers():
+    from assistant.intent import detect_intent, named_places
+
+    assert named_places("da nang ho tro bhyt cho ai") == ("Đà Nẵng",)
+    assert named_places("nang cao bang cach nao") == ()  # "nâng cao bằng cách", not Cao Bằng
+    assert named_places("tang cuong hoa binh") == ()
+    assert detect_intent("nghi quyet 25/2025/nq-hdnd quy dinh gi").doc_numbers == ("25/2025/NQ-HDND",)
+    assert detect_intent("Chỉ thị 52-CT/TW là gì").doc_numbers == ("52-CT/TW",)
