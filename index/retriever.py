@@ -228,7 +228,7 @@ class HybridRetriever(BaseRetriever):
                 lexical: tuple[int, float] | None) -> ScoredClause:
         clause = self.index.clause_at(row)
         meta = self.index.document(clause.doc_id)
-        return ScoredClause(clause=clause, doc_title=meta.title, locality=meta.locality, level=meta.level,
+        return ScoredClause(clause=clause, doc_title=meta.display_title, locality=meta.locality, level=meta.level,
                             section=section_label(clause), score=score,
                             dense_rank=dense[0] if dense else None, lexical_rank=lexical[0] if lexical else None,
                             dense_score=dense[1] if dense else None, lexical_score=lexical[1] if lexical else None)

@@ -57,6 +57,7 @@ class DocumentMeta:
         content_hash: SHA-256 of the NFC text (full hex).
         encoding: Detected source encoding (e.g. "utf-8", "tcvn3").
         damage_score: OCR damage score in [0, 1] (0 = clean); see ingest/damage.py.
+        title_reading: Repaired reading of an OCR-damaged ``title`` ("" otherwise).
     """
 
     doc_id: str
@@ -75,6 +76,12 @@ class DocumentMeta:
     recipients: tuple[str, ...] = ()
     encoding: str = "utf-8"
     damage_score: float = 0.0
+    title_reading: str = ""
+
+    @property
+    def display_title(self) -> str:
+        """The title as a reader should see it: the repaired reading when the scan garbled it."""
+        return self.title_reading or self.title
 
     def to_json(self) -> dict:
         """Return a JSON-serialisable dict (tuples become lists)."""

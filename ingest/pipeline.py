@@ -121,6 +121,8 @@ def apply_repair(
                 title_readings=tuple(titles_read[t] for t in clause.titles),
             ))
         clauses = tuple(repaired)
+        title = restorer.restore(meta.title) if meta.title else ""
+        meta = replace(meta, title_reading=title if title != meta.title else "")
     return replace(document, meta=meta, clauses=clauses)
 
 

@@ -85,3 +85,27 @@ def test_repair_hook_fills_damage_score_and_readings():
     assert damaged.meta.damage_score == 0.9
     assert all(c.reading == c.body.upper() for c in damaged.clauses if c.body != c.body.upper())
     assert apply_repair(doc) is doc
+
+
+def test_ocr_plan_gets_repaired_readings_of_clauses_headings_and_title():
+    from assistant.settings import load_settings
+    from ingest.pipeline import ingest_paths
+
+    report = ingest_paths(["data/plans/dong-nai_646-KH-TU_2026-01-09.txt"], settings=load_settings(environ={}))
+    document = report.documents[0]
+    assert document.meta.damage_score > 0.5
+    assert "Kế hoạch hành động" in document.meta.display_title and "hanh pong" in document.meta.title
+    target = next(c for c in document.clauses if "trén 96% dan s6" in c.text)
+    assert "trên 96% dân số" in target.reading          # searchable reading
+    assert "trén 96% dan s6" in target.text             # the quote stays verbatim
+    assert len(target.title_readings) == len(target.titles)
+    assert "NỘI DUNG THỰC HIỆN" in target.search_titles[0]
+
+
+def test_clean_plan_gets_no_readings():
+    from assistant.settings import load_settings
+    from ingest.pipeline import ingest_paths
+
+    document = ingest_paths(["data/plans/hue_KH-UBND.txt"], settings=load_settings(environ={})).documents[0]
+    assert document.meta.damage_score < 0.1 and not document.meta.title_reading
+    assert not any(c.reading or c.title_readings for c in document.clauses)
