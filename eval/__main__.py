@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Bỏ dấu và viết thường mọi câu hỏi (như gõ trên điện thoại) trước khi chạy.")
     run.add_argument("--no-charts", action="store_true", help="Không vẽ biểu đồ.")
     run.add_argument("--quiet", action="store_true", help="Không hiện thanh tiến trình.")
+    calibrate = commands.add_parser("calibrate", help="Hiệu chỉnh ngưỡng từ chối trên phần dev của tập vàng.")
+    calibrate.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="Tệp câu hỏi vàng (JSON lines).")
+    calibrate.add_argument("--index", default=None, help="Thư mục chỉ mục (mặc định theo thiết lập index_dir).")
+    calibrate.add_argument("--lowest", type=float, default=0.2, help="Ngưỡng nhỏ nhất thử.")
+    calibrate.add_argument("--highest", type=float, default=0.8, help="Ngưỡng lớn nhất thử.")
+    calibrate.add_argument("--step", type=float, default=0.02, help="Bước ngưỡng.")
     return parser
 
 
@@ -105,6 +111,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return run_command(args)
+    if args.command == "calibrate":
+        from eval.calibrate import run
+        from eval.runner import GoldFormatError
+        from index.store import IndexLoadError
+
+        try:
+            print(run(args.gold, args.index, args.lowest, args.highest, args.step))
+        except (GoldFormatError, IndexLoadError, ValueError) as exc:
+            print(f"Lỗi: {exc}", file=sys.stderr)
+            return 2
+        return 0
     return 2
 
 

@@ -8,6 +8,8 @@ see tests/webchat/served.py.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from webchat.render import render_notice
 pytestmark = pytest.mark.slow
 
 TARGET_QUESTION = "Mục tiêu tỷ lệ bao phủ bảo hiểm y tế của tỉnh Ninh Bình năm 2026 là bao nhiêu?"
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +96,28 @@ def test_question_text_is_not_logged(client):
     log = served_app().log
     assert "question of" in log
     assert "cau-hoi-rieng-tu-7731" not in log
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    ("bảo hiểm " * 1111 + "y", "Câu hỏi quá dài (10.000 ký tự; tối đa 2.000 ký tự)"),
+    ("<script>alert(1)</script>", "Câu hỏi chỉ gồm mã HTML/script"),
+])
+def test_overlong_and_markup_questions_are_refused_politely(client, question, reply):
+    data = client.predict(question, "", "", api_name="/ask")
+    assert data["refused"] is True and data["citations"] == []
+    assert data["answer"].startswith(reply)
+
+
+def test_readme_api_example_runs_against_the_app():
+    """The README's gradio_client example, run as a portal would run it (own process)."""
+    section = README.read_text(encoding="utf-8").split("## Web chat và API", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    assert 'api_name="/ask"' in code and "http://127.0.0.1:7860/" in code
+    code = code.replace("http://127.0.0.1:7860/", served_app().url)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    first, *sources = [line for line in run.stdout.splitlines() if not line.startswith("Loaded as API")]
+    markers = set(re.findall(r"\[(\d+)\]", first))
+    assert "95%" in first and markers
+    supporting = [line for line in sources if re.match(r"\[(\d+)\] Ninh Bình — Mục II", line) and "95%" in line]
+    assert supporting and supporting[0][1:supporting[0].index("]")] in markers, run.stdout

@@ -2,8 +2,8 @@
 
 ``make run`` on a fresh clone has no ``data/index``: :func:`ensure_index` builds
 one from the plans in ``plans_dir`` with a console progress bar, so the page
-comes up with the bundled plans. :func:`load_backend` then creates the one
-answering service of the process.
+comes up with the bundled plans. :func:`load_backend` then opens the index
+once and creates the one answering service of the process.
 """
 
 from __future__ import annotations
@@ -12,10 +12,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from assistant.settings import Settings
 from webchat.backend import ChatBackend
 
 Report = Callable[[str], None]
+
+# Passages per embedding call while building: a multiple of the embedders' batch
+# size (32), so the batches, and hence the vectors, are those of one big call.
+EMBED_CHUNK = 128
 
 # Files in plans_dir that are not plans: sidecars and notes.
 _NOT_PLANS = (".meta.json", ".md")
@@ -44,7 +50,8 @@ def ensure_index(settings: Settings, report: Report = print) -> bool:
 
     Args:
         settings: Resolved settings (``plans_dir``, ``index_dir``, embedder...).
-        report: Where progress lines go (Vietnamese); a tqdm bar shows file progress.
+        report: Where progress lines go (Vietnamese); tqdm bars count files read and
+            passages embedded.
 
     Returns:
         True when an index was built, False when one already existed.
@@ -53,20 +60,22 @@ def ensure_index(settings: Settings, report: Report = print) -> bool:
         FileNotFoundError: When there is no index and no plans folder.
         RuntimeError: When none of the plans could be read.
     """
+    problem = ""
     if index_exists(settings.index_dir):
         problem = _incompatibility(settings)
         if not problem:
             return False
+    paths = plan_files(settings.plans_dir)
+    if problem:
         # The index is derived data: an old format or another embedder is rebuilt from the plans.
-        report(f"{problem} Đang xây lại từ các kế hoạch…")
+        report(f"{problem} Đang xây lại từ {len(paths)} kế hoạch trong {settings.plans_dir}…")
+    else:
+        report(f"Chưa có chỉ mục tại {settings.index_dir}; đang xây dựng từ {len(paths)} kế hoạch "
+               f"trong {settings.plans_dir} (chỉ làm một lần)…")
     from tqdm import tqdm
 
-    from index.maintenance import index_documents
     from ingest.pipeline import ingest_paths
 
-    paths = plan_files(settings.plans_dir)
-    report(f"Chưa có chỉ mục tại {settings.index_dir}; đang xây dựng từ {len(paths)} kế hoạch "
-           f"trong {settings.plans_dir} (chỉ làm một lần)…")
     started = time.perf_counter()
     documents = []
     for path in tqdm(paths, desc="Đọc kế hoạch", unit="tệp"):
@@ -77,9 +86,44 @@ def ensure_index(settings: Settings, report: Report = print) -> bool:
     if not documents:
         raise RuntimeError(f"Không đọc được kế hoạch nào trong {settings.plans_dir}.")
     report(f"Đang tạo vector và chỉ mục cho {len(documents)} kế hoạch…")
-    index_documents(documents, settings, rebuild=True)
+    build_index(documents, settings)
     report(f"Đã xây dựng chỉ mục sau {time.perf_counter() - started:.1f} giây.")
     return True
+
+
+def build_index(documents: list, settings: Settings) -> None:
+    """Write a new index of ``documents`` to ``settings.index_dir``, with a progress bar.
+
+    Does what ``index.maintenance.index_documents(..., rebuild=True)`` does, but
+    embedding is nearly all of a first run's time, so the passages go to the
+    embedder in chunks and a tqdm bar counts them. Vectors already in
+    ``settings.vector_cache`` are not embedded again (and not counted).
+    """
+    from index.embedders import make_embedder
+    from index.store import ClauseIndex
+    from index.vector_cache import VectorCache
+
+    embedder = make_embedder(settings.embedder, segment=settings.embedder_segment)
+    embedder.encode_passages = _with_progress(embedder.encode_passages)
+    cache = VectorCache(settings.vector_cache) if settings.vector_cache else None
+    ClauseIndex.build(documents, embedder, settings.index_dir, cache=cache, hnsw_threshold=settings.hnsw_threshold)
+
+
+def _with_progress(encode: Callable[[list[str]], np.ndarray], chunk: int = EMBED_CHUNK) -> Callable:
+    """``encode`` called on chunks of its input, counting passages on a tqdm bar."""
+    from tqdm import tqdm
+
+    def encode_with_progress(texts: list[str]) -> np.ndarray:
+        if len(texts) <= chunk:
+            return encode(texts)
+        parts = []
+        with tqdm(total=len(texts), desc="Tạo vector", unit="đoạn") as bar:
+            for start in range(0, len(texts), chunk):
+                parts.append(encode(texts[start:start + chunk]))
+                bar.update(len(parts[-1]))
+        return np.concatenate(parts, axis=0)
+
+    return encode_with_progress
 
 
 def _incompatibility(settings: Settings) -> str:
@@ -95,14 +139,28 @@ def _incompatibility(settings: Settings) -> str:
 
 
 def load_backend(settings: Settings, report: Report = print) -> ChatBackend:
-    """Build the index if needed, then load the answering service once for the process."""
-    ensure_index(settings, report)
+    """Build the index if needed, then load it and the answering service once for the process."""
     from assistant.service import Assistant
 
-    assistant = Assistant(settings)
-    catalog = getattr(assistant, "index", None)
-    if catalog is None:
-        from index.store import ClauseIndex
+    index = open_or_build_index(settings, report)
+    return ChatBackend(Assistant.from_index(index, settings), index, settings)
 
-        catalog = ClauseIndex.load(settings.index_dir)
-    return ChatBackend(assistant, catalog, settings)
+
+def open_or_build_index(settings: Settings, report: Report = print):
+    """The index of ``settings.index_dir``, opened once; built from the plans first when
+    it is missing or unusable (see :func:`ensure_index`).
+
+    Raises:
+        FileNotFoundError, RuntimeError: As :func:`ensure_index`.
+        IndexLoadError: When even the freshly built index cannot be opened.
+    """
+    from index.maintenance import open_index
+    from index.store import IndexLoadError
+
+    if index_exists(settings.index_dir):
+        try:
+            return open_index(settings)
+        except IndexLoadError:
+            pass  # ensure_index says why and rebuilds
+    ensure_index(settings, report)
+    return open_index(settings)

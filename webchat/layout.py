@@ -13,6 +13,7 @@ Endpoints (for ``gradio_client``):
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import gradio as gr
@@ -65,11 +66,55 @@ details.bhyt-context > summary { cursor: pointer; color: var(--color-accent); ma
 .bhyt-plans table { width: 100%; font-size: .92em; border-collapse: collapse; }
 .bhyt-plans th, .bhyt-plans td { text-align: left; padding: .3rem .4rem;
   border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+/* The chat's own trash button floats over the messages (on a phone, over the
+   question's last words); "Xóa hội thoại" below the chat does the same. */
+#bhyt-chat .icon-button-wrapper.top-panel { display: none; }
+#bhyt-examples { flex-wrap: wrap; gap: .4rem; }
+#bhyt-examples button { flex: 0 1 auto; width: auto; min-width: 0; white-space: normal;
+  text-align: left; justify-content: flex-start; font-weight: normal; }
 @media (max-width: 480px) {
   .bhyt-header h1 { font-size: 1.2rem; }
   .bhyt-plans table { font-size: .85em; }
+  /* A phone has no width to spare: Gradio's bubble margins (20 px a side) and page
+     padding (32 px a side, see PAGE_CSS) would leave the clause text a 220 px column. */
+  #bhyt-chat .message-row.bubble { margin-left: .25rem; margin-right: .25rem; }
+  #bhyt-chat .message-row.bubble.bot-row { max-width: calc(100% - .5rem); }
+  #bhyt-chat .message-row.bubble.user-row { max-width: 90%; }
+  details.bhyt-source { padding: .3rem .45rem; }
 }
 """
+
+# Gradio's own strings (tooltips, footer, queue status) have no Vietnamese
+# translation. Browsers whose language Gradio does not know (vi among them) get
+# its English dictionary, so Vietnamese is given under "en" as well as "vi".
+# Keys are flat ("chatbot.clear"): the i18n library looks a flat key up before
+# the nested built-in dictionary that is merged in after these.
+GRADIO_STRINGS_VI = {
+    "chatbot.clear": "Xóa hội thoại",
+    "chatbot.copy_message": "Sao chép câu trả lời",
+    "chatbot.copied_message": "Đã sao chép",
+    "chatbot.retry": "Hỏi lại",
+    "chatbot.undo": "Hoàn tác",
+    "common.clear": "Xóa",
+    "common.error": "Lỗi",
+    "common.loading": "Đang tải",
+    "common.progress": "Tiến độ",
+    "common.submit": "Gửi",
+    "errors.use_via_api": "Dùng qua API",
+    "errors.use_via_api_or_mcp": "Dùng qua API hoặc MCP",
+    "status.queue_position": "Đang chờ: thứ {position} trên {size}",
+    "blocks.connection_can_break": "Trên điện thoại, kết nối có thể bị ngắt nếu bạn chuyển thẻ hoặc màn hình tắt.",
+    "blocks.lost_connection": "Mất kết nối vì đã rời trang. Đang kết nối lại…",
+}
+
+# Rules outside the app's content box, to which Gradio scopes ``css``: the
+# footer's "·" divider (there is one link, which Gradio hides below 640 px) and
+# the page padding on a phone.
+PAGE_CSS = (".gradio-container footer .divider { display: none; } "
+            "@media (max-width: 480px) { .gradio-container .main.app { padding-left: .5rem; padding-right: .5rem; } }")
+
+# Gradio's page says lang="en"; screen readers and hyphenation need "vi".
+HEAD = f'<style>{PAGE_CSS}</style><script>document.documentElement.setAttribute("lang", "vi");</script>'
 
 
 def _theme() -> gr.themes.Base:
@@ -101,10 +146,10 @@ def build_demo(backend: ChatBackend, settings: Settings) -> gr.Blocks:
         with gr.Accordion(f"Các kế hoạch đã nạp ({len(backend.documents)})", open=False):
             gr.HTML(render_plans_table(backend.documents))
         with gr.Row(equal_height=True):
-            locality = gr.Dropdown(choices=localities, value="", label="Địa phương", min_width=180,
+            locality = gr.Dropdown(choices=localities, value="", label="Địa phương", min_width=220,
                                    elem_id="bhyt-locality")
             mode = gr.Radio(choices=modes, value=backend.default_mode(), label="Cách trả lời",
-                            interactive=len(modes) > 1, min_width=180, elem_id="bhyt-mode")
+                            interactive=len(modes) > 1, min_width=220, elem_id="bhyt-mode")
         chatbot = gr.Chatbot(
             label="Hội thoại", show_label=False, elem_id="bhyt-chat", height="60vh", min_height=320,
             sanitize_html=True, allow_tags=False, render_markdown=True, feedback_options=None,
@@ -116,8 +161,7 @@ def build_demo(backend: ChatBackend, settings: Settings) -> gr.Blocks:
             question = gr.Textbox(show_label=False, placeholder="Nhập câu hỏi (có dấu hoặc không dấu)…",
                                   lines=1, max_lines=4, scale=5, min_width=200, elem_id="bhyt-question")
             send = gr.Button("Gửi", variant="primary", scale=1, min_width=72, elem_id="bhyt-send")
-        gr.Examples(examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=[question], label="Câu hỏi mẫu",
-                    examples_per_page=len(EXAMPLE_QUESTIONS))
+        _example_buttons(question)
         gr.ClearButton([chatbot, question], value="Xóa hội thoại", size="sm")
 
         gr.on([question.submit, send.click], backend.respond, inputs=[question, chatbot, locality, mode],
@@ -127,6 +171,20 @@ def build_demo(backend: ChatBackend, settings: Settings) -> gr.Blocks:
 
     demo.queue(max_size=settings.queue_size, default_concurrency_limit=limit)
     return demo
+
+
+def _example_buttons(question: gr.Textbox) -> None:
+    """The example questions as buttons that put their question in the input box.
+
+    Buttons rather than ``gr.Examples``, whose textbox samples are cut at 60
+    characters ("...năm 2026 là ba..."). Filling the box runs in the browser only.
+    """
+    gr.Markdown("**Câu hỏi mẫu** (bấm để điền vào ô câu hỏi)", elem_id="bhyt-examples-title")
+    with gr.Row(elem_id="bhyt-examples"):
+        for example in EXAMPLE_QUESTIONS:
+            button = gr.Button(example, size="sm", variant="secondary", scale=0, min_width=0)
+            button.click(None, None, [question], js=f"() => {json.dumps(example, ensure_ascii=False)}",
+                         api_visibility="private", queue=False)
 
 
 def _ask_endpoint(backend: ChatBackend):
@@ -140,12 +198,14 @@ def _ask_endpoint(backend: ChatBackend):
 
 
 def launch_options(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments for ``demo.launch``: bind address, theme, CSS, privacy."""
+    """Keyword arguments for ``demo.launch``: bind address, theme, CSS, Vietnamese strings, privacy."""
     return {
         "server_name": settings.host,
         "server_port": settings.port,
         "theme": _theme(),
         "css": CSS,
+        "head": HEAD,
+        "i18n": gr.I18n(en=GRADIO_STRINGS_VI, vi=GRADIO_STRINGS_VI),
         "ssr_mode": False,
         "show_error": False,
         "share": False,

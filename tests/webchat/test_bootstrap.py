@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.settings import load_settings
@@ -30,29 +31,58 @@ def test_existing_index_is_not_rebuilt(tmp_path, built_index):
 
 
 def test_incompatible_index_is_rebuilt_from_the_plans(tmp_path, monkeypatch):
-    import index.maintenance
-
-    rebuilt: list[bool] = []
-    monkeypatch.setattr(index.maintenance, "index_documents",
-                        lambda docs, settings, rebuild=False: rebuilt.append(rebuild))
+    rebuilt: list[str] = []
+    monkeypatch.setattr(bootstrap, "build_index", lambda docs, settings: rebuilt.append(settings.index_dir))
     (tmp_path / "manifest.json").write_text('{"format_version": 999}', encoding="utf-8")
     settings = load_settings(environ={}, index_dir=str(tmp_path))
     lines: list[str] = []
     assert ensure_index(settings, lines.append) is True
-    assert rebuilt == [True]
-    assert "phiên bản 999" in lines[0] and "xây lại" in lines[0]
+    assert rebuilt == [str(tmp_path)]
+    assert "phiên bản 999" in lines[0] and "xây lại từ 5 kế hoạch" in lines[0]
+    assert not any("Chưa có chỉ mục" in line for line in lines)
 
 
 def test_missing_index_is_built_from_the_plans(tmp_path, monkeypatch):
     built: list[int] = []
-    import index.maintenance
-
-    monkeypatch.setattr(index.maintenance, "index_documents", lambda docs, settings, rebuild=False: built.append(len(docs)))
+    monkeypatch.setattr(bootstrap, "build_index", lambda docs, settings: built.append(len(docs)))
     settings = load_settings(environ={}, index_dir=str(tmp_path / "index"))
     lines: list[str] = []
     assert ensure_index(settings, lines.append) is True
     assert built == [len(plan_files(settings.plans_dir))] == [5]
-    assert "Chưa có chỉ mục" in lines[0] and lines[-1].startswith("Đã xây dựng chỉ mục")
+    assert "Chưa có chỉ mục" in lines[0] and "từ 5 kế hoạch" in lines[0]
+    assert lines[-1].startswith("Đã xây dựng chỉ mục")
+
+
+def test_progress_encoder_gives_the_vectors_of_one_call_and_counts_passages(capsys):
+    calls: list[int] = []
+
+    def encode(texts):
+        calls.append(len(texts))
+        return np.array([[float(len(t)), 1.0] for t in texts])
+
+    texts = [f"đoạn {i}" * (i % 7 + 1) for i in range(300)]
+    expected = encode(texts)
+    calls.clear()
+    vectors = bootstrap._with_progress(encode, chunk=128)(texts)
+    np.testing.assert_array_equal(vectors, expected)
+    assert calls == [128, 128, 44]
+    assert "Tạo vector" in capsys.readouterr().err
+    calls.clear()
+    assert bootstrap._with_progress(encode, chunk=128)(texts[:5]).shape == (5, 2)
+    assert calls == [5]
+
+
+def test_build_index_writes_a_loadable_index(tmp_path, monkeypatch):
+    from index.store import ClauseIndex
+    from ingest.pipeline import ingest_paths
+
+    settings = load_settings(environ={}, index_dir=str(tmp_path / "index"), vector_cache="")
+    plan = [p for p in plan_files(settings.plans_dir) if p.name.startswith("ninh-binh")]
+    documents = ingest_paths(plan, settings=settings).documents
+    bootstrap.build_index(documents, settings)
+    index = ClauseIndex.load(tmp_path / "index")
+    assert [d.locality for d in index.documents()] == ["Ninh Bình"]
+    assert "95%" in index.source_text(documents[0].meta.doc_id)
 
 
 def test_no_readable_plan_is_an_error(tmp_path):
@@ -62,3 +92,29 @@ def test_no_readable_plan_is_an_error(tmp_path):
     with pytest.raises(RuntimeError, match="Không đọc được kế hoạch nào"):
         ensure_index(settings, lambda line: None)
     assert bootstrap.index_exists(tmp_path / "index") is False
+
+
+def test_backend_opens_an_existing_index_once(built_index, monkeypatch):
+    import index.maintenance
+
+    opened: list[str] = []
+    real_open = index.maintenance.open_index
+    monkeypatch.setattr(index.maintenance, "open_index",
+                        lambda settings, **kw: opened.append(settings.index_dir) or real_open(settings, **kw))
+    settings = load_settings(environ={}, index_dir=str(built_index.directory))
+    lines: list[str] = []
+    backend = bootstrap.load_backend(settings, lines.append)
+    assert opened == [str(built_index.directory)] and lines == []
+    assert backend.catalog is backend.service.index
+    assert "95%" in backend.reply_html("muc tieu bao phu bhyt nam 2026 cua ninh binh")
+
+
+def test_backend_builds_a_missing_index_then_opens_it_once(tmp_path, monkeypatch, built_index):
+    import index.maintenance
+
+    opened: list[str] = []
+    monkeypatch.setattr(index.maintenance, "open_index", lambda settings, **kw: opened.append("open") or built_index)
+    monkeypatch.setattr(bootstrap, "build_index", lambda docs, settings: opened.append("build"))
+    settings = load_settings(environ={}, index_dir=str(tmp_path / "index"))
+    bootstrap.load_backend(settings, lambda line: None)
+    assert opened == ["build", "open"]
