@@ -5,8 +5,9 @@ paragraphs, or an item that starts with the agency ("Các chi bộ thôn theo d�
 triển khai ..."). When a question asks what someone must do
 (:attr:`QuestionIntent.wants_duties`), :func:`find_agency_block` looks among the
 retrieved clauses and their ancestors for the clause whose agency name contains
-the question's subject as a phrase (folded, abbreviations contracted, so
-"UBND các xã" matches "Uỷ ban nhân dân các xã, phường"), and the answer lists
+the question's subject at its start (folded, abbreviations contracted, so
+"UBND các xã" matches "Uỷ ban nhân dân các xã, phường", and "Sở Y tế" does not
+match "Chỉ đạo các cơ sở y tế"), and the answer lists
 everything under it, each part cited.
 """
 
@@ -33,12 +34,19 @@ class AgencyBlock:
         head: The clause naming the agency (retrieved, or reached through the tree).
         name: The agency name as the plan writes it (repaired reading for OCR text).
         members: The clauses to quote, in reading order (the head itself when it
-            carries text, then its children).
+            carries text, then its children; a sub-heading such as "- Chỉ đạo các
+            cơ sở y tế:" is replaced by its own children).
+        lead_ins: Per member, the sub-heading it hangs under ("" for direct children).
     """
 
     head: ScoredClause
     name: str
     members: tuple[ScoredClause, ...]
+    lead_ins: tuple[str, ...] = ()
+
+    def lead_in(self, position: int) -> str:
+        """The sub-heading of member ``position`` ("" when none)."""
+        return self.lead_ins[position] if position < len(self.lead_ins) else ""
 
 
 def _reading(clause: Clause) -> str:
@@ -66,9 +74,10 @@ def subject_phrase(subject: str, drop: set[str]) -> str:
     return " ".join(t for t in content_terms(subject) if t not in drop)
 
 
-def _contains_phrase(name: str, phrase: str) -> bool:
+def _starts_with_phrase(name: str, phrase: str) -> bool:
+    """True when the agency name begins with the subject ("Sở Y tế", not "chỉ đạo các cơ sở y tế")."""
     normalised = " ".join(content_terms(name))
-    return re.search(rf"(?<!\S){re.escape(phrase)}(?!\S)", normalised) is not None
+    return normalised == phrase or normalised.startswith(phrase + " ")
 
 
 def _ancestors(index, clause: Clause) -> list[Clause]:
@@ -107,10 +116,20 @@ def find_agency_block(phrase: str, pool: Sequence[ScoredClause], index, derive) 
                 continue
             seen.add(clause.id)
             name, heading_only = agency_name(clause)
-            if not _contains_phrase(name, phrase):
+            if not _starts_with_phrase(name, phrase):
                 continue
             head = scored if clause.id == scored.id else derive(scored, clause)
-            kids = [derive(head, kid) for kid in index.children(clause.id) if kid.kind != "footnote"]
-            members = ([] if heading_only and kids else [head]) + kids
-            return AgencyBlock(head=head, name=name, members=tuple(members))
+            members: list[ScoredClause] = [] if heading_only and index.children(clause.id) else [head]
+            lead_ins: list[str] = [""] * len(members)
+            for kid in index.children(clause.id):
+                if kid.kind == "footnote":
+                    continue
+                grandkids = [g for g in index.children(kid.id) if g.kind != "footnote"]
+                if grandkids and _reading(kid).endswith(":"):
+                    members.extend(derive(head, g) for g in grandkids)
+                    lead_ins.extend([_reading(kid).lstrip("-+* ")] * len(grandkids))
+                else:
+                    members.append(derive(head, kid))
+                    lead_ins.append("")
+            return AgencyBlock(head=head, name=name, members=tuple(members), lead_ins=tuple(lead_ins))
     return None

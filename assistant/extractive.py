@@ -522,9 +522,11 @@ class ExtractiveAnswerer:
             sentences = split_sentences(members[0].clause.reading or members[0].clause.body)
             lines = [f"- {excerpt(s)} [{n}]" for s in sentences[:MAX_LIST_ITEMS]]
         else:
-            for member in members[:self.max_citations]:
+            for position, member in enumerate(members[:self.max_citations]):
                 n = _cite(member, numbering, citations)
-                lines.append(f"- {excerpt(' '.join((member.clause.reading or member.clause.body).split()))} [{n}]")
+                text = " ".join((member.clause.reading or member.clause.body).split())
+                lead_in = block.lead_in(position)
+                lines.append(f"- {lead_in + ' ' if lead_in else ''}{excerpt(text)} [{n}]")
             if len(members) > self.max_citations:
                 lines.append(f"(và {len(members) - self.max_citations} ý khác trong cùng mục)")
         locality = block.head.locality

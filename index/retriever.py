@@ -86,7 +86,7 @@ def _own_label(clause: Clause) -> str:
     return _clip(text)
 
 
-def section_label(clause: Clause) -> str:
+def section_label(clause: Clause, first_section_start: int | None = None) -> str:
     """Section path in words, e.g. "Mục III › 2. Hoàn thiện cơ chế… › ý 3".
 
     The first level is "Mục <label>", the other ancestors are their headings
@@ -95,8 +95,9 @@ def section_label(clause: Clause) -> str:
     """
     if not clause.path:
         return _own_label(clause)
-    if len(clause.path) == 1 and clause.kind != "section":  # text before the first section
-        return f"Mở đầu › {_own_label(clause)}"
+    if len(clause.path) == 1 and clause.kind != "section":  # text outside the numbered sections
+        after = first_section_start is not None and clause.char_start > first_section_start
+        return f"{'Phần kết' if after else 'Mở đầu'} › {_own_label(clause)}"
     parts = [f"Mục {clause.path[0]}"]
     parts.extend(_clip(t) for t in clause.search_titles[1:len(clause.path) - 1] if t)
     if len(clause.path) > 1:
@@ -119,6 +120,11 @@ def _validated(settings: Any) -> dict:
     if values["locality_boost"] < 1:
         raise ValueError(f"locality_boost must be >= 1, got {values['locality_boost']}")
     return values
+
+
+def _first_section_start(index: Any, doc_id: str) -> int | None:
+    finder = getattr(index, "first_section_start", None)
+    return finder(doc_id) if finder is not None else None
 
 
 class HybridRetriever(BaseRetriever):
@@ -229,7 +235,8 @@ class HybridRetriever(BaseRetriever):
         clause = self.index.clause_at(row)
         meta = self.index.document(clause.doc_id)
         return ScoredClause(clause=clause, doc_title=meta.display_title, locality=meta.locality, level=meta.level,
-                            section=section_label(clause), score=score,
+                            section=section_label(clause, _first_section_start(self.index, clause.doc_id)),
+                            score=score,
                             dense_rank=dense[0] if dense else None, lexical_rank=lexical[0] if lexical else None,
                             dense_score=dense[1] if dense else None, lexical_score=lexical[1] if lexical else None)
 

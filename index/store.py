@@ -306,6 +306,11 @@ class ClauseIndex:
         for i, s in enumerate(self._rows):
             self._children.setdefault(s.clause.parent_id, []).append(i)
         self._row_doc = np.array([s.clause.doc_id for s in self._rows], dtype=object)
+        self._first_section: dict[str, int] = {}
+        for s in self._rows:
+            if s.clause.kind == "section":
+                doc = s.clause.doc_id
+                self._first_section[doc] = min(self._first_section.get(doc, s.clause.char_start), s.clause.char_start)
         self.lexical = LexicalIndex([s.accented for s in self._rows], [s.folded for s in self._rows])
         self._faiss = faiss_index if faiss_index is not None else self._make_faiss()
 
@@ -389,6 +394,13 @@ class ClauseIndex:
     def clause_at(self, row: int) -> Clause:
         """The clause stored at FAISS/BM25 row ``row``."""
         return self._rows[row].clause
+
+    def first_section_start(self, doc_id: str) -> int | None:
+        """Where the document's first numbered section starts (None without sections).
+
+        Top-level text after it is the plan's closing, not its opening.
+        """
+        return self._first_section.get(doc_id)
 
     def children(self, clause_id: str) -> list[Clause]:
         """Direct children of a clause, in reading order."""

@@ -63,3 +63,11 @@ def test_named_institutions_and_present_figures_are_not_invented(assistant_servi
     assert hospital.abstained
     current = assistant_service.ask("Hiện nay tỷ lệ người dân Ninh Bình tham gia BHYT đã đạt bao nhiêu?")
     assert current.abstained and "mục tiêu" in current.answer
+
+
+def test_sub_heading_of_an_agency_is_expanded_into_its_items(assistant_service):
+    answer = assistant_service.ask("Sở Y tế Huế có nhiệm vụ gì?")
+    lines = answer.answer.splitlines()
+    assert lines[0] == "Theo kế hoạch của Huế, nhiệm vụ của Sở Y tế gồm:"
+    assert not any(line.rstrip().endswith(": [3]") for line in lines)  # no bare "Chỉ đạo các cơ sở y tế:"
+    assert any(line.startswith("- Chỉ đạo các cơ sở y tế: ") for line in lines)

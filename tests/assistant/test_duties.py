@@ -27,6 +27,13 @@ def test_block_of_the_named_agency_holds_its_bullets(tiny_tree):
     assert block.members[0].locality == "Huế"
 
 
+def test_agency_must_open_the_name(tiny_tree, assistant_service):
+    # Huế's "1. Sở Y tế" owns a sub-heading "- Chỉ đạo các cơ sở y tế": the answer is the Sở Y tế block.
+    answer = assistant_service.ask("Sở Y tế Huế có nhiệm vụ gì?")
+    assert answer.answer.splitlines()[0] == "Theo kế hoạch của Huế, nhiệm vụ của Sở Y tế gồm:"
+    assert all(c.section.startswith("Mục V › 1. Sở Y tế") for c in answer.citations)
+
+
 def test_phrase_must_match_in_order_not_as_scattered_words(tiny_tree):
     # "Sở Y tế" must not match a sentence that merely contains "y tế" and "cơ sở".
     scored = [tiny_tree.scored(c, 0.01) for c in tiny_tree.by_id.values()]

@@ -91,3 +91,15 @@ def test_langchain_invoke_returns_documents(retriever):
     assert isinstance(docs[0], Document)
     assert docs[0].metadata["doc_id"] == "hue_KH-UBND" and docs[0].page_content.startswith("1. Sở Tài chính")
     assert docs[0].metadata["ranks"]["dense"] == 1
+
+
+def test_top_level_text_after_the_sections_is_labelled_as_the_closing(real_index):
+    from assistant.settings import load_settings
+    from index.retriever import HybridRetriever
+
+    retriever = HybridRetriever(real_index, load_settings(environ={}))
+    results = retriever.retrieve("Trên đây là Kế hoạch triển khai thực hiện Chỉ thị Ninh Bình", top_k=10,
+                                 filters={"locality": "Ninh Bình"})
+    sections = {r.clause.path: r.section for r in results if len(r.clause.path) == 1 and r.clause.kind == "paragraph"}
+    assert sections[("p1",)] == "Mở đầu › đoạn 1"
+    assert sections[("p2",)] == "Phần kết › đoạn 2"
