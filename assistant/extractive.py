@@ -224,6 +224,12 @@ def _is_agency_heading(title: str) -> bool:
     return 0 < len(name) <= 90 and _AGENCY_RE.match(name) is not None
 
 
+def _is_heading_only(clause: Clause) -> bool:
+    """A clause that is only a heading ("3. Nâng cao chất lượng khám, chữa bệnh BHYT"), no sentence of its own."""
+    text = _NUMBERED_TITLE_RE.sub("", " ".join((clause.reading or clause.body).split())).strip()
+    return len(text) <= 120 and not re.search(r"[.;]\s", text)
+
+
 def _heading_name(title: str) -> str:
     return _NUMBERED_TITLE_RE.sub("", title).strip().rstrip(":").strip()
 
@@ -472,42 +478,44 @@ class ExtractiveAnswerer:
 
     def _compose_list(self, question: str, units: list[Unit], best: Unit, top: tuple, support: float,
                       index: ClauseTree | None) -> Answer | None:
-        """A numbered item with bullet children: list the bullets, each cited."""
+        """The heading that owns the best sentence, with all its parts listed, each cited.
+
+        The head is the best clause itself when it has parts (a numbered item with
+        bullets; an item with a sentence of its own is listed first), else its parent
+        item (the item a bullet belongs to, never a whole section); a list needs two parts.
+        """
         if index is None:
             return None
-        heads: dict[str, float] = {}
-        for unit in units:
-            if unit.role == "child":
-                parent_id = unit.scored.clause.parent_id
-                heads[parent_id] = max(heads.get(parent_id, 0.0), unit.score)
-        if not heads:
+        clause = best.scored.clause
+        reached_from = best.scored
+        own_parts = [k for k in index.children(clause.id) if k.kind not in ("footnote", "attribute")]
+        if own_parts and _is_heading_only(clause):
+            head, parts = clause, own_parts          # "3. Nâng cao chất lượng KCB" and its bullets
+        elif own_parts:
+            head, parts = clause, [clause, *own_parts]  # an item that says something, then its parts
+        else:
+            parent = _clause_or_none(index, clause.parent_id) if clause.parent_id else None
+            if parent is None or parent.kind == "section":
+                return None                          # a section's items are a table of contents, not an answer
+            head = parent
+            parts = [k for k in index.children(parent.id) if k.kind not in ("footnote", "attribute")]
+        if len(parts) < 2:
             return None
-        head_id = max(heads, key=heads.get)
-        kids = [u for u in units if u.role == "child" and u.scored.clause.parent_id == head_id]
-        # Listing a heading's parts only answers when they are about what was asked.
-        if max(u.coverage for u in kids) < 0.8 * best.coverage:
-            return None
-        head = _clause_or_none(index, head_id)
+        retrieved_by_id = {u.scored.id: u.scored for u in units}
+        limit = min(MAX_LIST_ITEMS, max(self.max_citations, 1))
         numbering: dict[str, int] = {}
         citations: list[Citation] = []
         lines = []
-        seen_clauses: list[str] = []
-        for unit in kids:
-            if unit.scored.id in seen_clauses:
-                continue
-            seen_clauses.append(unit.scored.id)
-            if len(seen_clauses) > min(MAX_LIST_ITEMS, max(self.max_citations, 1)):
-                break
-            n = _cite(unit.scored, numbering, citations)
-            first = split_sentences(unit.scored.clause.reading or unit.scored.clause.body)[:1]
-            lines.append(f"- {excerpt(first[0] if first else unit.sentence)} [{n}]")
-        remaining = len({u.scored.id for u in kids}) - len(citations)
-        title = _heading_name(head.reading or head.body) if head is not None else ""
-        locality = kids[0].scored.locality
+        for part in parts[:limit]:
+            scored = retrieved_by_id.get(part.id) or derive(reached_from, part)
+            n = _cite(scored, numbering, citations)
+            lines.append(f"- {excerpt(' '.join((part.reading or part.body).split()))} [{n}]")
+        if len(parts) > limit:
+            lines.append(f"(và {len(parts) - limit} ý khác trong cùng mục)")
+        title = _heading_name(head.reading or head.body) if _is_heading_only(head) else ""
+        locality = best.scored.locality
         intro = f"Theo kế hoạch của {locality}" if locality else "Theo kế hoạch"
         intro += f", mục \"{excerpt(title, limit=160)}\" gồm:" if title else ", các nội dung gồm:"
-        if remaining > 0:
-            lines.append(f"(và {remaining} ý khác trong cùng mục)")
         return Answer(question=question, answer=intro + "\n" + "\n".join(lines), abstained=False,
                       mode="extractive", citations=tuple(citations), retrieved=top, support=support)
 

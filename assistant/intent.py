@@ -92,6 +92,11 @@ _CUES: tuple[tuple[str, str, int], ...] = (
     ("list", "cac giai phap", 2),
     ("list", "nhiem vu", 1),
     ("list", "giai phap", 1),
+    ("list", "giai phap gi", 4),
+    ("list", "bien phap gi", 4),
+    ("list", "bien phap nao", 4),
+    ("list", "lam gi de", 4),
+    ("list", "bien phap", 1),
 )
 # Ties go to the earlier kind in this order.
 _PRIORITY = ("compare", "deadline", "responsibility", "funding", "target", "list", "other")

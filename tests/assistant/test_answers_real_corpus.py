@@ -71,3 +71,13 @@ def test_sub_heading_of_an_agency_is_expanded_into_its_items(assistant_service):
     assert lines[0] == "Theo kế hoạch của Huế, nhiệm vụ của Sở Y tế gồm:"
     assert not any(line.rstrip().endswith(": [3]") for line in lines)  # no bare "Chỉ đạo các cơ sở y tế:"
     assert any(line.startswith("- Chỉ đạo các cơ sở y tế: ") for line in lines)
+
+
+def test_what_will_be_done_lists_the_whole_item(assistant_service):
+    answer = assistant_service.ask("Ninh Bình làm gì để đổi mới thông tin, tuyên truyền về bảo hiểm y tế?")
+    assert not answer.abstained
+    head = answer.answer.splitlines()[0]
+    assert "NHIỆM VỤ TRỌNG TÂM" not in head  # not the table of contents of the whole section
+    assert any("Đổi mới, đa dạng hình thức thông tin" in line for line in answer.answer.splitlines())
+    assert {c.locality for c in answer.citations} == {"Ninh Bình"}
+    assert_verbatim(assistant_service, answer)
