@@ -157,7 +157,10 @@ def main() -> None:
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF table (no LibreOffice needed)")
     args = parser.parse_args()
     if not args.no_pdf:
-        pdf_table()
+        try:
+            pdf_table()
+        except RuntimeError as exc:  # LibreOffice is needed to make the PDFs
+            print(f"(PDF table skipped: {exc})")
     encoding_table()
 
 
