@@ -70,8 +70,19 @@ def agency_name(clause: Clause) -> tuple[str, bool]:
 
 
 def subject_phrase(subject: str, drop: set[str]) -> str:
-    """The question's subject as normalised terms, place words removed ("ubnd xa phuong")."""
-    return " ".join(t for t in content_terms(subject) if t not in drop)
+    """The question's subject as normalised terms, up to the place it is in ("ubnd xa").
+
+    "Sở Tài chính ở Huế và ở Ninh Bình cùng ..." -> the terms of "Sở Tài chính":
+    leading place words are skipped, the first place word after the name ends it.
+    """
+    terms: list[str] = []
+    for term in content_terms(subject):
+        if term in drop:
+            if terms:
+                break
+            continue
+        terms.append(term)
+    return " ".join(terms)
 
 
 def _starts_with_phrase(name: str, phrase: str) -> bool:

@@ -348,11 +348,11 @@ class ExtractiveAnswerer:
         support = round(min(1.0, max(0.0, support)), 4)
         if support < threshold:
             return self._abstain(question, retrieved, top, support, reason=reason, detail=detail)
-        if intent.wants_duties and intent.kind != "compare":
+        if intent.wants_duties and index is not None and (intent.kind != "compare" or len(asked) > 1):
             phrase = subject_phrase(intent.duty_subject, self._place_words(question, documents, asked))
-            block = find_agency_block(phrase, pool[:MAX_CANDIDATES], index, derive)
-            if block is not None:
-                return self._compose_duties(question, block, top, support)
+            blocks = self._agency_blocks(phrase, pool[:MAX_CANDIDATES], retrieved, asked, index)
+            if blocks:
+                return self._compose_duties(question, blocks, top, support)
         if (intent.kind == "compare" and len(asked) != 1) or len(asked) > 1:
             return self._compose_compare(question, units, top, support, intent, asked)
         if intent.kind == "list":
@@ -519,28 +519,61 @@ class ExtractiveAnswerer:
         return Answer(question=question, answer=intro + "\n" + "\n".join(lines), abstained=False,
                       mode="extractive", citations=tuple(citations), retrieved=top, support=support)
 
-    def _compose_duties(self, question: str, block: AgencyBlock, top: tuple, support: float) -> Answer:
-        """Everything the named agency's block says, one cited line per clause (or per sentence)."""
-        numbering: dict[str, int] = {}
-        citations: list[Citation] = []
-        lines: list[str] = []
+    def _agency_blocks(self, phrase: str, pool: Sequence[ScoredClause], retrieved: Sequence[ScoredClause],
+                       asked: Sequence[str], index: ClauseTree) -> list[AgencyBlock]:
+        """The named agency's block: in the retrieved clauses first, then anywhere in the asked plans.
+
+        With two or more localities named ("Sở Tài chính ở Huế và ở Ninh Bình"), one block per locality.
+        """
+        if not phrase:
+            return []
+        if len(asked) <= 1:
+            block = find_agency_block(phrase, pool, index, derive)
+            if block is None and asked:
+                block = find_agency_block(phrase, _whole_plan(index, pool), index, derive)
+            return [block] if block is not None else []
+        blocks = []
+        for name in asked:
+            local = [s for s in retrieved if folded_form(s.locality) == folded_form(name)]
+            block = find_agency_block(phrase, local[:MAX_CANDIDATES] + _whole_plan(index, local), index, derive)
+            if block is not None:
+                blocks.append(block)
+        return blocks
+
+    def _duty_lines(self, block: AgencyBlock, numbering: dict[str, int], citations: list[Citation]) -> list[str]:
+        """One cited line per clause of the block (per sentence when the block is a single clause)."""
         members = list(block.members)
         if len(members) == 1:
             n = _cite(members[0], numbering, citations)
             sentences = split_sentences(members[0].clause.reading or members[0].clause.body)
-            lines = [f"- {excerpt(s)} [{n}]" for s in sentences[:MAX_LIST_ITEMS]]
+            return [f"- {excerpt(s)} [{n}]" for s in sentences[:MAX_LIST_ITEMS]]
+        lines = []
+        for position, member in enumerate(members[:self.max_citations]):
+            n = _cite(member, numbering, citations)
+            text = " ".join((member.clause.reading or member.clause.body).split())
+            lead_in = block.lead_in(position)
+            lines.append(f"- {lead_in + ' ' if lead_in else ''}{excerpt(text)} [{n}]")
+        if len(members) > self.max_citations:
+            lines.append(f"(và {len(members) - self.max_citations} ý khác trong cùng mục)")
+        return lines
+
+    def _compose_duties(self, question: str, blocks: Sequence[AgencyBlock], top: tuple, support: float) -> Answer:
+        """Everything the named agency's block says; one part per locality when several are named."""
+        numbering: dict[str, int] = {}
+        citations: list[Citation] = []
+        if len(blocks) == 1:
+            block = blocks[0]
+            locality = block.head.locality
+            intro = f"Theo kế hoạch của {locality}, " if locality else "Theo kế hoạch, "
+            intro += f"nhiệm vụ của {excerpt(block.name, limit=120)} gồm:"
+            text = intro + "\n" + "\n".join(self._duty_lines(block, numbering, citations))
         else:
-            for position, member in enumerate(members[:self.max_citations]):
-                n = _cite(member, numbering, citations)
-                text = " ".join((member.clause.reading or member.clause.body).split())
-                lead_in = block.lead_in(position)
-                lines.append(f"- {lead_in + ' ' if lead_in else ''}{excerpt(text)} [{n}]")
-            if len(members) > self.max_citations:
-                lines.append(f"(và {len(members) - self.max_citations} ý khác trong cùng mục)")
-        locality = block.head.locality
-        intro = f"Theo kế hoạch của {locality}, " if locality else "Theo kế hoạch, "
-        intro += f"nhiệm vụ của {excerpt(block.name, limit=120)} gồm:"
-        return Answer(question=question, answer=intro + "\n" + "\n".join(lines), abstained=False,
+            parts = ["Nhiệm vụ theo từng kế hoạch đã nạp:"]
+            for block in blocks:
+                parts.append(f"\n**{block.head.locality}** — {excerpt(block.name, limit=120)}:")
+                parts.extend(self._duty_lines(block, numbering, citations))
+            text = "\n".join(parts)
+        return Answer(question=question, answer=text, abstained=False,
                       mode="extractive", citations=tuple(citations), retrieved=top, support=support)
 
     def _compose_compare(self, question: str, units: list[Unit], top: tuple, support: float,
@@ -594,6 +627,21 @@ def derive(parent: ScoredClause, child: Clause) -> ScoredClause:
     was reached from; its section is the child's own section path in words.
     """
     return replace(parent, clause=child, section=section_label(child), dense_score=None, lexical_score=None)
+
+
+def _whole_plan(index: ClauseTree, local: Sequence[ScoredClause]) -> list[ScoredClause]:
+    """Every clause of the plan ``local[0]`` belongs to, in reading order, reached from it."""
+    if not local:
+        return []
+    reference = local[0]
+    doc_id = reference.clause.doc_id
+    found: list[ScoredClause] = []
+    stack = [c for c in reversed(index.children("")) if c.doc_id == doc_id]
+    while stack:
+        clause = stack.pop()
+        found.append(derive(reference, clause))
+        stack.extend(reversed(index.children(clause.id)))
+    return found
 
 
 def _clause_or_none(index: ClauseTree, clause_id: str) -> Clause | None:

@@ -81,3 +81,18 @@ def test_what_will_be_done_lists_the_whole_item(assistant_service):
     assert any("Đổi mới, đa dạng hình thức thông tin" in line for line in answer.answer.splitlines())
     assert {c.locality for c in answer.citations} == {"Ninh Bình"}
     assert_verbatim(assistant_service, answer)
+
+
+def test_duties_of_one_agency_in_two_named_plans(assistant_service):
+    answer = assistant_service.ask("Sở Tài chính ở Huế và ở Ninh Bình cùng được giao nhiệm vụ gì?")
+    assert not answer.abstained
+    assert "**Huế** — Sở Tài chính:" in answer.answer and "**Ninh Bình** — Sở Tài chính:" in answer.answer
+    assert {c.locality for c in answer.citations} == {"Huế", "Ninh Bình"}
+    assert all("Sở Tài chính" in c.section for c in answer.citations)
+    assert_verbatim(assistant_service, answer)
+
+
+def test_agency_found_in_the_plan_even_when_retrieval_misses_it(assistant_service):
+    answer = assistant_service.ask("Ở Ninh Bình, Sở Khoa học và Công nghệ có vai trò gì?")
+    assert not answer.abstained
+    assert answer.answer.startswith("Theo kế hoạch của Ninh Bình, nhiệm vụ của Sở Khoa học và Công nghệ gồm:")

@@ -14,6 +14,8 @@ def test_agency_name_of_a_heading_and_of_an_item_that_starts_with_its_agency(tin
 def test_subject_phrase_drops_place_words_and_contracts_abbreviations():
     # Both sides of a match go through the same normalisation (stopwords such as "tại" dropped).
     assert subject_phrase("ubnd cac xa, phuong o hue", {"hue"}) == subject_phrase("Uỷ ban nhân dân các xã", set())
+    assert subject_phrase("so tai chinh o hue va o ninh binh cung", {"hue", "ninh", "binh"}) == "so chinh"
+    assert subject_phrase("hue: so y te", {"hue"}) == subject_phrase("Sở Y tế", set())
     assert subject_phrase("so tai chinh", set()) == subject_phrase("Sở Tài chính", set())
     assert "hue" not in subject_phrase("so tai chinh hue", {"hue"})
 
