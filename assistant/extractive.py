@@ -355,7 +355,10 @@ class ExtractiveAnswerer:
                 return self._compose_duties(question, blocks, top, support)
         if (intent.kind == "compare" and len(asked) != 1) or len(asked) > 1:
             return self._compose_compare(question, units, top, support, intent, asked)
-        if intent.kind == "list":
+        # A bare heading ("2. Mục tiêu cụ thể") answers only through its parts.
+        bare_heading = index is not None and _is_heading_only(best.scored.clause) and bool(
+            index.children(best.scored.id))
+        if intent.kind == "list" or bare_heading:
             listed = self._compose_list(question, units, best, top, support, index)
             if listed is not None:
                 return listed
@@ -456,6 +459,9 @@ class ExtractiveAnswerer:
                 break
             if unit is best or unit.score < 0.8 * best.score or unit.coverage < 0.3:
                 continue
+            if unit.role != "attribute" and _is_heading_only(unit.scored.clause) and unit.scored.clause.kind in (
+                    "section", "item"):
+                continue  # a heading says nothing by itself
             if any(unit.sentence == c.sentence for c in chosen):
                 continue
             if unit.scored.locality != best.scored.locality:

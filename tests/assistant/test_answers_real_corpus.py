@@ -96,3 +96,11 @@ def test_agency_found_in_the_plan_even_when_retrieval_misses_it(assistant_servic
     answer = assistant_service.ask("Ở Ninh Bình, Sở Khoa học và Công nghệ có vai trò gì?")
     assert not answer.abstained
     assert answer.answer.startswith("Theo kế hoạch của Ninh Bình, nhiệm vụ của Sở Khoa học và Công nghệ gồm:")
+
+
+def test_bare_headings_are_not_answer_lines(assistant_service):
+    answer = assistant_service.ask("Mục tiêu Huế?")
+    assert not answer.abstained
+    lines = [line for line in answer.answer.splitlines() if line.startswith("- ")]
+    assert lines and not any(line.split(" [")[0] in ("- Mục tiêu chung", "- Mục tiêu cụ thể") for line in lines)
+    assert "99,3%" in answer.answer
