@@ -179,8 +179,8 @@ def evidence_score(intent: QuestionIntent, sentence: str, *, role: str = "self",
             if not intent.years:
                 return 1.0
             # A question about 2030 wants the figure stated for 2030, not the 2026 one beside it.
-            parts = _TARGET_PART_RE.split(sentence)
-            paired = any(_PERCENT_RE.search(p) and any(y in p for y in intent.years) for p in parts)
+            heading_year = _last_year(" ".join(titles))
+            paired = any(year in intent.years for _, year in percent_years(sentence, heading_year))
             return 1.0 if paired else 0.85
         numbers = [n for n in _NUMBER_RE.findall(sentence) if not _YEAR_RE.fullmatch(n)]
         if numbers:
@@ -588,9 +588,16 @@ class ExtractiveAnswerer:
         if len(asked) > 1:  # the question names the localities to compare: only those
             keys = {folded_form(a) for a in asked}
             units = [u for u in units if folded_form(u.scored.locality) in keys] or units
+        ranks_extreme = any(c in intent.cues for c in ("cao nhat", "thap nhat"))
+        # Comparing figures: per locality, the sentence that states the figure wins over a closer paraphrase.
+        by_figure = ranks_extreme or (intent.kind in ("target", "compare") and bool(intent.years))
+
+        def rank(unit: Unit) -> tuple[float, float]:
+            return (unit.evidence, unit.score) if by_figure else (unit.score, unit.evidence)
+
         for unit in units:
             key = unit.scored.locality or unit.scored.clause.doc_id
-            if key not in best_by_locality or unit.score > best_by_locality[key].score:
+            if key not in best_by_locality or rank(unit) > rank(best_by_locality[key]):
                 best_by_locality[key] = unit
         rows = sorted(best_by_locality.items(), key=lambda kv: kv[1].score, reverse=True)
         rows = [(loc, u) for loc, u in rows if u.coverage >= 0.25][: max(self.max_citations, 2)]
@@ -603,6 +610,8 @@ class ExtractiveAnswerer:
             cell = excerpt(unit.sentence, anchor, limit=260).replace("|", "/")
             lines.append(f"| {loc} | {cell} | [{n}] |")
         text = "So sánh theo từng địa phương trong các kế hoạch đã nạp:\n" + "\n".join(lines)
+        if ranks_extreme:
+            text += _extreme_line(rows, highest="cao nhat" in intent.cues, years=intent.years)
         return Answer(question=question, answer=text, abstained=False, mode="extractive",
                       citations=tuple(citations), retrieved=top, support=support)
 
@@ -670,6 +679,49 @@ def _anchor_for(intent: QuestionIntent) -> re.Pattern | None:
     return {"target": _PERCENT_RE, "deadline": _DATE_RE, "responsibility": _AGENCY_RE}.get(intent.kind)
 
 
+def _last_year(text: str) -> str:
+    years = _YEAR_RE.findall(text)
+    return years[-1] if years else ""
+
+
+def percent_years(sentence: str, context_year: str = "") -> list[tuple[float, str]]:
+    """The percentages a sentence states, each with the year it is for.
+
+    A figure belongs to the year in its own part of the sentence ("đạt 100% trước
+    năm 2030"), else to the last year named before it ("Năm 2026, tỷ lệ ... 95%"),
+    else to ``context_year`` (a heading such as "Mục tiêu đến năm 2026").
+    """
+    found: list[tuple[float, str]] = []
+    year = context_year
+    for part in _TARGET_PART_RE.split(sentence):
+        own = _last_year(part)
+        for match in _PERCENT_RE.finditer(part):
+            value = float(match.group(0).rstrip("%").strip().replace(",", "."))
+            found.append((value, own or year))
+        year = own or year
+    return found
+
+
+def _stated_percent(unit: Unit, years: Sequence[str]) -> float | None:
+    """The percentage a row's sentence states for the question's year (any year when none is asked)."""
+    heading_year = _last_year(" ".join(unit.scored.clause.search_titles))
+    for value, year in percent_years(unit.sentence, heading_year):
+        if not years or year in years:
+            return value
+    return None
+
+
+def _extreme_line(rows: Sequence[tuple[str, Unit]], *, highest: bool, years: Sequence[str]) -> str:
+    """"Cao nhất: Huế (99,3%)." from the figures the rows state ("" when fewer than two state one)."""
+    figures = [(loc, value) for loc, unit in rows if (value := _stated_percent(unit, years)) is not None]
+    if len(figures) < 2:
+        return ""
+    best = max(v for _, v in figures) if highest else min(v for _, v in figures)
+    names = ", ".join(sorted(loc for loc, v in figures if v == best))
+    shown = f"{best:g}".replace(".", ",") + "%"
+    return f"\n\n{'Cao nhất' if highest else 'Thấp nhất'} trong các kế hoạch đã nạp: {names} ({shown})."
+
+
 def _owner_prefix(unit: Unit, intent: QuestionIntent) -> str:
     """The owner of a sentence when it does not say it itself.
 
@@ -680,6 +732,11 @@ def _owner_prefix(unit: Unit, intent: QuestionIntent) -> str:
     titles = unit.scored.clause.search_titles
     if unit.role == "attribute" and titles:
         return f"{excerpt(_heading_name(titles[-1]), limit=140)} — "
+    if intent.kind == "target" and titles and not _YEAR_RE.search(unit.sentence):
+        heading = _heading_name(titles[-1])
+        if _YEAR_RE.search(heading) and len(heading) <= 60:  # "Mục tiêu đến năm 2026"
+            return f"{heading}: "
+        return ""
     if intent.kind != "responsibility":
         return ""
     for title in reversed(unit.scored.clause.search_titles[1:]):

@@ -104,3 +104,26 @@ def test_bare_headings_are_not_answer_lines(assistant_service):
     lines = [line for line in answer.answer.splitlines() if line.startswith("- ")]
     assert lines and not any(line.split(" [")[0] in ("- Mục tiêu chung", "- Mục tiêu cụ thể") for line in lines)
     assert "99,3%" in answer.answer
+
+
+def test_highest_and_lowest_targets_are_named(assistant_service):
+    highest = assistant_service.ask("Tỉnh nào đặt mục tiêu bao phủ năm 2026 cao nhất?")
+    assert "Cao nhất trong các kế hoạch đã nạp: Huế (99,3%)." in highest.answer
+    lowest = assistant_service.ask("Địa phương nào có mục tiêu bao phủ BHYT năm 2026 thấp nhất?")
+    assert "Thấp nhất trong các kế hoạch đã nạp:" in lowest.answer and "(95%)" in lowest.answer
+    assert "Huế" not in lowest.answer.split("Thấp nhất")[1]
+
+
+def test_target_lines_say_which_year_their_heading_is_for(assistant_service):
+    answer = assistant_service.ask("Đak Đoa phấn đấu tỷ lệ hài lòng của người tham gia BHYT đạt bao nhiêu?")
+    assert "Mục tiêu đến năm 2026: Tỷ lệ hài lòng của người tham gia bảo hiểm y tế đạt trên 90%." in answer.answer
+    assert "Mục tiêu đến năm 2030: " in answer.answer
+
+
+def test_percent_years():
+    from assistant.extractive import percent_years
+
+    assert percent_years("Tỷ lệ bao phủ BHYT đạt trên 99,3% năm 2026 và đạt 100% trước năm 2030.") == [
+        (99.3, "2026"), (100.0, "2030")]
+    assert percent_years("Năm 2026, tỷ lệ bao phủ đạt trên 95% dân số.") == [(95.0, "2026")]
+    assert percent_years("Tỷ lệ hài lòng đạt trên 90%.", "2026") == [(90.0, "2026")]
