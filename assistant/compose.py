@@ -1,0 +1,334 @@
+"""Writing an extractive answer from chosen sentences: single, list, duties, comparison, abstention.
+
+Every function returns an :class:`assistant.answer.Answer` whose inline [n]
+markers point at citations built from clause metadata only
+(:meth:`Citation.from_scored`); nothing here chooses *what* answers (that is
+:mod:`assistant.extractive`), only how it is written and cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from assistant.answer import Answer, Citation
+from assistant.duties import AgencyBlock
+from assistant.intent import QuestionIntent
+from assistant.sentences import (
+    AGENCY_RE,
+    AMOUNT_RE,
+    DATE_RE,
+    PERCENT_RE,
+    YEAR_RE,
+    excerpt,
+    heading_name,
+    is_agency_heading,
+    is_heading_only,
+    last_year,
+    percent_years,
+    split_sentences,
+)
+from index.retriever import section_label
+from index.types import ScoredClause
+from ingest.model import Clause, DocumentMeta
+from ingest.vntext import folded_form
+
+# Sentence score weights (see assistant/extractive.py).
+W_COVERAGE, W_EVIDENCE, W_PRIOR = 0.55, 0.25, 0.20
+
+
+class ClauseTree(Protocol):
+    """What the answerer needs from an index (``index.store.ClauseIndex`` provides it)."""
+
+    def clause(self, clause_id: str) -> Clause | None: ...
+
+    def children(self, clause_id: str) -> Sequence[Clause]: ...
+
+    def documents(self) -> Sequence[DocumentMeta]: ...
+
+
+MAX_LIST_ITEMS = 8
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One candidate sentence with the clause it quotes and its scores."""
+
+    scored: ScoredClause
+    sentence: str
+    role: str            # "self", "child", "attribute"
+    coverage: float = 0.0
+    evidence: float = 0.0
+    prior: float = 0.0
+    agreement: float = 0.0
+
+    @property
+    def score(self) -> float:
+        """The sentence score (see the module docstring)."""
+        return W_COVERAGE * self.coverage + W_EVIDENCE * self.evidence + W_PRIOR * self.prior
+
+
+def derive(parent: ScoredClause, child: Clause) -> ScoredClause:
+    """A ScoredClause for a clause reached through the tree (not retrieved itself).
+
+    It inherits the document fields, score and channel ranks of the clause it
+    was reached from; its section is the child's own section path in words.
+    """
+    return replace(parent, clause=child, section=section_label(child), dense_score=None, lexical_score=None)
+
+
+def whole_plan(index: ClauseTree, local: Sequence[ScoredClause]) -> list[ScoredClause]:
+    """Every clause of the plan ``local[0]`` belongs to, in reading order, reached from it."""
+    if not local:
+        return []
+    reference = local[0]
+    doc_id = reference.clause.doc_id
+    found: list[ScoredClause] = []
+    stack = [c for c in reversed(index.children("")) if c.doc_id == doc_id]
+    while stack:
+        clause = stack.pop()
+        found.append(derive(reference, clause))
+        stack.extend(reversed(index.children(clause.id)))
+    return found
+
+
+def clause_or_none(index: ClauseTree, clause_id: str) -> Clause | None:
+    try:
+        return index.clause(clause_id)
+    except KeyError:
+        return None
+
+
+def cite(scored: ScoredClause, numbering: dict[str, int], citations: list[Citation]) -> int:
+    if scored.id not in numbering:
+        numbering[scored.id] = len(citations) + 1
+        citations.append(Citation.from_scored(numbering[scored.id], scored))
+    return numbering[scored.id]
+
+
+def anchor_for(intent: QuestionIntent) -> re.Pattern | None:
+    if intent.wants_amount:
+        return AMOUNT_RE
+    return {"target": PERCENT_RE, "deadline": DATE_RE, "responsibility": AGENCY_RE}.get(intent.kind)
+
+
+def stated_percent(unit: Unit, years: Sequence[str]) -> float | None:
+    """The percentage a row's sentence states for the question's year (any year when none is asked)."""
+    heading_year = last_year(" ".join(unit.scored.clause.search_titles))
+    for value, year in percent_years(unit.sentence, heading_year):
+        if not years or year in years:
+            return value
+    return None
+
+
+def extreme_line(rows: Sequence[tuple[str, Unit]], *, highest: bool, years: Sequence[str]) -> str:
+    """"Cao nhất: Huế (99,3%)." from the figures the rows state ("" when fewer than two state one)."""
+    figures = [(loc, value) for loc, unit in rows if (value := stated_percent(unit, years)) is not None]
+    if len(figures) < 2:
+        return ""
+    best = max(v for _, v in figures) if highest else min(v for _, v in figures)
+    names = ", ".join(sorted(loc for loc, v in figures if v == best))
+    shown = f"{best:g}".replace(".", ",") + "%"
+    return f"\n\n{'Cao nhất' if highest else 'Thấp nhất'} trong các kế hoạch đã nạp: {names} ({shown})."
+
+
+def owner_prefix(unit: Unit, intent: QuestionIntent) -> str:
+    """The owner of a sentence when it does not say it itself.
+
+    An attribute line ("Thời gian thực hiện: Thường xuyên.") is prefixed with its
+    task; for responsibility questions, a sentence under an agency heading
+    ("2. Sở Tài chính") that names no agency is prefixed with that agency.
+    """
+    titles = unit.scored.clause.search_titles
+    if unit.role == "attribute" and titles:
+        return f"{excerpt(heading_name(titles[-1]), limit=140)} — "
+    if intent.kind == "target" and titles and not YEAR_RE.search(unit.sentence):
+        heading = heading_name(titles[-1])
+        if YEAR_RE.search(heading) and len(heading) <= 60:  # "Mục tiêu đến năm 2026"
+            return f"{heading}: "
+        return ""
+    if intent.kind != "responsibility":
+        return ""
+    for title in reversed(unit.scored.clause.search_titles[1:]):
+        if is_agency_heading(title):
+            name = heading_name(title)
+            if folded_form(name) not in folded_form(unit.sentence):
+                return f"{name}: "
+            return ""
+    return ""
+
+
+def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, support: float,
+                   intent: QuestionIntent, *, max_citations: int) -> Answer:
+    """The best sentence and up to two close runners-up of the same locality, each cited."""
+    ranked = sorted(units, key=lambda u: u.score, reverse=True)
+    chosen: list[Unit] = [best]
+    for unit in ranked:
+        if len(chosen) >= min(3, max_citations):
+            break
+        if unit is best or unit.score < 0.8 * best.score or unit.coverage < 0.3:
+            continue
+        if unit.role != "attribute" and is_heading_only(unit.scored.clause) and unit.scored.clause.kind in (
+                "section", "item"):
+            continue  # a heading says nothing by itself
+        if any(unit.sentence == c.sentence for c in chosen):
+            continue
+        if unit.scored.locality != best.scored.locality:
+            continue
+        chosen.append(unit)
+    numbering: dict[str, int] = {}
+    citations: list[Citation] = []
+    lines: list[str] = []
+    anchor = anchor_for(intent)
+    for unit in chosen:
+        n = cite(unit.scored, numbering, citations)
+        owner = owner_prefix(unit, intent)
+        lines.append(f"{owner}{excerpt(unit.sentence, anchor)} [{n}]")
+    localities = {u.scored.locality for u in chosen if u.scored.locality}
+    intro = f"Theo kế hoạch của {next(iter(localities))}:" if len(localities) == 1 else "Theo các kế hoạch đã nạp:"
+    body = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
+    text = f"{intro} {body}" if len(lines) == 1 else f"{intro}\n{body}"
+    return Answer(question=question, answer=text, abstained=False, mode="extractive",
+                  citations=tuple(citations), retrieved=top, support=support)
+
+
+def compose_list(question: str, units: list[Unit], best: Unit, top: tuple, support: float,
+                 index: ClauseTree | None, *, max_citations: int) -> Answer | None:
+    """The heading that owns the best sentence, with all its parts listed, each cited.
+
+    The head is the best clause itself when it has parts (a numbered item with
+    bullets; an item with a sentence of its own is listed first), else its parent
+    item (the item a bullet belongs to, never a whole section); a list needs two parts.
+    """
+    if index is None:
+        return None
+    clause = best.scored.clause
+    reached_from = best.scored
+    own_parts = [k for k in index.children(clause.id) if k.kind not in ("footnote", "attribute")]
+    if own_parts and is_heading_only(clause):
+        head, parts = clause, own_parts          # "3. Nâng cao chất lượng KCB" and its bullets
+    elif own_parts:
+        head, parts = clause, [clause, *own_parts]  # an item that says something, then its parts
+    else:
+        parent = clause_or_none(index, clause.parent_id) if clause.parent_id else None
+        if parent is None or parent.kind == "section":
+            return None                          # a section's items are a table of contents, not an answer
+        head = parent
+        parts = [k for k in index.children(parent.id) if k.kind not in ("footnote", "attribute")]
+    if len(parts) < 2:
+        return None
+    retrieved_by_id = {u.scored.id: u.scored for u in units}
+    limit = min(MAX_LIST_ITEMS, max(max_citations, 1))
+    numbering: dict[str, int] = {}
+    citations: list[Citation] = []
+    lines = []
+    for part in parts[:limit]:
+        scored = retrieved_by_id.get(part.id) or derive(reached_from, part)
+        n = cite(scored, numbering, citations)
+        lines.append(f"- {excerpt(' '.join((part.reading or part.body).split()))} [{n}]")
+    if len(parts) > limit:
+        lines.append(f"(và {len(parts) - limit} ý khác trong cùng mục)")
+    title = heading_name(head.reading or head.body) if is_heading_only(head) else ""
+    locality = best.scored.locality
+    intro = f"Theo kế hoạch của {locality}" if locality else "Theo kế hoạch"
+    intro += f", mục \"{excerpt(title, limit=160)}\" gồm:" if title else ", các nội dung gồm:"
+    return Answer(question=question, answer=intro + "\n" + "\n".join(lines), abstained=False,
+                  mode="extractive", citations=tuple(citations), retrieved=top, support=support)
+
+
+def duty_lines(block: AgencyBlock, numbering: dict[str, int], citations: list[Citation], *,
+               max_citations: int) -> list[str]:
+    """One cited line per clause of the block (per sentence when the block is a single clause)."""
+    members = list(block.members)
+    if len(members) == 1:
+        n = cite(members[0], numbering, citations)
+        sentences = split_sentences(members[0].clause.reading or members[0].clause.body)
+        return [f"- {excerpt(s)} [{n}]" for s in sentences[:MAX_LIST_ITEMS]]
+    lines = []
+    for position, member in enumerate(members[:max_citations]):
+        n = cite(member, numbering, citations)
+        text = " ".join((member.clause.reading or member.clause.body).split())
+        lead_in = block.lead_in(position)
+        lines.append(f"- {lead_in + ' ' if lead_in else ''}{excerpt(text)} [{n}]")
+    if len(members) > max_citations:
+        lines.append(f"(và {len(members) - max_citations} ý khác trong cùng mục)")
+    return lines
+
+
+def compose_duties(question: str, blocks: Sequence[AgencyBlock], top: tuple, support: float, *,
+                   max_citations: int) -> Answer:
+    """Everything the named agency's block says; one part per locality when several are named."""
+    numbering: dict[str, int] = {}
+    citations: list[Citation] = []
+    if len(blocks) == 1:
+        block = blocks[0]
+        locality = block.head.locality
+        intro = f"Theo kế hoạch của {locality}, " if locality else "Theo kế hoạch, "
+        intro += f"nhiệm vụ của {excerpt(block.name, limit=120)} gồm:"
+        text = intro + "\n" + "\n".join(duty_lines(block, numbering, citations, max_citations=max_citations))
+    else:
+        parts = ["Nhiệm vụ theo từng kế hoạch đã nạp:"]
+        for block in blocks:
+            parts.append(f"\n**{block.head.locality}** — {excerpt(block.name, limit=120)}:")
+            parts.extend(duty_lines(block, numbering, citations, max_citations=max_citations))
+        text = "\n".join(parts)
+    return Answer(question=question, answer=text, abstained=False,
+                  mode="extractive", citations=tuple(citations), retrieved=top, support=support)
+
+
+def compose_compare(question: str, units: list[Unit], top: tuple, support: float,
+                    intent: QuestionIntent, asked: Sequence[str] = (), *, max_citations: int) -> Answer:
+    """One row per locality (only the named ones when the question names several), each cited."""
+    best_by_locality: dict[str, Unit] = {}
+    if len(asked) > 1:  # the question names the localities to compare: only those
+        keys = {folded_form(a) for a in asked}
+        units = [u for u in units if folded_form(u.scored.locality) in keys] or units
+    ranks_extreme = any(c in intent.cues for c in ("cao nhat", "thap nhat"))
+    # Comparing figures: per locality, the sentence that states the figure wins over a closer paraphrase.
+    by_figure = ranks_extreme or (intent.kind in ("target", "compare") and bool(intent.years))
+
+    def rank(unit: Unit) -> tuple[float, float]:
+        return (unit.evidence, unit.score) if by_figure else (unit.score, unit.evidence)
+
+    for unit in units:
+        key = unit.scored.locality or unit.scored.clause.doc_id
+        if key not in best_by_locality or rank(unit) > rank(best_by_locality[key]):
+            best_by_locality[key] = unit
+    rows = sorted(best_by_locality.items(), key=lambda kv: kv[1].score, reverse=True)
+    rows = [(loc, u) for loc, u in rows if u.coverage >= 0.25][: max(max_citations, 2)]
+    numbering: dict[str, int] = {}
+    citations: list[Citation] = []
+    lines = ["| Địa phương | Nội dung | Nguồn |", "|---|---|---|"]
+    anchor = anchor_for(intent)
+    for loc, unit in sorted(rows, key=lambda kv: kv[0]):
+        n = cite(unit.scored, numbering, citations)
+        cell = excerpt(unit.sentence, anchor, limit=260).replace("|", "/")
+        lines.append(f"| {loc} | {cell} | [{n}] |")
+    text = "So sánh theo từng địa phương trong các kế hoạch đã nạp:\n" + "\n".join(lines)
+    if ranks_extreme:
+        text += extreme_line(rows, highest="cao nhat" in intent.cues, years=intent.years)
+    return Answer(question=question, answer=text, abstained=False, mode="extractive",
+                  citations=tuple(citations), retrieved=top, support=support)
+
+
+def compose_abstention(question: str, retrieved: Sequence[ScoredClause], top: tuple, support: float, *,
+                       reason: str, detail: str = "") -> Answer:
+    """Say plainly that the plans do not answer, and list the closest clauses as "liên quan"."""
+    lead = {
+        "place": f"Các kế hoạch đã nạp không có kế hoạch của {detail}, nên không trả lời được câu hỏi này.",
+        "amount": "Các kế hoạch đã nạp không nêu số tiền cụ thể (đồng) cho nội dung này.",
+        "cited": (f"Văn bản {detail} chỉ được các kế hoạch nhắc đến theo số hiệu; "
+                  "nội dung của văn bản đó không có trong dữ liệu đã nạp."),
+        "focus": "Các kế hoạch đã nạp không nêu tên cụ thể nơi/đơn vị nào như câu hỏi yêu cầu.",
+        "current": ("Các kế hoạch đã nạp chỉ nêu mục tiêu phấn đấu, không nêu số liệu hiện tại "
+                    "cho nội dung này."),
+    }.get(reason, "Các kế hoạch đã nạp không có thông tin để trả lời câu hỏi này.")
+    citations = [Citation.from_scored(i, s) for i, s in enumerate(retrieved[:3], 1)]
+    lines = [lead]
+    if citations:
+        lines.append("Các đoạn liên quan gần nhất (không phải câu trả lời):")
+        lines += [f"- {c.section} — {c.locality} [{c.n}]" for c in citations]
+    return Answer(question=question, answer="\n".join(lines), abstained=True, mode="extractive",
+                  citations=tuple(citations), retrieved=top, support=support)
