@@ -23,6 +23,7 @@ from assistant.sentences import (
     PERCENT_RE,
     YEAR_RE,
     excerpt,
+    focus_excerpt,
     heading_name,
     is_agency_heading,
     is_heading_only,
@@ -162,13 +163,22 @@ def owner_prefix(unit: Unit, intent: QuestionIntent) -> str:
 
 def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, support: float,
                    intent: QuestionIntent, *, max_citations: int) -> Answer:
-    """The best sentence and up to two close runners-up of the same locality, each cited."""
+    """The best sentence and up to two close runners-up of the same locality, each cited.
+
+    A funding paragraph is short and lists its sources sentence by sentence
+    ("Ngân sách Nhà nước ... Lồng ghép ...; các nguồn kinh phí hợp pháp khác"): the
+    best sentence's other sentences come first there.
+    """
     ranked = sorted(units, key=lambda u: u.score, reverse=True)
+    if intent.kind == "funding":
+        same_clause = [u for u in units if u.scored.id == best.scored.id and u is not best]
+        ranked = same_clause + [u for u in ranked if u not in same_clause]
     chosen: list[Unit] = [best]
     for unit in ranked:
         if len(chosen) >= min(3, max_citations):
             break
-        if unit is best or unit.score < 0.8 * best.score or unit.coverage < 0.3:
+        same_funding_clause = intent.kind == "funding" and unit.scored.id == best.scored.id
+        if unit is best or (not same_funding_clause and (unit.score < 0.8 * best.score or unit.coverage < 0.3)):
             continue
         if unit.role != "attribute" and is_heading_only(unit.scored.clause) and unit.scored.clause.kind in (
                 "section", "item"):
@@ -279,7 +289,8 @@ def compose_duties(question: str, blocks: Sequence[AgencyBlock], top: tuple, sup
 
 
 def compose_compare(question: str, units: list[Unit], top: tuple, support: float,
-                    intent: QuestionIntent, asked: Sequence[str] = (), *, max_citations: int) -> Answer:
+                    intent: QuestionIntent, asked: Sequence[str] = (), *, max_citations: int,
+                    terms: Sequence[str] = ()) -> Answer:
     """One row per locality (only the named ones when the question names several), each cited."""
     best_by_locality: dict[str, Unit] = {}
     if len(asked) > 1:  # the question names the localities to compare: only those
@@ -304,7 +315,9 @@ def compose_compare(question: str, units: list[Unit], top: tuple, support: float
     anchor = anchor_for(intent)
     for loc, unit in sorted(rows, key=lambda kv: kv[0]):
         n = cite(unit.scored, numbering, citations)
-        cell = excerpt(unit.sentence, anchor, limit=260).replace("|", "/")
+        shown = focus_excerpt(unit.sentence, list(terms), limit=260) if terms \
+            else excerpt(unit.sentence, anchor, limit=260)
+        cell = shown.replace("|", "/")
         lines.append(f"| {loc} | {cell} | [{n}] |")
     text = "So sánh theo từng địa phương trong các kế hoạch đã nạp:\n" + "\n".join(lines)
     if ranks_extreme:

@@ -55,7 +55,7 @@ from assistant.compose import (
     whole_plan,
 )
 from assistant.duties import AgencyBlock, find_agency_block, subject_phrase
-from assistant.intent import QuestionIntent, content_terms, detect_intent, named_places
+from assistant.intent import QuestionIntent, content_terms, detect_intent, named_places, retrieval_query
 from assistant.plan_facts import answer_about_plan
 from assistant.sentences import (
     AMOUNT_RE,
@@ -81,6 +81,9 @@ PENALTY_CITED_DOCUMENT = 0.4
 PENALTY_FOCUS_MISSING = 0.3   # "Bệnh viện nào ...?" and no candidate names one
 PENALTY_ONLY_TARGETS = 0.4    # "hiện nay đã đạt bao nhiêu?" and the candidates state only targets
 MAX_CANDIDATES = 8          # retrieved clauses whose sentences are read
+
+
+_SET_ASIDE_RE = re.compile(r"(?<!\w)ngoai\s+[^,?]{1,60},")
 
 
 def _locality_matches(name: str, doc: DocumentMeta) -> bool:
@@ -155,7 +158,7 @@ class ExtractiveAnswerer:
             return compose_abstention(question, retrieved, top, 0.0, reason="none")
 
         units = self._units(pool[:MAX_CANDIDATES] if intent.kind != "compare" else pool, index, intent)
-        q_terms = self._question_terms(question, documents, asked)
+        q_terms = self._question_terms(retrieval_query(question, intent), documents, asked)
         self._score_units(units, q_terms, intent, pool)
         if not units:
             return compose_abstention(question, retrieved, top, 0.0, reason="none")
@@ -184,7 +187,8 @@ class ExtractiveAnswerer:
             if blocks:
                 return compose_duties(question, blocks, top, support, max_citations=self.max_citations)
         if (intent.kind == "compare" and len(asked) != 1) or len(asked) > 1:
-            return compose_compare(question, units, top, support, intent, asked, max_citations=self.max_citations)
+            return compose_compare(question, units, top, support, intent, asked, max_citations=self.max_citations,
+                                   terms=q_terms)
         # A bare heading ("2. Mục tiêu cụ thể") answers only through its parts.
         bare_heading = index is not None and is_heading_only(best.scored.clause) and bool(
             index.children(best.scored.id))
@@ -234,6 +238,8 @@ class ExtractiveAnswerer:
 
     def _question_terms(self, question: str, documents: Sequence[DocumentMeta], asked: Sequence[str]) -> list[str]:
         drop = self._place_words(question, documents, asked)
+        # "Ngoài ngân sách nhà nước, ... còn nguồn nào?": what is set aside is not what is asked.
+        question = _SET_ASIDE_RE.sub(" ", folded_form(question))
         terms = [t for t in content_terms(question) if t not in drop]
         return list(dict.fromkeys(terms))
 

@@ -71,6 +71,10 @@ _CUES: tuple[tuple[str, str, int], ...] = (
     ("funding", "nguon", 2),
     ("funding", "tai chinh", 1),
     ("funding", "chi phi", 1),
+    ("funding", "lay tien", 3),
+    ("funding", "tien o dau", 3),
+    ("funding", "tien tu dau", 3),
+    ("funding", "nguon nao", 3),
     ("target", "bao nhieu", 3),
     ("target", "ty le", 2),
     ("target", "ti le", 2),
@@ -104,13 +108,13 @@ _PRIORITY = ("compare", "deadline", "responsibility", "funding", "target", "list
 # Words that carry no content for matching a question to a sentence.
 STOPWORDS: frozenset[str] = frozenset(folded_form(w) for w in """
     và của các cho là có không được những một này đó thì mà với về theo trong trên tại từ đến
-    như nào gì ai nhiêu khi sao thế hay hoặc hãy xin vui lòng cho biết biết ở nơi đâu
+    như nào gì ai nhiêu khi sao thế hay hoặc hãy xin vui lòng cho biết biết ở nơi đâu vào tới
     năm đạt việc gồm do bởi nêu ra phải cần đã sẽ đang nhằm để hơn nhất ạ vậy thì
     kế hoạch địa phương tỉnh thành phố tp huyện quy định
 """.split())
 
 _STOP_PHRASE_RE = re.compile(r"(?<!\w)(?:bao nhieu|nhu the nao|the nao|la gi|cho biet|khi nao|bao gio|o dau|"
-                             r"phai khong|co khong|hay khong)(?!\w)")
+                             r"phai khong|co khong|hay khong|dieu gi|cai gi|viec gi)(?!\w)")
 
 # Vietnamese provinces and centrally-run cities (names before and after the 2025
 # merger); used only to notice a place the ingested plans may not cover.
@@ -221,13 +225,30 @@ def detect_intent(question: str) -> QuestionIntent:
                           doc_numbers=_doc_numbers(nfc(question)),
                           wants_duties=duty is not None, duty_subject=subject, about_plan=_about_plan(folded),
                           years=tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", folded))),
-                          focus_noun=(focus.group(1) if (focus := _FOCUS_RE.search(folded)) else ""),
+                          focus_noun=_focus_noun(nfc(question), folded),
                           asks_current=_CURRENT_RE.search(folded) is not None)
 
 
 # Institutions a plan-level document rarely names one by one: "Bệnh viện nào ...?".
 _FOCUS_RE = re.compile(r"(?<!\w)(benh vien|phong kham|co so kham chua benh|truong hoc|truong|cong ty|doanh nghiep|"
                        r"nha thuoc|ngan hang) nao(?!\w)")
+# "Bệnh viện Đa khoa tỉnh Gia Lai ...": one named institution (a capitalised name follows the noun).
+_NAMED_INSTITUTION_RE = re.compile(r"(?<!\w)(Bệnh viện|Phòng khám|Trường|Công ty|Nhà thuốc|Ngân hàng)\s+[A-ZĐÀ-Ỹ]",
+                                   re.IGNORECASE)
+
+
+def _focus_noun(text: str, folded: str) -> str:
+    """The institution kind a question wants named ("benh vien"), from "X nào" or "X <Tên riêng>"."""
+    asked = _FOCUS_RE.search(folded)
+    if asked:
+        return asked.group(1)
+    for match in _NAMED_INSTITUTION_RE.finditer(text):
+        after = text[match.end() - 1]
+        if after.isupper():  # a proper name, not "trường học" / "bệnh viện tuyến xã"
+            return folded_form(match.group(1))
+    return ""
+
+
 # The present state, not a target: "hiện nay đã đạt", "đến nay", "hiện tại".
 _CURRENT_RE = re.compile(r"(?<!\w)(?:hien nay|hien tai|den nay|tinh den nay|thuc te da dat)(?!\w)")
 
@@ -245,6 +266,23 @@ _ABOUT_PLAN: tuple[tuple[str, re.Pattern], ...] = (
                         r"(?<!\w)ngay ban hanh(?!\w)|(?<!\w)ngay ky(?!\w)")),
     ("issuer", re.compile(r"(?<!\w)(?:co quan|ai|don vi) (?:nao )?ban hanh(?!\w)|(?<!\w)ai ky(?!\w)")),
 )
+
+
+# The plans' own words for what a plainly worded question asks: "lấy tiền ở đâu" is about "kinh phí".
+_PLAN_WORDS_FOR: dict[str, str] = {"lay tien": "kinh phí nguồn", "tien o dau": "kinh phí nguồn",
+                                   "tien tu dau": "kinh phí nguồn", "nguon nao": "kinh phí nguồn"}
+
+
+def retrieval_query(question: str, intent: QuestionIntent) -> str:
+    """The question with the plans' term for what it asks, when the user worded it plainly.
+
+    Only a plain phrasing cue ("lấy tiền ở đâu") adds words; only retrieval and
+    term matching see this form, the answer is about the question as asked.
+    """
+    words = next((_PLAN_WORDS_FOR[c] for c in intent.cues if c in _PLAN_WORDS_FOR), "")
+    if not words or all(w in folded_form(question).split() for w in folded_form(words).split()):
+        return question
+    return f"{question} ({words})"
 
 
 def _doc_numbers(text: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ sources for funding, amounts in đồng for money), and which year a figure is f
 
 from __future__ import annotations
 
+import math
 import re
 
 from assistant.intent import QuestionIntent
@@ -103,13 +104,17 @@ def evidence_score(intent: QuestionIntent, sentence: str, *, role: str = "self",
         return 1.0 if AMOUNT_RE.search(sentence) else 0.0
     if kind == "target" or (kind == "compare" and any(c in intent.cues for c in ("cao nhat", "thap nhat"))) \
             or (kind == "compare" and intent.years):
-        if PERCENT_RE.search(sentence):
-            if not intent.years:
+        heading_year = last_year(" ".join(titles))
+        if intent.years:
+            # A question about 2030 wants what is stated for 2030, not the 2026 figure beside it.
+            if any(year in intent.years for _, year in percent_years(sentence, heading_year)):
                 return 1.0
-            # A question about 2030 wants the figure stated for 2030, not the 2026 one beside it.
-            heading_year = last_year(" ".join(titles))
-            paired = any(year in intent.years for _, year in percent_years(sentence, heading_year))
-            return 1.0 if paired else 0.85
+            if any(y in sentence for y in intent.years) or heading_year in intent.years:
+                return 0.8
+            if PERCENT_RE.search(sentence):
+                return 0.6
+        elif PERCENT_RE.search(sentence):
+            return 1.0
         numbers = [n for n in NUMBER_RE.findall(sentence) if not YEAR_RE.fullmatch(n)]
         if numbers:
             return 0.7
@@ -132,7 +137,11 @@ def evidence_score(intent: QuestionIntent, sentence: str, *, role: str = "self",
             return 1.0
         return 0.6 if any(w in folded for w in _PERIOD_WORDS) else 0.0
     if kind == "funding":
-        return 1.0 if any(w in folded for w in _FUNDING_WORDS) else 0.0
+        # The plan's own funding section ("IV. KINH PHÍ") answers "where does the money come from"
+        # better than an agency's duty that mentions a budget.
+        if any(folded_form(heading_name(t)).startswith("kinh phi") for t in titles[:1]):
+            return 1.0
+        return 0.8 if any(w in folded for w in _FUNDING_WORDS) else 0.0
     if kind == "list":
         return 1.0 if role == "child" else 0.3
     return 0.5
@@ -200,3 +209,25 @@ def percent_years(sentence: str, context_year: str = "") -> list[tuple[float, st
             found.append((value, own or year))
         year = own or year
     return found
+
+
+def focus_excerpt(sentence: str, terms: list[str], limit: int = MAX_SENTENCE_CHARS) -> str:
+    """Like :func:`excerpt`, centred on the part of the sentence that holds most of ``terms``.
+
+    Long plan sentences chain many duties ("...; báo cáo sơ kết 6 tháng: trước ngày 05/6 ...");
+    the part about the question is shown, not the sentence's opening.
+    """
+    if len(sentence) <= limit or not terms:
+        return excerpt(sentence, limit=limit)
+    wanted = set(terms)
+    parts = [(m.start(), set(folded_form(m.group(0)).split()) & wanted) for m in re.finditer(r"[^;,:()]+", sentence)]
+    # Words found in many parts ("thực hiện") tell less than words of one part ("6 tháng").
+    weight = {t: math.log(1 + len(parts) / (1 + sum(t in found for _, found in parts))) for t in wanted}
+    best_start, best_score = 0, 0.0
+    for start, found in parts:
+        score = sum(weight[t] for t in found)
+        if score > best_score:
+            best_start, best_score = start, score
+    if best_score == 0:
+        return excerpt(sentence, limit=limit)
+    return excerpt(sentence, re.compile(re.escape(sentence[best_start:best_start + 12])), limit=limit)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from assistant.answer import Answer
 from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import check_question
-from assistant.intent import detect_intent
+from assistant.intent import detect_intent, retrieval_query
 from assistant.settings import Settings, load_settings
 from ingest.vntext import folded_form
 
@@ -107,7 +107,8 @@ class Assistant:
                           notices=guard.notices, timings_ms={"retrieve": 0.0, "answer": 0.0,
                                                              "total": _ms(started)})
         filters = {"locality": locality} if locality else None
-        retrieved = list(self.retriever.retrieve(text, top_k=top_k, filters=filters))
+        query = retrieval_query(text, detect_intent(text))
+        retrieved = list(self.retriever.retrieve(query, top_k=top_k, filters=filters))
         named = self._named_localities(text)
         if not locality and (detect_intent(text).kind == "compare" or len(named) > 1):
             retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None)

@@ -127,3 +127,25 @@ def test_percent_years():
         (99.3, "2026"), (100.0, "2030")]
     assert percent_years("Năm 2026, tỷ lệ bao phủ đạt trên 95% dân số.") == [(95.0, "2026")]
     assert percent_years("Tỷ lệ hài lòng đạt trên 90%.", "2026") == [(90.0, "2026")]
+
+
+def test_what_is_set_aside_is_not_the_answer(assistant_service):
+    answer = assistant_service.ask("Ngoài ngân sách nhà nước, Ninh Bình còn dùng nguồn kinh phí nào cho kế hoạch?")
+    first = answer.answer.splitlines()[1]
+    assert "nguồn kinh phí hợp pháp khác" in first
+    assert answer.citations[0].section.startswith("Mục IV")
+
+
+def test_plainly_worded_funding_question_finds_the_funding_section(assistant_service):
+    answer = assistant_service.ask("Huế lấy tiền ở đâu để làm kế hoạch này?")
+    assert not answer.abstained
+    assert "ngân sách nhà nước" in answer.answer and answer.citations[0].section.startswith("Mục IV")
+
+
+def test_focus_excerpt_shows_the_part_about_the_question():
+    from assistant.sentences import focus_excerpt
+
+    sentence = ("Các cơ quan, đơn vị căn cứ chức năng, nhiệm vụ được giao triển khai thực hiện có hiệu quả "
+                "các nội dung của Kế hoạch " * 4 + "; báo cáo sơ kết 6 tháng: trước ngày 05/6 hàng năm.")
+    shown = focus_excerpt(sentence, ["6", "thang", "so", "ket"], limit=120)
+    assert "05/6" in shown and shown.startswith("…")

@@ -90,3 +90,22 @@ def test_phone_typed_place_names_and_document_numbers():
     assert named_places("tang cuong hoa binh") == ()
     assert detect_intent("nghi quyet 25/2025/nq-hdnd quy dinh gi").doc_numbers == ("25/2025/NQ-HDND",)
     assert detect_intent("Chỉ thị 52-CT/TW là gì").doc_numbers == ("52-CT/TW",)
+
+
+def test_plain_money_wording_is_searched_with_the_plans_words():
+    from assistant.intent import detect_intent, retrieval_query
+
+    question = "Huế lấy tiền ở đâu để làm kế hoạch?"
+    intent = detect_intent(question)
+    assert intent.kind == "funding"
+    assert retrieval_query(question, intent) == question + " (kinh phí nguồn)"
+    asked = "Sở Tài chính Huế có nhiệm vụ gì?"  # "tài chính" alone adds nothing
+    assert retrieval_query(asked, detect_intent(asked)) == asked
+
+
+def test_a_named_institution_is_a_focus_noun():
+    from assistant.intent import detect_intent
+
+    assert detect_intent("Bệnh viện Trung ương Huế có nhận thẻ BHYT không?").focus_noun == "benh vien"
+    assert detect_intent("Các bệnh viện tuyến tỉnh phải làm gì?").focus_noun == ""
+    assert detect_intent("Trường học ở Huế có nhiệm vụ gì?").focus_noun == ""

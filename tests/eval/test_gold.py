@@ -350,3 +350,18 @@ def test_cli_rewrites_a_copy_with_clause_ids(parsed_plans, tmp_path, capsys):
     assert main(["--gold", str(copy)]) == 0
     assert all(q.gold_clause_ids for q in read_gold(copy))
     assert Path(copy).read_text(encoding="utf-8").count("\n") == 3
+
+
+HOLDOUT_PATH = GOLD_PATH.parent / "holdout_2026-12.jsonl"
+
+
+def test_holdout_set_is_valid_and_linked(parsed_plans, plan_texts):
+    holdout = read_gold(HOLDOUT_PATH)
+    assert len(holdout) == 40 and all(q.split == "test" for q in holdout)
+    for q in holdout:
+        for ev in q.evidence:
+            collapsed = " ".join(plan_texts[ev.doc_id].split())
+            assert collapsed.count(" ".join(ev.text.split())) == 1, (q.id, ev.text[:40])
+    report = link_questions(holdout, parsed_plans)
+    assert report.errors == ()
+    assert [q.gold_clause_ids for q in holdout] == [q.gold_clause_ids for q in report.questions]
