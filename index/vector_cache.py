@@ -34,19 +34,26 @@ class VectorCache:
     """Embeddings cached on disk (or in memory with ``path=":memory:"``).
 
     Args:
-        path: SQLite file; its parent directory is created.
+        path: SQLite file; it (and its parent directory) is created on first use,
+            so opening an index to answer questions leaves no file behind.
     """
 
     def __init__(self, path: str | Path) -> None:
         path = str(path)
         if not path:
             raise ValueError("vector cache path must not be empty, got ''")
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._conn = sqlite3.connect(path)
-        self._conn.execute(_SCHEMA)
-        self._conn.commit()
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._connection is None:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._connection = sqlite3.connect(self.path)
+            self._connection.execute(_SCHEMA)
+            self._connection.commit()
+        return self._connection
 
     def get_many(self, embedder_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Return the cached vectors among ``hashes`` (hash -> float32 vector)."""
@@ -74,8 +81,10 @@ class VectorCache:
         self._conn.commit()
 
     def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
+        """Close the database connection (if one was opened)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def embed_with_cache(

@@ -26,3 +26,11 @@ def test_cache_avoids_re_embedding_across_reopen(tmp_path):
     np.testing.assert_array_equal(again, vectors)
     _, embedded = embed_with_cache(texts, "other-embedder", _encoder(log), 2, cache=VectorCache(path))
     assert embedded == 2
+
+
+def test_cache_file_is_created_only_when_used(tmp_path):
+    path = tmp_path / "sub" / "vectors.sqlite"
+    cache = VectorCache(path)
+    assert not path.exists()  # opening an index to answer must not write anything
+    assert cache.get_many("e5-small", ["abc"]) == {}
+    assert path.exists()
