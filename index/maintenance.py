@@ -7,7 +7,7 @@ are cached in ``settings.vector_cache``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,8 @@ def open_index(settings: Any, *, with_embedder: bool = True) -> ClauseIndex:
                             hnsw_threshold=settings.get("hnsw_threshold"))
 
 
-def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebuild: bool = False) -> UpdateReport:
+def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebuild: bool = False,
+                    progress: Callable[[int, int], None] | None = None) -> UpdateReport:
     """Add or update ``documents`` in the settings' index, creating it if needed.
 
     Unchanged documents cost nothing; changed ones replace only their own clauses.
@@ -49,6 +50,8 @@ def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebui
         settings: Resolved settings.
         rebuild: Start a new index from ``documents`` only (e.g. after changing
             the embedder); the previous index keeps serving until the new one is in place.
+        progress: ``progress(done, total)`` as passages are embedded (see
+            ``index.vector_cache.embed_with_cache``).
 
     Raises:
         IndexLoadError: The existing index is incompatible or damaged and
@@ -62,6 +65,6 @@ def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebui
     if rebuild or not (directory / MANIFEST_FILE).exists():
         index = ClauseIndex(directory, embedder, embedder_id=embedder.id, dim=embedder.dim,
                             hnsw_threshold=threshold, cache=cache)
-        return index.write_all(documents)
+        return index.write_all(documents, progress=progress)
     index = ClauseIndex.load(directory, embedder, cache=cache, hnsw_threshold=threshold)
-    return index.upsert(documents)
+    return index.upsert(documents, progress=progress)

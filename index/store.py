@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +47,9 @@ from index.reports import DocumentInfo, IndexInfo, UpdateReport
 from index.tokens import accented_tokens, folded_tokens
 from index.vector_cache import VectorCache, embed_with_cache, text_sha256
 from ingest.model import Clause, DocumentMeta, ParsedDocument
+
+# progress(done, total): passages embedded so far, out of those that needed embedding.
+Progress = Callable[[int, int], None]
 
 __all__ = ["DB_FILE", "DEFAULT_HNSW_THRESHOLD", "FAISS_FILE", "FORMAT_VERSION", "MANIFEST_FILE", "REBUILD_HINT",
            "ClauseIndex", "DocumentInfo", "IndexInfo", "IndexLoadError", "UnknownDocumentError", "UpdateReport",
@@ -85,16 +88,20 @@ class ClauseIndex:
     # ----- construction -------------------------------------------------------------
     @classmethod
     def build(cls, docs: Iterable[ParsedDocument], embedder: Embedder, directory: str | Path, *,
-              cache: VectorCache | None = None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> ClauseIndex:
-        """Build a new index from ``docs`` into ``directory``, replacing what was there."""
+              cache: VectorCache | None = None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD,
+              progress: Progress | None = None) -> ClauseIndex:
+        """Build a new index from ``docs`` into ``directory``, replacing what was there.
+
+        ``progress(done, total)`` counts the passages embedded (see ``embed_with_cache``).
+        """
         index = cls(directory, embedder, embedder_id=embedder.id, dim=embedder.dim,
                     hnsw_threshold=hnsw_threshold, cache=cache)
-        index.write_all(docs)
+        index.write_all(docs, progress=progress)
         return index
 
-    def write_all(self, docs: Iterable[ParsedDocument]) -> UpdateReport:
+    def write_all(self, docs: Iterable[ParsedDocument], *, progress: Progress | None = None) -> UpdateReport:
         """Add ``docs`` and write the directory even if nothing changed (used for new indexes)."""
-        return self._apply(list(docs), force_write=True)
+        return self._apply(list(docs), force_write=True, progress=progress)
 
     @classmethod
     def load(cls, directory: str | Path, embedder: Embedder | None = None, *,
@@ -149,9 +156,9 @@ class ClauseIndex:
         return self._embedder
 
     # ----- updates ------------------------------------------------------------------
-    def upsert(self, docs: Iterable[ParsedDocument]) -> UpdateReport:
+    def upsert(self, docs: Iterable[ParsedDocument], *, progress: Progress | None = None) -> UpdateReport:
         """Add new documents and replace changed ones; unchanged ones cost nothing."""
-        return self._apply(list(docs), force_write=False)
+        return self._apply(list(docs), force_write=False, progress=progress)
 
     def remove(self, doc_id: str) -> UpdateReport:
         """Remove one document and its clauses, then rewrite the directory.
@@ -169,7 +176,7 @@ class ClauseIndex:
         self._write()
         return UpdateReport(removed=(doc_id,), seconds=time.perf_counter() - started)
 
-    def _apply(self, docs: list[ParsedDocument], *, force_write: bool) -> UpdateReport:
+    def _apply(self, docs: list[ParsedDocument], *, force_write: bool, progress: Progress | None = None) -> UpdateReport:
         started = time.perf_counter()
         added, updated, unchanged, pending = [], [], [], []
         for doc in docs:
@@ -188,7 +195,7 @@ class ClauseIndex:
             known = {s.embed_sha256: s.vector for rows in self._clauses.values() for s in rows}
             texts = [embedding_text(c, d.meta) for d in pending for c in d.clauses]
             vectors, embedded = embed_with_cache(texts, self.embedder_id, self.embedder.encode_passages, self.dim,
-                                                 known=known, cache=self.cache)
+                                                 known=known, cache=self.cache, progress=progress)
             reused = len(texts) - embedded
             i = 0
             for doc in pending:

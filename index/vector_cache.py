@@ -87,6 +87,21 @@ class VectorCache:
             self._connection = None
 
 
+# Passages per embedding call when progress is reported (a multiple of the batch size 32).
+PROGRESS_CHUNK = 128
+
+
+def _encode_in_chunks(encode: Callable[[list[str]], np.ndarray], texts: list[str],
+                      progress: Callable[[int, int], None] | None) -> np.ndarray:
+    if progress is None or len(texts) <= PROGRESS_CHUNK:
+        return encode(texts)
+    parts = []
+    for start in range(0, len(texts), PROGRESS_CHUNK):
+        parts.append(encode(texts[start:start + PROGRESS_CHUNK]))
+        progress(start + len(parts[-1]), len(texts))
+    return np.concatenate(parts, axis=0)
+
+
 def embed_with_cache(
     texts: Sequence[str],
     embedder_id: str,
@@ -95,6 +110,7 @@ def embed_with_cache(
     *,
     known: dict[str, np.ndarray] | None = None,
     cache: VectorCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[np.ndarray, int]:
     """Embed ``texts``, reusing vectors from ``known`` and ``cache`` by text hash.
 
@@ -105,6 +121,10 @@ def embed_with_cache(
         dim: Vector dimension.
         known: Vectors already at hand (hash -> vector), e.g. from the current index.
         cache: Optional persistent cache; new vectors are written to it.
+        progress: Called as ``progress(done, total)`` after each chunk of
+            :data:`PROGRESS_CHUNK` new passages, when there are more than one chunk's
+            worth. Chunks are multiples of the embedders' batch size (32), so the
+            vectors are those of one call.
 
     Returns:
         (vectors in the order of ``texts``, number of texts actually embedded).
@@ -117,7 +137,7 @@ def embed_with_cache(
         missing = [h for h in missing if h not in have]
     if missing:
         text_by_hash = dict(zip(hashes, texts, strict=True))
-        fresh = encode([text_by_hash[h] for h in missing])
+        fresh = _encode_in_chunks(encode, [text_by_hash[h] for h in missing], progress)
         new = dict(zip(missing, fresh, strict=True))
         have.update(new)
         if cache is not None:

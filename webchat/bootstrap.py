@@ -12,16 +12,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 from assistant.settings import Settings
 from webchat.backend import ChatBackend
 
 Report = Callable[[str], None]
-
-# Passages per embedding call while building: a multiple of the embedders' batch
-# size (32), so the batches, and hence the vectors, are those of one big call.
-EMBED_CHUNK = 128
 
 # Files in plans_dir that are not plans: sidecars and notes.
 _NOT_PLANS = (".meta.json", ".md")
@@ -94,36 +88,37 @@ def ensure_index(settings: Settings, report: Report = print) -> bool:
 def build_index(documents: list, settings: Settings) -> None:
     """Write a new index of ``documents`` to ``settings.index_dir``, with a progress bar.
 
-    Does what ``index.maintenance.index_documents(..., rebuild=True)`` does, but
-    embedding is nearly all of a first run's time, so the passages go to the
-    embedder in chunks and a tqdm bar counts them. Vectors already in
-    ``settings.vector_cache`` are not embedded again (and not counted).
+    ``index.maintenance.index_documents(..., rebuild=True)`` with a tqdm bar counting
+    the passages embedded: embedding is nearly all of a first run's time. Vectors
+    already in ``settings.vector_cache`` are not embedded again (and not counted).
     """
-    from index.embedders import make_embedder
-    from index.store import ClauseIndex
-    from index.vector_cache import VectorCache
+    from index.maintenance import index_documents
 
-    embedder = make_embedder(settings.embedder, segment=settings.embedder_segment)
-    embedder.encode_passages = _with_progress(embedder.encode_passages)
-    cache = VectorCache(settings.vector_cache) if settings.vector_cache else None
-    ClauseIndex.build(documents, embedder, settings.index_dir, cache=cache, hnsw_threshold=settings.hnsw_threshold)
+    bar = EmbeddingBar()
+    try:
+        index_documents(documents, settings, rebuild=True, progress=bar.update)
+    finally:
+        bar.close()
 
 
-def _with_progress(encode: Callable[[list[str]], np.ndarray], chunk: int = EMBED_CHUNK) -> Callable:
-    """``encode`` called on chunks of its input, counting passages on a tqdm bar."""
-    from tqdm import tqdm
+class EmbeddingBar:
+    """A tqdm bar "Tạo vector" fed by ``progress(done, total)`` calls; appears on the first call."""
 
-    def encode_with_progress(texts: list[str]) -> np.ndarray:
-        if len(texts) <= chunk:
-            return encode(texts)
-        parts = []
-        with tqdm(total=len(texts), desc="Tạo vector", unit="đoạn") as bar:
-            for start in range(0, len(texts), chunk):
-                parts.append(encode(texts[start:start + chunk]))
-                bar.update(len(parts[-1]))
-        return np.concatenate(parts, axis=0)
+    def __init__(self) -> None:
+        self._bar = None
 
-    return encode_with_progress
+    def update(self, done: int, total: int) -> None:
+        """Move the bar to ``done`` of ``total`` passages."""
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc="Tạo vector", unit="đoạn")
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        """Close the bar if it was shown."""
+        if self._bar is not None:
+            self._bar.close()
 
 
 def _incompatibility(settings: Settings) -> str:

@@ -54,21 +54,27 @@ def test_missing_index_is_built_from_the_plans(tmp_path, monkeypatch):
 
 
 def test_progress_encoder_gives_the_vectors_of_one_call_and_counts_passages(capsys):
+    from index.vector_cache import embed_with_cache
+
     calls: list[int] = []
 
     def encode(texts):
         calls.append(len(texts))
-        return np.array([[float(len(t)), 1.0] for t in texts])
+        return np.array([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
 
     texts = [f"đoạn {i}" * (i % 7 + 1) for i in range(300)]
     expected = encode(texts)
     calls.clear()
-    vectors = bootstrap._with_progress(encode, chunk=128)(texts)
+    bar = bootstrap.EmbeddingBar()
+    vectors, embedded = embed_with_cache(texts, "test", encode, 2, progress=bar.update)
+    bar.close()
     np.testing.assert_array_equal(vectors, expected)
+    assert embedded == 300
     assert calls == [128, 128, 44]
     assert "Tạo vector" in capsys.readouterr().err
     calls.clear()
-    assert bootstrap._with_progress(encode, chunk=128)(texts[:5]).shape == (5, 2)
+    small, _ = embed_with_cache(texts[:5], "test", encode, 2, progress=bootstrap.EmbeddingBar().update)
+    assert small.shape == (5, 2)
     assert calls == [5]
 
 
