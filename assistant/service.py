@@ -107,10 +107,10 @@ class Assistant:
                           notices=guard.notices, timings_ms={"retrieve": 0.0, "answer": 0.0,
                                                              "total": _ms(started)})
         filters = {"locality": locality} if locality else None
-        query = retrieval_query(text, detect_intent(text))
-        retrieved = list(self.retriever.retrieve(query, top_k=top_k, filters=filters))
+        intent = detect_intent(text)
+        retrieved = list(self.retriever.retrieve(retrieval_query(text, intent), top_k=top_k, filters=filters))
         named = self._named_localities(text)
-        if not locality and (detect_intent(text).kind == "compare" or len(named) > 1):
+        if not locality and (intent.kind == "compare" or len(named) > 1):
             retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None)
         after_retrieval = time.perf_counter()
         if mode == "llm":

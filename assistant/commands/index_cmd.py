@@ -93,26 +93,36 @@ def run_rm(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     """Ingest the given paths and upsert them into the index."""
+    from ingest.pipeline import ingest_paths
+
+    settings = _settings(args)
+    report = ingest_paths(args.paths, settings=settings)
+    for skipped in report.skipped:
+        print(f"Bỏ qua {skipped.source_path}: {skipped.message}", file=sys.stderr)
+    if update_index(report.documents, settings, rebuild=args.rebuild):
+        return 2
+    return 1 if report.skipped else 0
+
+
+def update_index(documents, settings, *, rebuild: bool, error_label: str = "Lỗi", heading: str = "") -> int:
+    """Upsert ``documents`` into the settings' index and print what changed (``heading`` first).
+
+    Returns 0, or 2 after printing ``"<error_label>: <message>"`` when the index or
+    the embedder cannot be used. Shared by ``index build`` and ``ingest``.
+    """
     from index.embedders import EmbedderError
     from index.maintenance import index_documents
     from index.store import IndexLoadError
 
     try:
-        from ingest.pipeline import ingest_paths
-    except ImportError:
-        print("Lỗi: chưa có bộ phân tích văn bản (ingest/pipeline.py).", file=sys.stderr)
-        return 2
-    settings = _settings(args)
-    report = ingest_paths(args.paths, settings=settings)
-    for skipped in report.skipped:
-        print(f"Bỏ qua {skipped.source_path}: {skipped.message}", file=sys.stderr)
-    try:
-        update = index_documents(report.documents, settings, rebuild=args.rebuild)
+        update = index_documents(documents, settings, rebuild=rebuild)
     except (IndexLoadError, EmbedderError) as exc:
-        print(f"Lỗi: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        print(f"{error_label}: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
+    if heading:
+        print(heading)
     print(describe_update(update))
-    return 1 if report.skipped else 0
+    return 0
 
 
 def describe_update(update) -> str:

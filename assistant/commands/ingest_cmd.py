@@ -117,19 +117,10 @@ def exit_code(report: IngestReport) -> int:
 
 def index_report(report: IngestReport, settings, *, rebuild: bool = False) -> int:
     """Upsert the parsed documents into the index; prints what changed. Returns 0 or 2."""
-    from assistant.commands.index_cmd import describe_update
-    from index.embedders import EmbedderError
-    from index.maintenance import index_documents
-    from index.store import IndexLoadError
+    from assistant.commands.index_cmd import update_index
 
-    try:
-        update = index_documents(report.documents, settings, rebuild=rebuild)
-    except (IndexLoadError, EmbedderError) as exc:
-        print(f"Lỗi chỉ mục: {getattr(exc, 'message', exc)}", file=sys.stderr)
-        return 2
-    print(f"Chỉ mục {settings.get('index_dir')}:")
-    print(describe_update(update))
-    return 0
+    return update_index(report.documents, settings, rebuild=rebuild, error_label="Lỗi chỉ mục",
+                        heading=f"Chỉ mục {settings.get('index_dir')}:")
 
 
 def run(args: argparse.Namespace) -> int:
