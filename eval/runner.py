@@ -24,10 +24,8 @@ from tqdm import tqdm
 
 from eval import metrics as m
 from eval.evidence import EvidenceLocator, Span
+from eval.gold.questions import QUESTION_TYPES, SPLITS  # the one list of question types and splits
 
-QUESTION_TYPES: tuple[str, ...] = ("target", "responsibility", "task", "deadline", "funding", "compare",
-                                   "accentless", "ocr", "unanswerable")
-SPLITS: tuple[str, ...] = ("dev", "test")
 # Per-question metrics, in report order; aggregates add abstention and citation rates.
 QUESTION_METRICS: tuple[str, ...] = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10",
                                      "evidence_recall@5", "key_fact_accuracy")

@@ -1,0 +1,1 @@
+"""The gold question sets, their format and the linking of evidence to clause ids."""
