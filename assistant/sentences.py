@@ -139,7 +139,7 @@ def evidence_score(intent: QuestionIntent, sentence: str, *, role: str = "self",
     if kind == "funding":
         # The plan's own funding section ("IV. KINH PHÍ") answers "where does the money come from"
         # better than an agency's duty that mentions a budget.
-        if any(folded_form(heading_name(t)).startswith("kinh phi") for t in titles[:1]):
+        if titles and folded_form(heading_name(titles[0])).startswith("kinh phi"):
             return 1.0
         return 0.8 if any(w in folded for w in _FUNDING_WORDS) else 0.0
     if kind == "list":

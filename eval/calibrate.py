@@ -71,11 +71,14 @@ def choose_threshold(scores: Sequence[ThresholdScore]) -> ThresholdScore:
     """The middle of the widest run of consecutive thresholds with the best utility."""
     best = max(s.utility for s in scores)
     runs: list[list[ThresholdScore]] = []
+    previous_best = False
     for s in scores:
-        if s.utility == best and runs and runs[-1][-1] is scores[scores.index(s) - 1]:
-            runs[-1].append(s)
-        elif s.utility == best:
-            runs.append([s])
+        if s.utility == best:
+            if previous_best:
+                runs[-1].append(s)
+            else:
+                runs.append([s])
+        previous_best = s.utility == best
     widest = max(runs, key=len)
     return widest[len(widest) // 2]
 
