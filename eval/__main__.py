@@ -13,7 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from eval.runner import GoldFormatError, compare_runs, evaluate, load_gold, select
+from eval.gold.questions import GoldFormatError
+from eval.runner import compare_runs, evaluate, load_gold, select
 
 DEFAULT_GOLD = Path(__file__).resolve().parent / "gold" / "gold.jsonl"
 DEFAULT_OUT = Path("eval_out")
@@ -113,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command(args)
     if args.command == "calibrate":
         from eval.calibrate import run
-        from eval.runner import GoldFormatError
+        from eval.gold.questions import GoldFormatError
         from index.store import IndexLoadError
 
         try:

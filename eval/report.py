@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eval.gold.questions import QUESTION_TYPES, SPLITS
 from eval.runner import (
-    QUESTION_TYPES,
-    SPLITS,
     Change,
     EvalRun,
     QuestionResult,

@@ -14,7 +14,6 @@ answerable questions.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,102 +23,27 @@ from tqdm import tqdm
 
 from eval import metrics as m
 from eval.evidence import EvidenceLocator, Span
-from eval.gold.questions import QUESTION_TYPES, SPLITS  # the one list of question types and splits
+from eval.gold.questions import SPLITS, GoldQuestion, read_gold
 
 # Per-question metrics, in report order; aggregates add abstention and citation rates.
 QUESTION_METRICS: tuple[str, ...] = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10",
                                      "evidence_recall@5", "key_fact_accuracy")
 
 
-class GoldFormatError(ValueError):
-    """A gold file line is malformed (message in Vietnamese, naming file and line)."""
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A verbatim evidence string of one document."""
-
-    doc_id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class GoldQuestion:
-    """One line of a gold file (see ``eval/gold/gold.jsonl``)."""
-
-    id: str
-    question: str
-    type: str
-    documents: tuple[str, ...]
-    answerable: bool
-    reference_answer: str = ""
-    key_facts: tuple[str, ...] = ()
-    evidence: tuple[Evidence, ...] = ()
-    gold_clause_ids: tuple[str, ...] = ()
-    split: str = "dev"
-    variant_of: str | None = None
-
-
-def _gold_from_json(data: Mapping, where: str) -> GoldQuestion:
-    for key in ("id", "question", "type", "answerable"):
-        if key not in data:
-            raise GoldFormatError(f"{where}: thiếu trường '{key}'.")
-    if not isinstance(data["question"], str) or not data["question"].strip():
-        raise GoldFormatError(f"{where}: 'question' phải là chuỗi không rỗng.")
-    if data["type"] not in QUESTION_TYPES:
-        raise GoldFormatError(f"{where}: loại câu hỏi không hợp lệ {data['type']!r}; "
-                              f"các loại hợp lệ: {', '.join(QUESTION_TYPES)}.")
-    split = data.get("split", "dev")
-    if split not in SPLITS:
-        raise GoldFormatError(f"{where}: 'split' phải là 'dev' hoặc 'test', nhận {split!r}.")
-    try:
-        evidence = tuple(Evidence(str(e["doc_id"]), str(e["text"])) for e in data.get("evidence") or ())
-    except (KeyError, TypeError):
-        raise GoldFormatError(f"{where}: mỗi bằng chứng cần 'doc_id' và 'text'.") from None
-    return GoldQuestion(
-        id=str(data["id"]), question=data["question"], type=data["type"],
-        documents=tuple(data.get("documents") or ()), answerable=bool(data["answerable"]),
-        reference_answer=data.get("reference_answer") or "", key_facts=tuple(data.get("key_facts") or ()),
-        evidence=evidence, gold_clause_ids=tuple(data.get("gold_clause_ids") or ()), split=split,
-        variant_of=data.get("variant_of"))
-
-
 def load_gold(path: str | Path) -> tuple[GoldQuestion, ...]:
-    """Read a gold file (JSON lines; blank lines ignored).
+    """Read a question file with :func:`eval.gold.questions.read_gold` (the one reader).
 
     Raises:
-        GoldFormatError: A line is not JSON, misses a field, or repeats an id.
+        GoldFormatError: Unreadable file, bad line or repeated id (Vietnamese message).
     """
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise GoldFormatError(f"Không đọc được tệp câu hỏi vàng {path}: {exc.strerror or exc}.") from None
-    questions: list[GoldQuestion] = []
-    seen: set[str] = set()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldFormatError(f"{where}: không phải JSON hợp lệ ({exc.msg}).") from None
-        if not isinstance(data, dict):
-            raise GoldFormatError(f"{where}: mỗi dòng phải là một đối tượng JSON.")
-        question = _gold_from_json(data, where)
-        if question.id in seen:
-            raise GoldFormatError(f"{where}: mã câu hỏi {question.id!r} bị lặp.")
-        seen.add(question.id)
-        questions.append(question)
-    return tuple(questions)
+    return tuple(read_gold(path))
 
 
 def select(questions: Iterable[GoldQuestion], *, split: str = "all", limit: int | None = None,
            answerable_only: bool = False) -> tuple[GoldQuestion, ...]:
     """Questions of one split ("dev", "test" or "all"), sorted by id, optionally the first ``limit``."""
     if split not in (*SPLITS, "all"):
-        raise ValueError(f"split must be 'dev', 'test' or 'all', got {split!r}")
+        raise ValueError(f"split must be one of {SPLITS} or 'all', got {split!r}")
     if limit is not None and limit <= 0:
         raise ValueError(f"limit must be > 0, got {limit}")
     kept = sorted((q for q in questions if (split == "all" or q.split == split)

@@ -18,6 +18,7 @@ import pytest
 
 from eval.evidence import Span, locate_evidence
 from eval.gold.link import (
+    FIELD_ORDER,
     GOLD_PATH,
     PLANS_DIR,
     QUESTION_TYPES,
@@ -70,7 +71,7 @@ def test_ids_are_unique_and_well_formed(gold):
 
 def test_each_type_meets_its_minimum(gold):
     counts = Counter(q.type for q in gold)
-    assert set(counts) == set(QUESTION_TYPES)
+    assert set(counts) <= set(QUESTION_TYPES) and set(MINIMUM_PER_TYPE) <= set(counts)
     for question_type, minimum in MINIMUM_PER_TYPE.items():
         assert counts[question_type] >= minimum, (question_type, counts[question_type])
 
@@ -170,20 +171,27 @@ BASE = {
     "split": "dev",
     "variant_of": None,
 }
+BASE = {**BASE, "tags": [], "key_facts_by_doc": {}, "yes_no": None, "why_unanswerable": None}
+BASE = {key: BASE[key] for key in FIELD_ORDER}
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"type": "opinion"}, "'opinion'"),
-        ({"split": "train"}, "'train'"),
-        ({"evidence": []}, "must have evidence"),
-        ({"key_facts": ["a", "b", "c", "d"]}, "1-3 key facts, got 4"),
-        ({"type": "unanswerable", "answerable": False}, "no evidence"),
-        ({"answerable": False, "evidence": [], "key_facts": []}, "type 'unanswerable'"),
+        ({"split": "holdout"}, "'holdout'"),
+        ({"evidence": []}, "phải có bằng chứng"),
+        ({"key_facts": ["a", "b", "c", "d", "e", "f"]}, "1-5 ý chính, nhận 6"),
+        ({"type": "unanswerable", "answerable": False}, "không có bằng chứng"),
+        ({"answerable": False, "evidence": [], "key_facts": []}, "loại 'unanswerable'"),
         ({"documents": ["hue_KH-UBND"]}, "ninh-binh_KH-UBND_2026-01"),
         ({"variant_of": "q900"}, "'q900'"),
-        ({"extra": 1}, "unknown keys ['extra']"),
+        ({"extra": 1}, "khóa lạ ['extra']"),
+        ({"tags": ["urgent"]}, "'urgent'"),
+        ({"tags": ["yesno"]}, "nhãn 'yesno'"),
+        ({"yes_no": True}, "nhãn 'yesno'"),
+        ({"key_facts_by_doc": {"hue_KH-UBND": ["95%"]}}, "'hue_KH-UBND' không có trong documents"),
+        ({"key_facts_by_doc": {"ninh-binh_KH-UBND_2026-01": ["96%"]}}, "thiếu ['96%']"),
     ],
 )
 def test_gold_question_rejects_bad_values_naming_them(change, message):
@@ -197,10 +205,18 @@ def test_gold_question_round_trips_through_json():
     assert list(question.to_json()) == list(BASE)
 
 
+def test_format_1_lines_read_with_defaults_for_the_new_keys():
+    old = {key: value for key, value in BASE.items()
+           if key not in ("tags", "key_facts_by_doc", "yes_no", "why_unanswerable")}
+    question = GoldQuestion.from_json(old)
+    assert (question.tags, question.key_facts_by_doc, question.yes_no) == ((), (), None)
+    assert question.to_json() == BASE
+
+
 def test_read_gold_names_the_bad_line(tmp_path):
     path = tmp_path / "gold.jsonl"
     path.write_text(json.dumps(BASE, ensure_ascii=False) + "\n" + json.dumps({**BASE, "split": "x"}) + "\n")
-    with pytest.raises(ValueError, match=r"gold\.jsonl:2: split"):
+    with pytest.raises(ValueError, match=r"gold\.jsonl:2: split phải thuộc"):
         read_gold(path)
 
 
