@@ -18,7 +18,7 @@ from eval.runner import compare_runs, evaluate, load_gold, select
 
 DEFAULT_GOLD = Path(__file__).resolve().parent / "gold" / "gold.jsonl"
 DEFAULT_OUT = Path("eval_out")
-DEFAULT_SYSTEMS = "hybrid,lexical,dense,plain"
+DEFAULT_SYSTEMS = "hybrid,lexical,dense,plain,bm25-chunks,hybrid-chunks,bm25-clauses,top5,echo,contradict"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,12 +28,15 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="Chạy tập câu hỏi qua các hệ thống và ghi báo cáo.")
     run.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="Tệp câu hỏi vàng (JSON lines).")
     run.add_argument("--systems", default=DEFAULT_SYSTEMS,
-                     help="Các hệ thống, phân tách bằng dấu phẩy: hybrid, lexical, dense, plain.")
+                     help="Các hệ thống, phân tách bằng dấu phẩy: hybrid, lexical, dense, plain, bm25-chunks, "
+                          "hybrid-chunks, bm25-clauses (đối chứng), top5, echo, contradict (kiểm tra chỉ số).")
     run.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Thư mục ghi report.md, results.json, biểu đồ.")
     run.add_argument("--index", default=None, help="Thư mục chỉ mục (mặc định theo thiết lập index_dir).")
     run.add_argument("--compare", type=Path, default=None, help="results.json của một lần chạy trước để so sánh.")
     run.add_argument("--limit", type=int, default=None, help="Chỉ chạy N câu đầu tiên (theo mã câu hỏi).")
-    run.add_argument("--split", choices=("dev", "test", "all"), default="all", help="Phần của tập câu hỏi.")
+    run.add_argument("--split", choices=("train", "dev", "test", "all"), default="all", help="Phần của tập câu hỏi.")
+    run.add_argument("--bootstrap", type=int, default=1000,
+                     help="Số lần lấy mẫu lại để tính khoảng tin cậy 95%% (0 = không tính).")
     run.add_argument("--accentless", action="store_true",
                      help="Bỏ dấu và viết thường mọi câu hỏi (như gõ trên điện thoại) trước khi chạy.")
     run.add_argument("--no-charts", action="store_true", help="Không vẽ biểu đồ.")
@@ -56,12 +59,26 @@ def strip_accents(questions):
     return tuple(replace(q, question=fold_diacritics(nfc(q.question)).lower()) for q in questions)
 
 
+def run_title(args: argparse.Namespace) -> str:
+    """What the run is, for the report and chart titles: the question file, its split, accent-less typing."""
+    parts = [Path(args.gold).stem]
+    if args.split != "all":
+        parts.append(f"phần {args.split}")
+    if args.accentless:
+        parts.append("gõ không dấu")
+    if args.limit:
+        parts.append(f"{args.limit} câu đầu")
+    return ", ".join(parts)
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Execute ``run``; returns the exit code."""
-    from eval.evidence import EvidenceLocator
     from eval.report import terminal_report, write_outputs
 
     names = [n.strip() for n in args.systems.split(",") if n.strip()]
+    if args.bootstrap < 0:
+        print(f"Lỗi: --bootstrap không được âm, nhận {args.bootstrap}.", file=sys.stderr)
+        return 2
     if args.limit is not None and args.limit <= 0:
         print(f"Lỗi: --limit phải lớn hơn 0, nhận {args.limit}.", file=sys.stderr)
         return 2
@@ -94,15 +111,16 @@ def run_command(args: argparse.Namespace) -> int:
 
     settings = load_settings(index_dir=args.index)
     try:
-        systems, source_text = build_systems(names, settings)
+        systems, context = build_systems(names, settings)
     except IndexLoadError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
-    run = evaluate(questions, systems, EvidenceLocator(source_text), gold_path=str(args.gold),
-                   split=args.split, progress=not args.quiet)
+    title = run_title(args)
+    run = evaluate(questions, systems, context, gold_path=str(args.gold), split=args.split,
+                   progress=not args.quiet, title=title)
     changes = compare_runs(old, run) if old is not None else None
-    print(terminal_report(run, changes))
-    written = write_outputs(run, args.out, changes, charts=not args.no_charts)
+    print(terminal_report(run, changes, bootstrap=args.bootstrap))
+    written = write_outputs(run, args.out, changes, charts=not args.no_charts, bootstrap=args.bootstrap)
     print(f"\nĐã ghi: {', '.join(str(p) for p in written.values())}")
     return 0
 

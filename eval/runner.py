@@ -21,13 +21,18 @@ from typing import Protocol
 
 from tqdm import tqdm
 
+from eval import faithfulness as fa
 from eval import metrics as m
+from eval.answer_checks import AnswerCheck, check_answer
 from eval.evidence import EvidenceLocator, Span
+from eval.faithfulness import CitedClause, CorrectedReadings, SentenceCheck
 from eval.gold.questions import SPLITS, GoldQuestion, read_gold
 
 # Per-question metrics, in report order; aggregates add abstention and citation rates.
 QUESTION_METRICS: tuple[str, ...] = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10",
-                                     "evidence_recall@5", "key_fact_accuracy")
+                                     "evidence_recall@5", "key_fact_accuracy", "strict_accuracy", "per_plan_facts",
+                                     "yes_no_accuracy", "wrong_fact_rate", "precision", "length",
+                                     "false_abstention")
 
 
 def load_gold(path: str | Path) -> tuple[GoldQuestion, ...]:
@@ -53,7 +58,7 @@ def select(questions: Iterable[GoldQuestion], *, split: str = "all", limit: int 
 
 @dataclass(frozen=True)
 class CitedSpan:
-    """A citation as the evaluation sees it."""
+    """A citation as the evaluation sees it (the wordings faithfulness may quote included)."""
 
     n: int
     id: str
@@ -61,6 +66,14 @@ class CitedSpan:
     text: str
     char_start: int
     char_end: int
+    reading: str = ""
+    titles: tuple[str, ...] = ()
+    locality: str = ""
+
+    def as_cited_clause(self) -> CitedClause:
+        """The form :mod:`eval.faithfulness` checks sentences against."""
+        return CitedClause(self.n, self.doc_id, self.text, self.char_start, self.char_end, self.reading,
+                           self.titles, self.locality)
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,10 @@ class QuestionResult:
         citations_supported: Per citation, supported by evidence or a key fact
             (empty when the question is unanswerable or the system abstained).
         key_facts_found: Per key fact, whether the answer contains it.
+        check: The answer checks of :mod:`eval.answer_checks` (answered, answerable questions).
+        sentences: Faithfulness of each answer sentence (answered questions).
+        reading: Quoted OCR-reading syllables confirmed by the hand-corrected reference.
+        labels: The question's type and tags (per-kind reports).
     """
 
     qid: str
@@ -108,30 +125,111 @@ class QuestionResult:
     citations_valid: tuple[bool, ...] = ()
     citations_supported: tuple[bool, ...] = ()
     key_facts_found: tuple[bool, ...] = ()
+    check: AnswerCheck | None = None
+    sentences: tuple[SentenceCheck, ...] = ()
+    reading: fa.ReadingScore = fa.ReadingScore(0, 0)
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScoringContext:
+    """What scoring needs beyond the gold question: source texts, localities, corrected OCR readings."""
+
+    locator: EvidenceLocator
+    localities: Mapping[str, str] = field(default_factory=dict)
+    readings: CorrectedReadings | None = None
+
+
+def _retrievable_documents(gold: GoldQuestion) -> list[str]:
+    """The plans whose evidence lies in clauses, so retrieval can find it.
+
+    Evidence outside every clause (a header, a signature) is answered from the
+    document's metadata and has no clause id once linked; a file that was never
+    linked (no ids at all) counts every plan, except for questions about the
+    document itself.
+    """
+    documents = list(dict.fromkeys(gold.documents))
+    if not gold.gold_clause_ids:
+        return [] if gold.type == "document" else documents
+    return [d for d in documents if any(i.startswith(f"{d}:") for i in gold.gold_clause_ids)]
+
+
+def _per_document_relevance(gold: GoldQuestion, output: SystemOutput,
+                            evidence: Sequence[tuple[Span, ...]]) -> list[list[bool]]:
+    """For a question on several plans, relevance of each retrieved item to each plan's evidence."""
+    per_doc = []
+    for doc_id in _retrievable_documents(gold):
+        doc_evidence = [spans for e, spans in zip(gold.evidence, evidence, strict=True) if e.doc_id == doc_id]
+        doc_ids = [i for i in gold.gold_clause_ids if i.startswith(f"{doc_id}:")]
+        per_doc.append(m.relevance(output.retrieved, doc_ids, doc_evidence))
+    return per_doc
 
 
 def score_question(gold: GoldQuestion, system: str, output: SystemOutput,
-                   locator: EvidenceLocator) -> QuestionResult:
-    """Score one system's output on one gold question."""
+                   context: ScoringContext | EvidenceLocator) -> QuestionResult:
+    """Score one system's output on one gold question.
+
+    On a question about several plans, a rank counts as a hit only once every
+    plan has a relevant item at or above it (one side alone is not a hit).
+    """
+    if isinstance(context, EvidenceLocator):
+        context = ScoringContext(context)
+    locator = context.locator
     evidence: list[tuple[Span, ...]] = [locator.locate(e.doc_id, e.text) for e in gold.evidence]
     relevant = tuple(m.relevance(output.retrieved, gold.gold_clause_ids, evidence))
     values: dict[str, float | None] = dict.fromkeys(QUESTION_METRICS)
     facts_found: tuple[bool, ...] = ()
-    if gold.answerable:
+    check = None
+    retrievable = _retrievable_documents(gold)
+    if gold.answerable and retrievable:
+        ranked = relevant
+        if len(retrievable) > 1:
+            per_doc = _per_document_relevance(gold, output, evidence)
+            ranked = tuple(all(any(flags[:rank]) for flags in per_doc) for rank in range(1, len(relevant) + 1))
         for k in m.HIT_KS:
-            values[f"hit@{k}"] = m.hit_at_k(relevant, k)
-        values["mrr@10"] = m.reciprocal_rank(relevant, 10)
-        values["ndcg@10"] = m.ndcg_at_k(relevant, max(len(gold.gold_clause_ids), len(gold.evidence)), 10)
+            values[f"hit@{k}"] = m.hit_at_k(ranked, k)
+        values["mrr@10"] = m.reciprocal_rank(ranked, 10)
+        n_gold = len(set(gold.gold_clause_ids)) or len(gold.evidence)
+        values["ndcg@10"] = m.ndcg_at_k(relevant, n_gold, 10)
         values["evidence_recall@5"] = m.evidence_recall_at_k(output.retrieved, evidence, 5)
+    if gold.answerable:
         facts_found = m.key_fact_hits(output.answer, gold.key_facts)
         values["key_fact_accuracy"] = float(m.answer_correct(output.answer, gold.key_facts, output.abstained))
+        values["false_abstention"] = float(output.abstained)
+        values["strict_accuracy"] = 0.0
+        if not output.abstained:
+            check = check_answer(output.answer, key_facts=gold.key_facts, facts_by_doc=dict(gold.key_facts_by_doc),
+                                 yes_no=gold.yes_no, reference_answer=gold.reference_answer,
+                                 evidence_texts=[e.text for e in gold.evidence],
+                                 cited_docs={c.n: c.doc_id for c in output.citations},
+                                 localities=context.localities)
+            values["strict_accuracy"] = float(check.strict)
+            if check.per_document:
+                values["per_plan_facts"] = float(all(check.per_document.values()))
+            if gold.yes_no is not None:
+                values["yes_no_accuracy"] = float(bool(check.polarity_right))
+            values["wrong_fact_rate"] = float(bool(check.wrong))
+            values["precision"] = check.precision
+            values["length"] = float(check.length)
+        else:
+            if len(gold.key_facts_by_doc) > 1:
+                values["per_plan_facts"] = 0.0
+            if gold.yes_no is not None:
+                values["yes_no_accuracy"] = 0.0
     valid = tuple(_citation_valid(c, locator) for c in output.citations)
     supported: tuple[bool, ...] = ()
     if gold.answerable and not output.abstained:
         supported = tuple(m.citation_supported(m.RetrievedSpan(c.id, c.doc_id, c.char_start, c.char_end),
                                                c.text, evidence, gold.key_facts) for c in output.citations)
+    sentences: tuple[SentenceCheck, ...] = ()
+    reading = fa.ReadingScore(0, 0)
+    if not output.abstained:
+        cited = [c.as_cited_clause() for c in output.citations]
+        sentences = fa.check_answer(output.answer, cited)
+        if context.readings is not None:
+            reading = fa.reading_accuracy(sentences, cited, context.readings)
     return QuestionResult(gold.id, system, gold.type, gold.split, gold.answerable, output, relevant,
-                          values, valid, supported, facts_found)
+                          values, valid, supported, facts_found, check, sentences, reading, gold.labels)
 
 
 def _citation_valid(citation: CitedSpan, locator: EvidenceLocator) -> bool:
@@ -165,6 +263,9 @@ def summarize(results: Sequence[QuestionResult]) -> Summary:
     supported = [v for r in results for v in r.citations_supported]
     values["citation_validity"] = sum(valid) / len(valid) if valid else None
     values["citation_support"] = sum(supported) / len(supported) if supported else None
+    values["faithfulness"] = fa.faithful_share([s for r in results for s in r.sentences])
+    syllables = sum(r.reading.syllables for r in results)
+    values["ocr_reading_accuracy"] = (sum(r.reading.correct for r in results) / syllables) if syllables else None
     return Summary(len(results), len(answerable), values, abstention, len(valid))
 
 
@@ -178,10 +279,16 @@ class EvalRun:
     questions: tuple[GoldQuestion, ...]
     results: tuple[QuestionResult, ...]
     missing_evidence: tuple[str, ...] = field(default_factory=tuple)
+    title: str = ""
+    abstaining: tuple[str, ...] = ()
+
+    def can_abstain(self, system: str) -> bool:
+        """Whether the system can abstain (abstention scores and margins only make sense then)."""
+        return system in self.abstaining
 
     def of(self, system: str, *, type_: str | None = None, split: str | None = None) -> list[QuestionResult]:
-        """Results of one system, optionally of one question type and/or split."""
-        return [r for r in self.results if r.system == system and (type_ is None or r.type == type_)
+        """Results of one system, optionally of one question type or tag and/or split."""
+        return [r for r in self.results if r.system == system and (type_ is None or type_ in (r.labels or (r.type,)))
                 and (split is None or r.split == split)]
 
     def summary(self, system: str, *, type_: str | None = None, split: str | None = None) -> Summary:
@@ -204,19 +311,22 @@ def find_missing_evidence(questions: Sequence[GoldQuestion], locator: EvidenceLo
     return tuple(missing)
 
 
-def evaluate(questions: Sequence[GoldQuestion], systems: Sequence[System], locator: EvidenceLocator, *,
-             gold_path: str = "", split: str = "all", progress: bool = True,
-             on_result: Callable[[QuestionResult], None] | None = None) -> EvalRun:
+def evaluate(questions: Sequence[GoldQuestion], systems: Sequence[System],
+             context: ScoringContext | EvidenceLocator, *, gold_path: str = "", split: str = "all",
+             progress: bool = True, on_result: Callable[[QuestionResult], None] | None = None,
+             title: str = "") -> EvalRun:
     """Run every question through every system and score it.
 
     Args:
         questions: Gold questions (already selected by split/limit).
         systems: Systems to run, in report order.
-        locator: Source texts for evidence and citation checks.
+        context: Source texts for evidence and citation checks, localities and
+            corrected OCR readings (a bare locator scores without the last two).
         gold_path: Recorded in the run for the report.
         split: Recorded in the run for the report.
         progress: Show a tqdm progress bar (on stderr).
         on_result: Called after each question is scored (e.g. for logging).
+        title: What the run is (e.g. "tập mù, gõ không dấu"), shown on the report and charts.
 
     Returns:
         The run, results ordered by system then question.
@@ -231,14 +341,17 @@ def evaluate(questions: Sequence[GoldQuestion], systems: Sequence[System], locat
     for system in systems:
         bar.set_postfix_str(system.name)
         for gold in questions:
-            result = score_question(gold, system.name, system.run(gold.question), locator)
+            result = score_question(gold, system.name, system.run(gold.question), context)
             results.append(result)
             if on_result:
                 on_result(result)
             bar.update(1)
     bar.close()
+    if isinstance(context, EvidenceLocator):
+        context = ScoringContext(context)
+    abstaining = tuple(s.name for s in systems if getattr(s, "abstains", True))
     return EvalRun(gold_path, split, tuple(names), tuple(questions), tuple(results),
-                   find_missing_evidence(questions, locator))
+                   find_missing_evidence(questions, context.locator), title, abstaining)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@
   comparison handling and extractive answerer.
 - ``plain``: the plain LangChain recipe (:mod:`eval.baseline`), over the same
   documents' source texts.
+- ``bm25-chunks``, ``hybrid-chunks``, ``bm25-clauses``: fair references, and
+  ``top5``, ``echo``, ``contradict``: adversarial controls (:mod:`eval.references`).
 
 The index is loaded once and shared by every system.
 """
@@ -17,32 +19,60 @@ from dataclasses import dataclass
 
 from assistant.answer import Answer
 from eval.baseline import PlainRecipe
+from eval.evidence import EvidenceLocator
+from eval.faithfulness import CorrectedReadings
 from eval.metrics import RetrievedSpan
-from eval.runner import CitedSpan, SystemOutput
+from eval.references import ContradictAnswer, EchoQuestion, PasteTopClauses, Unit, reference_systems
+from eval.runner import CitedSpan, ScoringContext, SystemOutput
+from ingest.model import Clause
 
-SYSTEM_NAMES: tuple[str, ...] = ("hybrid", "lexical", "dense", "plain")
+REFERENCE_NAMES: tuple[str, ...] = ("bm25-chunks", "hybrid-chunks", "bm25-clauses")
+CONTROL_NAMES: tuple[str, ...] = ("top5", "echo", "contradict")
+SYSTEM_NAMES: tuple[str, ...] = ("hybrid", "lexical", "dense", "plain", *REFERENCE_NAMES, *CONTROL_NAMES)
 CHANNELS: dict[str, tuple[str, ...]] = {"hybrid": ("dense", "lexical"), "lexical": ("lexical",),
                                         "dense": ("dense",)}
 
 
-def output_from_answer(answer: Answer) -> SystemOutput:
-    """Convert an assistant ``Answer`` into what the evaluation scores."""
+def output_from_answer(answer: Answer, clause_of: Callable[[str], Clause] | None = None) -> SystemOutput:
+    """Convert an assistant ``Answer`` into what the evaluation scores.
+
+    ``clause_of`` (e.g. ``ClauseIndex.clause``) adds each cited clause's headings
+    and their repaired readings, which an answer may use as labels.
+    """
     retrieved = tuple(RetrievedSpan(s.clause.id, s.clause.doc_id, s.clause.char_start, s.clause.char_end)
                       for s in answer.retrieved)
-    citations = tuple(CitedSpan(c.n, c.id, c.doc_id, c.text, c.char_start, c.char_end) for c in answer.citations)
-    return SystemOutput(retrieved, answer.answer, answer.abstained, citations)
+    citations = []
+    for c in answer.citations:
+        titles: tuple[str, ...] = (c.section,)
+        if clause_of is not None:
+            try:
+                clause = clause_of(c.id)
+                titles += (*clause.titles, *clause.title_readings)
+            except KeyError:
+                pass
+        citations.append(CitedSpan(c.n, c.id, c.doc_id, c.text, c.char_start, c.char_end, c.reading, titles,
+                                   c.locality))
+    return SystemOutput(retrieved, answer.answer, answer.abstained, tuple(citations))
 
 
 @dataclass(frozen=True)
 class AnswerSystem:
-    """A system defined by a function from a question to an ``Answer``."""
+    """A system defined by a function from a question to an ``Answer``.
+
+    Attributes:
+        name: The system's name in reports.
+        ask: Question -> ``Answer``.
+        clause_of: Clause lookup by id, for the headings faithfulness allows as labels.
+    """
 
     name: str
     ask: Callable[[str], Answer]
+    clause_of: Callable[[str], Clause] | None = None
+    abstains: bool = True
 
     def run(self, question: str) -> SystemOutput:
         """Answer ``question`` and convert the result."""
-        return output_from_answer(self.ask(question))
+        return output_from_answer(self.ask(question), self.clause_of)
 
 
 @dataclass(frozen=True)
@@ -52,6 +82,7 @@ class PlainSystem:
     recipe: PlainRecipe
     top_k: int = 10
     name: str = "plain"
+    abstains: bool = False
 
     def run(self, question: str) -> SystemOutput:
         """Retrieve chunks and answer with the top one."""
@@ -79,30 +110,47 @@ class ChannelRetriever:
 
 
 def assistant_systems(assistant, names: Sequence[str]) -> list:
-    """Systems over one loaded assistant: the assistant itself for "hybrid", its
-    retriever restricted to one channel for "lexical"/"dense", the plain recipe
-    over its documents for "plain" (with the same embedder)."""
+    """Systems over one loaded assistant (see :data:`SYSTEM_NAMES`), in the order named.
+
+    "hybrid" is the assistant itself; "lexical"/"dense" restrict its retriever to
+    one channel; "plain" and the references of :mod:`eval.references` run over
+    the same documents' source texts (and the same embedder); the controls wrap
+    the assistant's own output.
+    """
     from assistant.service import Assistant
 
     unknown = [n for n in names if n not in SYSTEM_NAMES]
     if unknown:
         raise ValueError(f"unknown systems {unknown}; known: {', '.join(SYSTEM_NAMES)}")
     index = assistant.index
+    hybrid = AnswerSystem("hybrid", assistant.ask, index.clause)
+    recipe: PlainRecipe | None = None
     systems: list = []
     for name in names:
+        if name in REFERENCE_NAMES + ("plain",) and recipe is None:
+            recipe = PlainRecipe({d.doc_id: index.source_text(d.doc_id) for d in index.documents()}, index.embedder)
         if name == "hybrid":
-            systems.append(AnswerSystem(name, assistant.ask))
+            systems.append(hybrid)
         elif name == "plain":
-            sources = {d.doc_id: index.source_text(d.doc_id) for d in index.documents()}
-            systems.append(PlainSystem(PlainRecipe(sources, index.embedder)))
+            systems.append(PlainSystem(recipe))
+        elif name in REFERENCE_NAMES:
+            clauses = [index.clause_at(row) for row in range(len(index))]
+            units = [Unit(c.id, c.doc_id, c.text, c.char_start, c.char_end) for c in clauses]
+            systems += reference_systems(recipe, units, [name])
+        elif name == "top5":
+            systems.append(PasteTopClauses(hybrid, index.source_text))
+        elif name == "echo":
+            systems.append(EchoQuestion())
+        elif name == "contradict":
+            systems.append(ContradictAnswer(hybrid))
         else:
             restricted = Assistant(assistant.settings, index=index,
                                    retriever=ChannelRetriever(assistant.retriever, CHANNELS[name]))
-            systems.append(AnswerSystem(name, restricted.ask))
+            systems.append(AnswerSystem(name, restricted.ask, index.clause))
     return systems
 
 
-def build_systems(names: Sequence[str], settings) -> tuple[list, Callable[[str], str]]:
+def build_systems(names: Sequence[str], settings) -> tuple[list, ScoringContext]:
     """Load the index once (``settings.index_dir``) and build the named systems.
 
     Args:
@@ -110,8 +158,8 @@ def build_systems(names: Sequence[str], settings) -> tuple[list, Callable[[str],
         settings: Resolved ``assistant.settings.Settings``.
 
     Returns:
-        The systems, and a function giving a document's NFC source text by id
-        (from the index), for evidence and citation checks.
+        The systems, and the scoring context over the same index: source texts,
+        each document's locality, and the hand-corrected OCR readings.
 
     Raises:
         index.store.IndexLoadError: The index cannot be opened (Vietnamese message).
@@ -119,4 +167,8 @@ def build_systems(names: Sequence[str], settings) -> tuple[list, Callable[[str],
     from assistant.service import Assistant
 
     assistant = Assistant(settings)
-    return assistant_systems(assistant, names), assistant.index.source_text
+    index = assistant.index
+    context = ScoringContext(EvidenceLocator(index.source_text),
+                             {d.doc_id: d.locality for d in index.documents()},
+                             CorrectedReadings(index.source_text))
+    return assistant_systems(assistant, names), context

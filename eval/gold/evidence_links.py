@@ -76,8 +76,9 @@ class LinkProblem:
         question_id: Id of the gold question.
         doc_id: Document of the evidence.
         evidence: The evidence string.
-        kind: "unknown_document", "not_found", "ambiguous", "uncovered" (no clause
-            overlaps the span) or "partly_uncovered" (a warning: some characters of
+        kind: "unknown_document", "not_found", "ambiguous", "outside_clauses" (a
+            warning: no clause overlaps the span, e.g. the header or signature, which
+            only document metadata answers) or "partly_uncovered" (a warning: some characters of
             the span lie outside every clause, e.g. a page number).
         message: Vietnamese description for the person fixing the gold file.
     """
@@ -91,7 +92,7 @@ class LinkProblem:
     @property
     def is_error(self) -> bool:
         """True unless the problem is only a warning."""
-        return self.kind != "partly_uncovered"
+        return self.kind not in ("partly_uncovered", "outside_clauses")
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ def link_questions(questions: Sequence[GoldQuestion], documents: Mapping[str, Pa
                     source = nfc(document.source_text)
                     found = clauses_for_span(document.clauses, spans[0], source)
                     if not found:
-                        problem = ("uncovered", "không có điều khoản nào chứa đoạn trích")
+                        problem = ("outside_clauses", "nằm ngoài mọi điều khoản (phần đầu, chữ ký, nơi nhận): "
+                                   "chỉ trả lời được từ thông tin của văn bản, không tính chỉ số truy xuất")
                     else:
                         left = uncovered_text(found, spans[0], source)
                         if left:

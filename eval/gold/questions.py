@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["FIELD_ORDER", "GOLD_PATH", "MAX_KEY_FACTS", "QUESTION_TYPES", "SPLITS", "TAGS", "UNANSWERABLE_KINDS",
-           "GoldEvidence", "GoldQuestion", "GoldFormatError", "read_gold", "write_gold"]
+           "GoldEvidence", "GoldQuestion", "GoldFormatError", "frozen_hash", "read_gold", "write_gold"]
 
 GOLD_PATH = Path(__file__).resolve().with_name("gold.jsonl")
 
@@ -283,6 +283,22 @@ def read_gold(path: str | Path = GOLD_PATH) -> list[GoldQuestion]:
         seen.add(question.id)
         questions.append(question)
     return questions
+
+
+def frozen_hash(questions: Iterable[GoldQuestion]) -> str:
+    """sha256 of a question set's content as written, without ``gold_clause_ids``.
+
+    Clause ids are derived (they move when ingest changes) and are left out, so
+    relinking keeps the hash; any edit of a question, fact or evidence changes it.
+    """
+    import hashlib
+
+    lines = []
+    for question in questions:
+        data = question.to_json()
+        del data["gold_clause_ids"]
+        lines.append(json.dumps(data, ensure_ascii=False, sort_keys=True))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def write_gold(path: str | Path, questions: Iterable[GoldQuestion]) -> None:

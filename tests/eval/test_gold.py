@@ -381,3 +381,64 @@ def test_holdout_set_is_valid_and_linked(parsed_plans, plan_texts):
     report = link_questions(holdout, parsed_plans)
     assert report.errors == ()
     assert [q.gold_clause_ids for q in holdout] == [q.gold_clause_ids for q in report.questions]
+
+
+# --- rules every question file obeys (format 2) ------------------------------------------------
+
+QUESTION_FILES = sorted(GOLD_PATH.parent.glob("*.jsonl"))
+
+
+@pytest.mark.parametrize("path", QUESTION_FILES, ids=lambda p: p.name)
+def test_key_facts_are_never_words_of_the_question(path):
+    """A fact the asker already typed proves nothing: an answer repeating the question would pass."""
+    from eval.metrics import contains_fact
+
+    echoed = [(q.id, fact) for q in read_gold(path) for fact in q.key_facts if contains_fact(q.question, fact)]
+    assert echoed == []
+
+
+@pytest.mark.parametrize("path", QUESTION_FILES, ids=lambda p: p.name)
+def test_questions_on_several_plans_name_each_plans_facts(path):
+    """A comparison passes only when every side is answered, so each plan declares its own facts."""
+    missing = [q.id for q in read_gold(path) if q.answerable and len(set(q.documents)) > 1
+               and {d for d, _ in q.key_facts_by_doc} != set(q.documents)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", QUESTION_FILES, ids=lambda p: p.name)
+def test_tags_agree_with_the_question(path):
+    problems = []
+    for q in read_gold(path):
+        if ("ocr" in q.tags or q.type == "ocr") != (DONG_NAI in q.documents) and q.answerable:
+            problems.append((q.id, "ocr"))
+        if ("accentless" in q.tags or q.type == "accentless") != is_accentless(q.question):
+            problems.append((q.id, "accentless"))
+    assert problems == []
+
+
+def _frozen_sets() -> list[tuple[str, int, str]]:
+    readme = (GOLD_PATH.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Frozen blind set", 1)[1]
+    return [(name, int(n), digest) for name, n, digest in
+            re.findall(r"^\| `([\w.-]+\.jsonl)` \| (\d+) \| `([0-9a-f]{64})` \|", section, flags=re.M)]
+
+
+def test_frozen_sets_match_their_recorded_hash():
+    """A frozen blind set may be relinked, never edited: its content hash is recorded in the README."""
+    from eval.gold.questions import frozen_hash
+
+    frozen = _frozen_sets()
+    assert frozen, "no frozen set recorded in eval/gold/README.md"
+    for name, count, digest in frozen:
+        questions = read_gold(GOLD_PATH.parent / name)
+        assert len(questions) == count
+        assert frozen_hash(questions) == digest, f"{name} was edited after it was frozen"
+
+
+def test_frozen_sets_are_linked_and_valid(parsed_plans):
+    for name, _, _ in _frozen_sets():
+        questions = read_gold(GOLD_PATH.parent / name)
+        assert all(q.split == "test" for q in questions)
+        report = link_questions(questions, parsed_plans)
+        assert report.errors == ()
+        assert [q.gold_clause_ids for q in questions] == [q.gold_clause_ids for q in report.questions]
