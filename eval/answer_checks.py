@@ -127,7 +127,9 @@ def answer_sentences(answer: str) -> tuple[AnswerSentence, ...]:
     """The answer's sentences: one per line, a line split after each citation group or full stop.
 
     Table header and separator rows and empty lines are not sentences; a table
-    row is one sentence. The citation numbers are those inside or right after it.
+    row is one sentence. A sentence's citation numbers are those inside or right
+    after it, or else those of the next cited sentence of the same line (a quote
+    of several sentences is cited once, at its end).
     """
     sentences: list[AnswerSentence] = []
     for line in nfc(answer).splitlines():
@@ -137,21 +139,38 @@ def answer_sentences(answer: str) -> tuple[AnswerSentence, ...]:
         if stripped.startswith("|") and not _MARKER.search(stripped):
             continue  # a table header row
         pieces = re.split(r"(?<=\])\s+(?=[^\[])|(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\-•])", stripped)
+        line_sentences = []
         for piece in pieces:
             cited = tuple(int(n) for n in _MARKER.findall(piece))
             text = _MARKER.sub("", piece).strip(" |-•*")
             if re.search(r"\w", text):
-                sentences.append(AnswerSentence(text, cited))
+                line_sentences.append(AnswerSentence(text, cited))
+        # A quote of several sentences carries its marker once, after the last one.
+        following: tuple[int, ...] = ()
+        for i in range(len(line_sentences) - 1, -1, -1):
+            if line_sentences[i].cited:
+                following = line_sentences[i].cited
+            elif following and not line_sentences[i].text.endswith(":"):
+                line_sentences[i] = AnswerSentence(line_sentences[i].text, following)
+        sentences += line_sentences
     return tuple(sentences)
 
 
-def _shares_evidence(sentence: str, evidence_texts: Sequence[str], min_share: float = 0.5) -> bool:
-    tokens = [t for t in fact_tokens(sentence) if len(t) > 1 or t.isdigit()]
-    if not tokens:
-        return False
+# A sentence quotes the evidence when it repeats this many of its words in a row,
+# and at least half of its own words (or the whole evidence, when shorter): a
+# paraphrase of the question that shares a phrase with the evidence does not.
+QUOTE_RUN = 6
+
+
+def _quotes_evidence(sentence: str, evidence_texts: Sequence[str]) -> bool:
+    tokens = fact_tokens(sentence)
     for evidence in evidence_texts:
-        known = set(fact_tokens(evidence))
-        if sum(t in known for t in tokens) >= min_share * len(tokens):
+        quoted = fact_tokens(evidence)
+        run = min(max(QUOTE_RUN, (len(tokens) + 1) // 2), len(quoted))
+        if not run:
+            continue
+        grams = {tuple(quoted[i:i + run]) for i in range(len(quoted) - run + 1)}
+        if any(tuple(tokens[i:i + run]) in grams for i in range(len(tokens) - run + 1)):
             return True
     return False
 
@@ -159,8 +178,8 @@ def _shares_evidence(sentence: str, evidence_texts: Sequence[str], min_share: fl
 def sentence_precision(answer: str, key_facts: Sequence[str], evidence_texts: Sequence[str]) -> float | None:
     """Share of the answer's sentences that carry a key fact or quote the gold evidence.
 
-    A sentence quotes the evidence when at least half its words are words of one
-    evidence string. Lead-ins that only name the plan or introduce a list (a
+    A sentence quotes the evidence when it repeats :data:`QUOTE_RUN` words of an
+    evidence string in a row, and at least half of its own words. Lead-ins that only name the plan or introduce a list (a
     sentence ending in ":") are not counted either way. None when the answer
     has no sentence.
     """
@@ -169,7 +188,7 @@ def sentence_precision(answer: str, key_facts: Sequence[str], evidence_texts: Se
     if not counted:
         return None
     on_point = sum(1 for s in counted
-                   if any(contains_fact(s.text, f) for f in key_facts) or _shares_evidence(s.text, evidence_texts))
+                   if any(contains_fact(s.text, f) for f in key_facts) or _quotes_evidence(s.text, evidence_texts))
     return on_point / len(counted)
 
 

@@ -5,7 +5,8 @@ which holds by construction. This checks the answer's own sentences: each one
 that carries [n] markers must be a verbatim piece of a cited clause (its text,
 or its repaired OCR reading), after removing the *declared transformations*
 below; each one without a marker must be one of the declared fixed sentences,
-or it is an uncited claim.
+or a lead-in ending in ":" that introduces what follows; anything else is an
+uncited claim.
 
 Declared transformations (:data:`LEADS`, :data:`FIXED_SENTENCES`):
 - a lead naming the plan ("Theo kế hoạch của Huế:") or introducing a list;
@@ -13,8 +14,8 @@ Declared transformations (:data:`LEADS`, :data:`FIXED_SENTENCES`):
   "Bảo hiểm xã hội tỉnh — …") whose words all belong to the cited clause, its
   headings or its locality;
 - the locality cell of a comparison row;
-- an ellipsis "…" where a quote was cut, and the list marker, case of the first
-  letter and final punctuation of a quote;
+- an ellipsis "…" where a quote was cut, and the list marker, case, final
+  punctuation, markdown emphasis ("*") and hyphens broken across lines of a quote;
 - "Cao nhất/Thấp nhất …: X (99,3%)", faithful when its figure is in a citation.
 
 The repaired OCR reading in answers is also scored against a hand-corrected
@@ -93,7 +94,10 @@ class SentenceCheck:
 
 
 def _norm(text: str) -> str:
-    return " ".join(nfc(text).lower().replace("**", "").split())
+    """Comparison form: lowercase, whitespace collapsed, emphasis marks dropped, a hyphen
+    broken across a line ("52-\nCT/TW") joined."""
+    text = re.sub(r"-\s+", "-", nfc(text).lower().replace("*", ""))
+    return " ".join(text.split())
 
 
 def _words(text: str) -> set[str]:
@@ -126,7 +130,7 @@ def _strip_declared(text: str, cited: Sequence[CitedClause]) -> str:
 def check_sentence(text: str, cited_numbers: Sequence[int], citations: Mapping[int, CitedClause]) -> SentenceCheck:
     """Judge one sentence against the clauses it cites (see the module docstring)."""
     if not cited_numbers:
-        if any(p.search(text.strip()) for p in FIXED_SENTENCES):
+        if text.rstrip().endswith(":") or any(p.search(text.strip()) for p in FIXED_SENTENCES):
             return SentenceCheck(text, (), True, "fixed")
         if _EXTREME.search(text.strip()):
             shown = re.findall(r"\d+(?:,\d+)?%", text)
