@@ -182,6 +182,35 @@ def margin_rows(run: EvalRun, reference: str = REFERENCE_SYSTEM) -> list[list[st
     return rows
 
 
+CONTROL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("strict_accuracy", "đúng (chặt)"), ("key_fact_accuracy", "ý chính"), ("wrong_fact_rate", "sai số liệu"),
+    ("precision", "câu đúng trọng tâm"), ("length", "độ dài"), ("faithfulness", "câu trung thành"),
+)
+CONTROL_SYSTEMS: tuple[str, ...] = ("top5", "echo", "contradict")
+
+
+def figure_question_ids(run: EvalRun) -> set[str]:
+    """Answerable questions whose key facts state a figure (a percentage, date, year or amount)."""
+    from eval.answer_checks import figures
+
+    return {q.id for q in run.questions if q.answerable
+            and any(values for fact in q.key_facts for values in figures(fact).values())}
+
+
+def control_rows(run: EvalRun) -> list[list[str]]:
+    """The assistant beside the adversarial controls, on all answerable questions and on figure questions."""
+    systems = [s for s in (DEFAULT_SYSTEM, *CONTROL_SYSTEMS) if s in run.systems]
+    if DEFAULT_SYSTEM not in systems or len(systems) == 1:
+        return []
+    with_figures = figure_question_ids(run)
+    rows = []
+    for subset, keep in (("câu trả lời được", None), ("câu có đáp án là con số", with_figures)):
+        for system in systems:
+            results = [r for r in run.of(system) if r.answerable and (keep is None or r.qid in keep)]
+            rows.append(_row(f"{system} — {subset}", summarize(results), CONTROL_COLUMNS))
+    return rows
+
+
 def references_in(run: EvalRun) -> list[str]:
     """The systems other than the default one, in run order."""
     return [s for s in run.systems if s != DEFAULT_SYSTEM]
@@ -202,6 +231,10 @@ def terminal_report(run: EvalRun, changes: Sequence[Change] | None = None, boots
     for system in run.systems:
         rows = type_rows(run, system, bootstrap if system == DEFAULT_SYSTEM else 0)
         parts += [f"\nHệ thống {system}, theo loại câu hỏi:", text_table(type_headers, rows)]
+    controls = control_rows(run)
+    if controls:
+        parts += ["\nKiểm tra chỉ số bằng câu trả lời đối chứng:",
+                  text_table(["hệ thống — nhóm câu", "số câu"] + [label for _, label in CONTROL_COLUMNS], controls)]
     for reference in references_in(run):
         margins = margin_rows(run, reference)
         if margins:
@@ -318,6 +351,12 @@ def markdown_report(run: EvalRun, charts: Sequence[Path] = (), changes: Sequence
         if margins:
             lines += ["", f"## Chênh lệch {DEFAULT_SYSTEM} so với {reference}", "",
                       markdown_table(["chỉ số", DEFAULT_SYSTEM, reference, "chênh lệch"], margins)]
+    controls = control_rows(run)
+    if controls:
+        lines += ["", "## Kiểm tra chỉ số bằng câu trả lời đối chứng", "",
+                  "`top5` dán nguyên 5 điều khoản đứng đầu, `echo` lặp lại câu hỏi, `contradict` phủ định mọi con số "
+                  "của câu trả lời (\"96%, không phải 95%\"): cả ba phải thấp hơn hẳn trợ lý.", "",
+                  markdown_table(["hệ thống — nhóm câu", "số câu"] + [label for _, label in CONTROL_COLUMNS], controls)]
     if DEFAULT_SYSTEM in run.systems:
         values = run.summary(DEFAULT_SYSTEM).values
         goal_rows = [[k, fmt(values.get(k)), f"{g:.2f}",

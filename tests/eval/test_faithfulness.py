@@ -1,0 +1,45 @@
+"""Tests for eval/faithfulness.py on real clauses of the Huế and Đồng Nai plans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eval.faithfulness import CitedClause, CorrectedReadings, check_answer, faithful_share, reading_accuracy
+from ingest.readers import read_source
+
+PLANS = Path(__file__).resolve().parents[2] / "data" / "plans"
+HUE_ITEM = "- Tỷ lệ bao phủ BHYT toàn thành phố đạt trên 99,3% năm 2026 và đạt \n\n100% trước năm 2030."
+CLAUSE = CitedClause(1, "hue_KH-UBND", HUE_ITEM, 0, len(HUE_ITEM), titles=("2. Mục tiêu cụ thể",), locality="Huế")
+
+
+def test_verbatim_quotes_with_declared_leads_and_labels_are_faithful():
+    answer = ("Theo kế hoạch của Huế:\n- Mục tiêu cụ thể: Tỷ lệ bao phủ BHYT toàn thành phố đạt trên 99,3% "
+              "năm 2026 và đạt 100% trước năm 2030. [1]\n- Tỷ lệ bao phủ BHYT … đạt 100% trước năm 2030. [1]")
+    checks = check_answer(answer, [CLAUSE])
+    assert [c.source for c in checks] == ["fixed", "text", "text"]
+    assert faithful_share(checks) == 1.0
+
+
+def test_changed_words_uncited_claims_and_unknown_citations_are_not():
+    checks = check_answer("Tỷ lệ bao phủ BHYT toàn thành phố đạt trên 95% năm 2026. [1]\n"
+                          "Người dân được miễn phí hoàn toàn.\nCấp thẻ đúng hạn. [7]", [CLAUSE])
+    assert [c.faithful for c in checks] == [False, False, False]
+    assert faithful_share(checks) == 0.0
+
+
+def test_the_ocr_reading_is_scored_against_the_hand_corrected_lines():
+    doc_id = "dong-nai_646-KH-TU_2026-01-09"
+    source = read_source(PLANS / f"{doc_id}.txt").text
+    readings = CorrectedReadings({doc_id: source}.__getitem__)
+    assert readings.covers(doc_id)
+    line = next(i for i, text in enumerate(source.split("\n")) if "52-CT/TW" in text)
+    start = sum(len(text) + 1 for text in source.split("\n")[:line])
+    end = start + len(source.split("\n")[line])
+    reference = readings.reference(doc_id, start, end)
+    right = CitedClause(1, doc_id, source[start:end], start, end, reading=reference)
+    wrong_reading = reference.replace("Chỉ thị", "Chỉ thì").replace("thực hiện", "thục hiên")
+    wrong = CitedClause(1, doc_id, source[start:end], start, end, reading=wrong_reading)
+    good = reading_accuracy(check_answer(f"{reference} [1]", [right]), [right], readings)
+    bad = reading_accuracy(check_answer(f"{wrong_reading} [1]", [wrong]), [wrong], readings)
+    assert good.accuracy == 1.0 and good.syllables > 5
+    assert bad.accuracy is not None and bad.accuracy < 1.0 and bad.syllables == good.syllables
