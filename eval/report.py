@@ -109,7 +109,7 @@ def systems_rows(run: EvalRun, split: str | None = None) -> list[list[str]]:
 def labels_in(run: EvalRun) -> list[str]:
     """Question types, then tags, present in the run."""
     present = {label for q in run.questions for label in q.labels}
-    return [t for t in (*QUESTION_TYPES, *TAGS) if t in present]
+    return [t for t in dict.fromkeys((*QUESTION_TYPES, *TAGS)) if t in present]
 
 
 def intervals_of(results: Sequence[QuestionResult], reps: int) -> dict[str, Interval]:
@@ -342,9 +342,9 @@ def markdown_report(run: EvalRun, charts: Sequence[Path] = (), changes: Sequence
         lines += [f"## Số liệu chính ({DEFAULT_SYSTEM})", "",
                   markdown_table(["chỉ số", "giá trị [KTC 95%]", "n"], headline_rows(run, bootstrap)), ""]
     lines += ["## Tổng quan", "", markdown_table(headers, systems_rows(run))]
-    for split in splits_in(run):
-        lines += ["", f"## Tập {split}", "", markdown_table(headers, systems_rows(run, split))]
     if len(splits_in(run)) > 1:
+        for split in splits_in(run):
+            lines += ["", f"## Tập {split}", "", markdown_table(headers, systems_rows(run, split))]
         lines += ["", "Ngưỡng từ chối chỉ được hiệu chỉnh trên tập dev; số liệu tập test là số liệu giữ lại."]
     for reference in references_in(run):
         margins = margin_rows(run, reference)
