@@ -72,7 +72,7 @@ def agency_name(clause: Clause) -> tuple[str, bool]:
 def subject_phrase(subject: str, drop: set[str]) -> str:
     """The question's subject as normalised terms, up to the place it is in ("ubnd xa").
 
-    "Sở Tài chính ở Huế và ở Ninh Bình cùng ..." -> the terms of "Sở Tài chính":
+    "Sở Y tế ở Cà Mau và ở Sơn La phải ..." -> the terms of "Sở Y tế":
     leading place words are skipped, the first place word after the name ends it.
     """
     terms: list[str] = []

@@ -286,7 +286,7 @@ class ExtractiveAnswerer:
                        asked: Sequence[str], index: ClauseTree) -> list[AgencyBlock]:
         """The named agency's block: in the retrieved clauses first, then anywhere in the asked plans.
 
-        With two or more localities named ("Sở Tài chính ở Huế và ở Ninh Bình"), one block per locality.
+        With two or more localities named ("Sở Y tế ở Cà Mau và ở Sơn La"), one block per locality.
         """
         if not phrase:
             return []

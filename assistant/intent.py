@@ -232,7 +232,7 @@ def detect_intent(question: str) -> QuestionIntent:
 # Institutions a plan-level document rarely names one by one: "Bệnh viện nào ...?".
 _FOCUS_RE = re.compile(r"(?<!\w)(benh vien|phong kham|co so kham chua benh|truong hoc|truong|cong ty|doanh nghiep|"
                        r"nha thuoc|ngan hang) nao(?!\w)")
-# "Bệnh viện Đa khoa tỉnh Gia Lai ...": one named institution (a capitalised name follows the noun).
+# "Bệnh viện Chợ Rẫy ...": one named institution (a capitalised name follows the noun).
 _NAMED_INSTITUTION_RE = re.compile(r"(?<!\w)(Bệnh viện|Phòng khám|Trường|Công ty|Nhà thuốc|Ngân hàng)\s+[A-ZĐÀ-Ỹ]",
                                    re.IGNORECASE)
 
