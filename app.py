@@ -16,7 +16,7 @@ import argparse  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
 
-from assistant.settings import Settings, SettingsError, load_settings  # noqa: E402
+from settings import Settings, SettingsError, load_settings  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -1,8 +1,10 @@
-"""Optional LLM answerer: a LangChain runnable to any OpenAI-compatible endpoint.
+"""Optional LLM answerer: a LangChain runnable over any LangChain chat model.
 
-The chain is ``retrieved clauses → prompts/answer.md → ChatOpenAI → text``
-(works with Ollama, vLLM, llama.cpp server and OpenAI: base URL, model, key,
-timeout and temperature come from the ``llm_*`` settings). After generation
+The chain is ``retrieved clauses → prompts/answer.md → chat model → text``.
+The chat model is the one given (``LLMAnswerer(settings, llm=model)``: any
+``BaseChatModel``, e.g. ``ChatOllama`` or a test fake), or else ``ChatOpenAI``
+built from the ``llm_*`` settings (works with Ollama, vLLM, llama.cpp server and
+OpenAI: base URL, model, key, timeout and temperature). After generation
 every [n] marker is checked against the clauses that were given: markers
 outside 1..len(clauses) are removed and the answer is ``flagged``; the
 remaining ones are renumbered to the citations actually used.
@@ -18,6 +20,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
+
+from langchain_core.language_models import BaseChatModel
 
 from assistant.answer import Answer, Citation
 from assistant.extractive import ClauseTree, ExtractiveAnswerer
@@ -99,19 +103,24 @@ def _classify(exc: Exception) -> str:
 
 
 class LLMAnswerer:
-    """Answers with an OpenAI-compatible chat model, checked and with extractive fallback.
+    """Answers with a chat model, checked and with extractive fallback.
 
     Args:
         settings: Uses ``llm_base_url``, ``llm_model``, ``llm_api_key``, ``llm_timeout`` (> 0),
-            ``llm_temperature`` (0..2), and the extractive answerer's settings.
+            ``llm_temperature`` (0..2) to build ``ChatOpenAI`` when no ``llm`` is given,
+            and the extractive answerer's settings.
+        llm: Any LangChain chat model; None builds ``ChatOpenAI`` from the settings
+            (no retries, ``llm_timeout`` seconds). A given model keeps its own
+            time-out and temperature.
         prompt: A prompt template (default ``prompts/answer.md``).
         fallback: The extractive answerer used when the LLM fails.
 
     Raises:
         ValueError: If a setting is out of range (the message names the value).
+        TypeError: If ``llm`` is not a LangChain chat model.
     """
 
-    def __init__(self, settings, *, prompt: PromptTemplate | None = None,
+    def __init__(self, settings, *, llm: BaseChatModel | None = None, prompt: PromptTemplate | None = None,
                  fallback: ExtractiveAnswerer | None = None) -> None:
         timeout = float(settings.llm_timeout)
         if timeout <= 0:
@@ -119,6 +128,8 @@ class LLMAnswerer:
         temperature = float(settings.llm_temperature)
         if not 0.0 <= temperature <= 2.0:
             raise ValueError(f"llm_temperature must be in [0, 2], got {temperature}")
+        if llm is not None and not isinstance(llm, BaseChatModel):
+            raise TypeError(f"llm must be a LangChain chat model (BaseChatModel), got {type(llm).__name__}")
         self.settings = settings
         self.base_url = str(settings.llm_base_url).strip()
         self.model_name = str(settings.llm_model).strip()
@@ -126,22 +137,25 @@ class LLMAnswerer:
         self.temperature = temperature
         self.prompt = prompt or load_prompt("answer")
         self.fallback = fallback or ExtractiveAnswerer(settings)
-        self._model = None
+        self.llm = llm
+        self._from_settings: BaseChatModel | None = None
 
     @property
     def configured(self) -> bool:
-        """True when a base URL and a model name are set."""
-        return bool(self.base_url and self.model_name)
+        """True when a chat model was given, or a base URL and a model name are set."""
+        return self.llm is not None or bool(self.base_url and self.model_name)
 
-    def chat_model(self):
-        """The ``langchain_openai.ChatOpenAI`` client (built once, no retries)."""
-        if self._model is None:
+    def chat_model(self) -> BaseChatModel:
+        """The chat model: the one given, else ``ChatOpenAI`` from the settings (built once, no retries)."""
+        if self.llm is not None:
+            return self.llm
+        if self._from_settings is None:
             from langchain_openai import ChatOpenAI  # imported lazily: extractive mode never pays for it
 
-            self._model = ChatOpenAI(base_url=self.base_url, model=self.model_name,
-                                     api_key=self.settings.llm_api_key or "khong-can-khoa",
-                                     timeout=self.timeout, temperature=self.temperature, max_retries=0)
-        return self._model
+            self._from_settings = ChatOpenAI(base_url=self.base_url, model=self.model_name,
+                                             api_key=self.settings.llm_api_key or "khong-can-khoa",
+                                             timeout=self.timeout, temperature=self.temperature, max_retries=0)
+        return self._from_settings
 
     def chain(self):
         """The runnable ``{"question", "retrieved"} -> {"question", "retrieved", "text"}``."""

@@ -15,7 +15,7 @@ from assistant.answer import Answer
 from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import check_question
 from assistant.intent import detect_intent, retrieval_query
-from assistant.settings import Settings, load_settings
+from settings import Settings, load_settings
 from ingest.vntext import folded_form
 
 MODES: tuple[str, ...] = ("extractive", "llm")
@@ -29,13 +29,14 @@ class Assistant:
         settings: Resolved settings (default: defaults + environment).
         index: An opened ``ClauseIndex`` (default: loaded from ``settings.index_dir``).
         retriever: A retriever with ``retrieve(query, top_k, filters)`` (default: ``HybridRetriever``).
+        llm: A LangChain chat model for LLM mode (default: ``ChatOpenAI`` from the ``llm_*`` settings).
 
     Raises:
         ValueError: If ``answer_mode`` is not one of :data:`MODES`.
         index.store.IndexLoadError: If the index directory cannot be opened (Vietnamese message).
     """
 
-    def __init__(self, settings: Settings | None = None, *, index=None, retriever=None) -> None:
+    def __init__(self, settings: Settings | None = None, *, index=None, retriever=None, llm=None) -> None:
         self.settings = settings or load_settings()
         if self.settings.answer_mode not in MODES:
             raise ValueError(f"answer_mode must be one of {MODES}, got {self.settings.answer_mode!r}")
@@ -52,6 +53,7 @@ class Assistant:
             retriever = HybridRetriever(index, self.settings)
         self.retriever = retriever
         self.extractive = ExtractiveAnswerer(self.settings)
+        self._chat_model = llm
         self._llm = None
 
     @classmethod
@@ -65,7 +67,7 @@ class Assistant:
         if self._llm is None:
             from assistant.llm import LLMAnswerer
 
-            self._llm = LLMAnswerer(self.settings, fallback=self.extractive)
+            self._llm = LLMAnswerer(self.settings, llm=self._chat_model, fallback=self.extractive)
         return self._llm
 
     def localities(self) -> list[str]:

@@ -41,7 +41,7 @@ PHASES = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from assistant.service import Assistant
-from assistant.settings import load_settings
+from settings import load_settings
 t1 = time.perf_counter()
 a = Assistant(load_settings(index_dir=sys.argv[1]))
 t2 = time.perf_counter()
@@ -73,7 +73,7 @@ def read_questions(path: Path | None) -> list[str]:
 def warm_latency(index_dir: str, questions: list[str], warmup: int) -> dict[str, list[float]]:
     """Ask every question once after ``warmup`` questions; return timings in ms per part."""
     from assistant.service import Assistant
-    from assistant.settings import load_settings
+    from settings import load_settings
 
     assistant = Assistant(load_settings(index_dir=index_dir))
     for question in questions[:warmup]:
@@ -103,7 +103,7 @@ def cold_start(index_dir: str, question: str, runs: int) -> tuple[list[float], d
 
 def main() -> int:
     """Run both measurements and print the tables."""
-    from assistant.settings import load_settings
+    from settings import load_settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", default=None, help="Index directory (default: setting index_dir).")

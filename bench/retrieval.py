@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.settings import load_settings  # noqa: E402
+from settings import load_settings  # noqa: E402
 from index.embedders import make_embedder  # noqa: E402
 from index.lexical import LexicalIndex  # noqa: E402
 from index.retriever import HybridRetriever  # noqa: E402

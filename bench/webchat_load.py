@@ -46,7 +46,7 @@ def free_port() -> int:
 
 def start_app(port: int):
     """Start the web chat in this process (index built if missing); return the Blocks."""
-    from assistant.settings import load_settings
+    from settings import load_settings
     from webchat.bootstrap import load_backend
     from webchat.layout import build_demo, launch_options
 

@@ -144,7 +144,7 @@ def assistant_systems(assistant, names: Sequence[str]) -> list:
         elif name == "contradict":
             systems.append(ContradictAnswer(hybrid))
         else:
-            restricted = Assistant(assistant.settings, index=index,
+            restricted = Assistant(settings, index=index,
                                    retriever=ChannelRetriever(assistant.retriever, CHANNELS[name]))
             systems.append(AnswerSystem(name, restricted.ask, index.clause))
     return systems
@@ -155,7 +155,7 @@ def build_systems(names: Sequence[str], settings) -> tuple[list, ScoringContext]
 
     Args:
         names: Subset of :data:`SYSTEM_NAMES`, in report order.
-        settings: Resolved ``assistant.settings.Settings``.
+        settings: Resolved ``settings.Settings``.
 
     Returns:
         The systems, and the scoring context over the same index: source texts,

@@ -15,6 +15,14 @@ When a question names a locality of the corpus ("Ở Huế ..."), clauses of tha
 locality's plans get their fused score multiplied by ``locality_boost``: the
 Ninh Bình and Huế plans share long identical passages, and only the locality
 can tell them apart.
+
+As a LangChain retriever it takes per-call options the LangChain way:
+``retriever.invoke(question, k=3, filters={"locality": "Huế"})`` (also through
+``.bind(k=...)`` or ``.batch``/``.ainvoke`` inside someone else's chain). ``k``
+and ``filters`` are declared fields too, so ``HybridRetriever(index, settings,
+k=5)`` sets the defaults and ``configurable_fields`` can expose them. Bad values
+and unknown options or filter keys raise ``ValueError``/``TypeError`` naming the
+value instead of being ignored.
 """
 
 from __future__ import annotations
@@ -22,9 +30,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables.config import run_in_executor
 
 from index.localities import detect_localities
 from index.store import ClauseIndex
@@ -34,6 +43,9 @@ from ingest.vntext import folded_form, is_accentless, nfc
 
 CHANNELS = ("dense", "lexical")
 FILTER_KEYS = ("locality", "level", "doc_id")
+CALL_OPTIONS = ("k", "filters")
+# LangChain's ``invoke`` reads ``verbose`` itself and then forwards it with the other options.
+_LANGCHAIN_OPTIONS = ("verbose",)
 _SECTION_TITLE_CHARS = 40
 _log = logging.getLogger(__name__)
 _restorer: Any = None
@@ -122,6 +134,37 @@ def _validated(settings: Any) -> dict:
     return values
 
 
+def positive_count(name: str, value: Any) -> int:
+    """``value`` if it is an int > 0, else a ``ValueError`` naming ``name`` and the value."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be an integer > 0, got {value!r}")
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def check_filters(filters: Any) -> dict | None:
+    """``filters`` if it is None or a dict of known keys with string (or list of string) values.
+
+    Raises:
+        ValueError: For another type, an unknown key or a value that is not text.
+    """
+    if filters is None:
+        return None
+    if not isinstance(filters, dict):
+        raise ValueError(f"filters must be a dict such as {{'locality': 'Huế'}}, got {filters!r}")
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise ValueError(f"unknown filter keys {sorted(unknown, key=str)}; allowed: {FILTER_KEYS}")
+    for key, value in filters.items():
+        if value is None:
+            continue
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list | tuple | set | frozenset) or not all(isinstance(v, str) for v in values):
+            raise ValueError(f"filter {key!r} must be a string or a list of strings, got {value!r}")
+    return filters
+
+
 def _first_section_start(index: Any, doc_id: str) -> int | None:
     finder = getattr(index, "first_section_start", None)
     return finder(doc_id) if finder is not None else None
@@ -135,18 +178,31 @@ class HybridRetriever(BaseRetriever):
         settings: Settings (``retrieval_top_k``, ``dense_top_n``, ``lexical_top_n``,
             ``rrf_k``, ``dense_weight``, ``lexical_weight``, ``locality_boost``);
             None loads them from the environment.
+        k: Default number of results (default: setting ``retrieval_top_k``).
+        filters: Default filters, as in :meth:`retrieve`.
+
+    Raises:
+        ValueError: If a setting, ``k`` or ``filters`` is invalid (the message names the value).
     """
 
     index: Any
     settings: Any = None
     params: dict = {}
+    k: int | None = None
+    filters: dict | None = None
 
     def __init__(self, index: ClauseIndex, settings: Any = None, **kwargs: Any) -> None:
         if settings is None:
-            from assistant.settings import load_settings
+            from settings import load_settings
 
             settings = load_settings()
-        super().__init__(index=index, settings=settings, params=_validated(settings), **kwargs)
+        params = _validated(settings)
+        kwargs.pop("params", None)  # always derived from settings (LangChain re-creates retrievers from their fields)
+        if kwargs.get("k") is None:
+            kwargs["k"] = params["retrieval_top_k"]
+        positive_count("k", kwargs["k"])
+        check_filters(kwargs.get("filters"))
+        super().__init__(index=index, settings=settings, params=params, **kwargs)
 
     def retrieve(self, query: str, top_k: int | None = None, filters: dict | None = None,
                  channels: tuple[str, ...] = CHANNELS) -> list[ScoredClause]:
@@ -154,18 +210,21 @@ class HybridRetriever(BaseRetriever):
 
         Args:
             query: The question (any accents).
-            top_k: Number of results (default: setting ``retrieval_top_k``).
+            top_k: Number of results (default: the field ``k``, i.e. setting ``retrieval_top_k``).
             filters: Optional {"locality": str | list, "level": str | list,
                 "doc_id": str | list}; a locality matches on folded forms.
+                None uses the field ``filters``; given filters replace it.
             channels: Channels to use, a subset of ("dense", "lexical").
 
         Returns:
             Scored clauses, best first.
+
+        Raises:
+            ValueError: If ``top_k``, ``filters`` or ``channels`` is invalid.
         """
         p = self.params
-        top_k = p["retrieval_top_k"] if top_k is None else top_k
-        if top_k <= 0:
-            raise ValueError(f"top_k must be > 0, got {top_k}")
+        top_k = positive_count("top_k", self.k if top_k is None else top_k)
+        filters = check_filters(self.filters if filters is None else filters)
         unknown = [c for c in channels if c not in CHANNELS]
         if unknown or not channels:
             raise ValueError(f"channels must be a non-empty subset of {CHANNELS}, got {channels!r}")
@@ -207,9 +266,6 @@ class HybridRetriever(BaseRetriever):
     def _allowed_rows(self, filters: dict | None):
         if not filters:
             return None
-        unknown = set(filters) - set(FILTER_KEYS)
-        if unknown:
-            raise ValueError(f"unknown filter keys {sorted(unknown)}; allowed: {FILTER_KEYS}")
 
         def wanted(key: str) -> set[str] | None:
             value = filters.get(key)
@@ -240,8 +296,26 @@ class HybridRetriever(BaseRetriever):
                             dense_rank=dense[0] if dense else None, lexical_rank=lexical[0] if lexical else None,
                             dense_score=dense[1] if dense else None, lexical_score=lexical[1] if lexical else None)
 
-    def _get_relevant_documents(self, query: str, *,
-                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+    def _documents(self, query: str, k: int | None, filters: dict | None, options: dict[str, Any]) -> list[Document]:
+        """LangChain documents for ``query``; ``k`` and ``filters`` override the fields for this call."""
+        unknown = sorted(set(options) - set(_LANGCHAIN_OPTIONS))
+        if unknown:
+            raise TypeError(f"HybridRetriever got unknown options {unknown}; allowed: {CALL_OPTIONS}")
+        if k is not None:
+            positive_count("k", k)
+        scored = self.retrieve(query, top_k=k, filters=filters)
         return [Document(page_content=s.clause.text, id=s.id, metadata={
             **s.to_json(), "body": s.clause.body, "reading": s.clause.reading, "level": s.level,
-            "path": list(s.clause.path)}) for s in self.retrieve(query)]
+            "path": list(s.clause.path)}) for s in scored]
+
+    # Parameters beyond (query, run_manager) make BaseRetriever.invoke forward its keyword arguments here.
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                k: int | None = None, filters: dict | None = None,
+                                **options: Any) -> list[Document]:
+        return self._documents(query, k, filters, options)
+
+    async def _aget_relevant_documents(self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun,
+                                       k: int | None = None, filters: dict | None = None,
+                                       **options: Any) -> list[Document]:
+        # The base class would call _get_relevant_documents without the per-call options.
+        return await run_in_executor(None, self._documents, query, k, filters, options)

@@ -201,7 +201,7 @@ def ingest_paths(
 
     Args:
         paths: Files and/or folders.
-        settings: :class:`assistant.settings.Settings` (uses ``max_file_mb``);
+        settings: :class:`settings.Settings` (uses ``max_file_mb``);
             None loads the defaults and environment.
         restorer: OCR restorer passed to :func:`parse_text`; None takes
             :func:`default_repair` when the setting ``ocr_repair`` is on.
@@ -211,7 +211,7 @@ def ingest_paths(
         An :class:`IngestReport` with the parsed documents and the skipped files.
     """
     if settings is None:
-        from assistant.settings import load_settings
+        from settings import load_settings
 
         settings = load_settings()
     if restorer is None and damage_scorer is None and settings.get("ocr_repair"):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import load_settings
+from settings import load_settings
 from index.store import ClauseIndex
 from index.vector_cache import VectorCache
 

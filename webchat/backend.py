@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from assistant.answer import Answer
 from assistant.guard import check_question
-from assistant.settings import Settings
+from settings import Settings
 from ingest.model import DocumentMeta
 from webchat import render
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.settings import Settings
+from settings import Settings
 from webchat.backend import ChatBackend
 
 Report = Callable[[str], None]

@@ -18,7 +18,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.settings import Settings
+from settings import Settings
 from webchat.backend import ChatBackend
 from webchat.render import render_plans_table
 

@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from assistant.settings import load_settings
+from settings import load_settings
 
 MODES = ("extractive", "llm")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from assistant.settings import load_settings
+from settings import load_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -125,7 +125,7 @@ def index_report(report: IngestReport, settings, *, rebuild: bool = False) -> in
 
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``python -m assistant ingest``."""
-    from assistant.settings import load_settings
+    from settings import load_settings
 
     settings = load_settings(index_dir=args.index)
     report = run_ingest(args.paths, settings)

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-from assistant.settings import load_settings
+from settings import load_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.extractive import ExtractiveAnswerer, split_sentences
-from assistant.settings import load_settings
+from settings import load_settings
 from ingest.vntext import nfc
 from tests.assistant.conftest import find
 

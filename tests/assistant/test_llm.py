@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from assistant.llm import LLMAnswerer, check_citations
-from assistant.settings import load_settings
+from settings import load_settings
 from ingest.vntext import nfc
 from tests.assistant.conftest import find
 

@@ -8,7 +8,7 @@ fixture when tests/conftest.py provides it.
 import pytest
 
 from assistant.service import Assistant
-from assistant.settings import load_settings
+from settings import load_settings
 from ingest.vntext import nfc
 
 ANSWER_KEYS = {"question", "answer", "abstained", "mode", "citations", "retrieved", "timings_ms"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.settings import load_settings
+from settings import load_settings
 from index.embedders import Embedder
 from index.store import ClauseIndex
 from ingest.model import Clause, DocumentMeta, ParsedDocument, make_clause_id

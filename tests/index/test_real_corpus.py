@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.settings import load_settings
+from settings import load_settings
 from index.maintenance import index_documents
 from index.retriever import HybridRetriever
 from index.store import ClauseIndex

@@ -3,7 +3,7 @@
 import pytest
 from langchain_core.documents import Document
 
-from assistant.settings import load_settings
+from settings import load_settings
 from index.retriever import HybridRetriever, section_label
 from tests.index.conftest import SHARED, make_document
 
@@ -94,7 +94,7 @@ def test_langchain_invoke_returns_documents(retriever):
 
 
 def test_top_level_text_after_the_sections_is_labelled_as_the_closing(real_index):
-    from assistant.settings import load_settings
+    from settings import load_settings
     from index.retriever import HybridRetriever
 
     retriever = HybridRetriever(real_index, load_settings(environ={}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from assistant.settings import load_settings
+from settings import load_settings
 from ingest.model import text_hash
 from ingest.pipeline import SkippedFile, apply_repair, expand_paths, ingest_paths, parse_text
 
@@ -88,7 +88,7 @@ def test_repair_hook_fills_damage_score_and_readings():
 
 
 def test_ocr_plan_gets_repaired_readings_of_clauses_headings_and_title():
-    from assistant.settings import load_settings
+    from settings import load_settings
     from ingest.pipeline import ingest_paths
 
     report = ingest_paths(["data/plans/dong-nai_646-KH-TU_2026-01-09.txt"], settings=load_settings(environ={}))
@@ -103,7 +103,7 @@ def test_ocr_plan_gets_repaired_readings_of_clauses_headings_and_title():
 
 
 def test_clean_plan_gets_no_readings():
-    from assistant.settings import load_settings
+    from settings import load_settings
     from ingest.pipeline import ingest_paths
 
     document = ingest_paths(["data/plans/hue_KH-UBND.txt"], settings=load_settings(environ={})).documents[0]

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from assistant.guard import EMPTY_MESSAGE, MARKUP_NOTICE, MARKUP_ONLY_MESSAGE
-from assistant.settings import load_settings
+from settings import load_settings
 from tests.webchat.fakes import FakeAssistant, FakeCatalog
 from webchat.backend import ERROR_MESSAGE, ChatBackend
 

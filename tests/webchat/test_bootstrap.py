@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.settings import load_settings
+from settings import load_settings
 from webchat import bootstrap
 from webchat.bootstrap import ensure_index, index_exists, plan_files
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.settings import load_settings
+from settings import load_settings
 from ingest.vntext import is_accentless
 from tests.webchat.fakes import FakeAssistant, FakeCatalog
 from webchat.backend import ChatBackend

@@ -1,12 +1,12 @@
-"""Tests for assistant/settings.py: the one settings table, env overrides, documentation."""
+"""Tests for settings.py: the one settings table, env overrides, documentation."""
 
 from pathlib import Path
 
 import pytest
 
-from assistant.settings import SETTINGS, SettingsError, load_settings, settings_markdown
+from settings import SETTINGS, SettingsError, load_settings, settings_markdown
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def test_defaults_and_environment_override():
@@ -40,7 +40,7 @@ def test_names_and_env_vars_are_unique():
 def test_every_setting_is_documented_in_readme():
     readme = README.read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"`{s.env}`" not in readme or f"`{s.name}`" not in readme]
-    assert not missing, f"README.md lacks settings {missing}: paste `python -m assistant.settings`"
+    assert not missing, f"README.md lacks settings {missing}: paste `python -m settings`"
 
 
 def test_markdown_table_lists_every_setting():

@@ -2,12 +2,12 @@
 
 Every tunable of the assistant lives here (as Datasette's ``SETTINGS``). Values
 come from, in increasing priority: the default, the environment variable,
-an explicit override (e.g. a CLI flag). ``tests/assistant/test_settings.py``
+an explicit override (e.g. a CLI flag). ``tests/test_settings.py``
 fails when a setting is missing from README.md.
 
 Usage::
 
-    from assistant.settings import load_settings
+    from settings import load_settings
     settings = load_settings()            # defaults + environment
     settings.get("retrieval_top_k")      # -> 10
     settings = settings.with_overrides(index_dir="/tmp/idx")
@@ -22,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -177,5 +177,5 @@ def settings_markdown() -> str:
     return "\n".join(rows)
 
 
-if __name__ == "__main__":  # python -m assistant.settings
+if __name__ == "__main__":  # python -m settings
     print(settings_markdown())
