@@ -15,8 +15,8 @@ from assistant.answer import Answer
 from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import check_question
 from assistant.intent import detect_intent, retrieval_query
-from settings import Settings, load_settings
 from ingest.vntext import folded_form
+from settings import Settings, load_settings
 
 MODES: tuple[str, ...] = ("extractive", "llm")
 COMPARE_PER_LOCALITY = 3   # extra clauses fetched per plan for comparison questions

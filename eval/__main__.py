@@ -99,8 +99,8 @@ def run_command(args: argparse.Namespace) -> int:
         except (OSError, json.JSONDecodeError) as exc:
             print(f"Lỗi: không đọc được tệp so sánh {args.compare}: {exc}", file=sys.stderr)
             return 2
-    from settings import load_settings
     from eval.systems import SYSTEM_NAMES, build_systems
+    from settings import load_settings
 
     unknown = [n for n in names if n not in SYSTEM_NAMES]
     if not names or unknown:

@@ -115,8 +115,8 @@ def report(dev_scores: Sequence[ThresholdScore], chosen: ThresholdScore, test: T
 def run(gold_path, index_dir: str | None, lowest: float, highest: float, step: float) -> str:
     """Calibrate on dev, score test at the chosen threshold; returns the printed report."""
     from assistant.service import Assistant
-    from settings import load_settings
     from eval.runner import load_gold, select
+    from settings import load_settings
 
     settings = load_settings(index_dir=index_dir)
     assistant = Assistant(settings.with_overrides(abstain_threshold=0.0))

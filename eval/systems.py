@@ -144,7 +144,7 @@ def assistant_systems(assistant, names: Sequence[str]) -> list:
         elif name == "contradict":
             systems.append(ContradictAnswer(hybrid))
         else:
-            restricted = Assistant(settings, index=index,
+            restricted = Assistant(assistant.settings, index=index,
                                    retriever=ChannelRetriever(assistant.retriever, CHANNELS[name]))
             systems.append(AnswerSystem(name, restricted.ask, index.clause))
     return systems

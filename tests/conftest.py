@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from settings import load_settings
 from index.store import ClauseIndex
 from index.vector_cache import VectorCache
+from settings import load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PLANS_DIR = PROJECT_ROOT / "data" / "plans"

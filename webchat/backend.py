@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from assistant.answer import Answer
 from assistant.guard import check_question
-from settings import Settings
 from ingest.model import DocumentMeta
+from settings import Settings
 from webchat import render
 
 logger = logging.getLogger("webchat")

@@ -3,8 +3,8 @@
 import pytest
 
 from assistant.extractive import ExtractiveAnswerer, split_sentences
-from settings import load_settings
 from ingest.vntext import nfc
+from settings import load_settings
 from tests.assistant.conftest import find
 
 

@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from assistant.llm import LLMAnswerer, check_citations
-from settings import load_settings
 from ingest.vntext import nfc
+from settings import load_settings
 from tests.assistant.conftest import find
 
 GOOD = "Theo kế hoạch, đến năm 2026 tỉ lệ bao phủ bảo hiểm y tế của Ninh Bình đạt trên 95% [2]."

@@ -8,8 +8,8 @@ fixture when tests/conftest.py provides it.
 import pytest
 
 from assistant.service import Assistant
-from settings import load_settings
 from ingest.vntext import nfc
+from settings import load_settings
 
 ANSWER_KEYS = {"question", "answer", "abstained", "mode", "citations", "retrieved", "timings_ms"}
 CITATION_KEYS = {"n", "id", "doc_id", "doc_title", "locality", "section", "text", "char_start", "char_end", "score"}

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from settings import load_settings
 from index.embedders import Embedder
 from index.store import ClauseIndex
 from ingest.model import Clause, DocumentMeta, ParsedDocument, make_clause_id
+from settings import load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from settings import load_settings
 from index.maintenance import index_documents
 from index.retriever import HybridRetriever
 from index.store import ClauseIndex
 from ingest.vntext import fold_diacritics
+from settings import load_settings
 
 QUESTIONS = [
     "Huế đặt mục tiêu tỷ lệ bao phủ BHYT năm 2026 là bao nhiêu?",

@@ -3,8 +3,8 @@
 import pytest
 from langchain_core.documents import Document
 
-from settings import load_settings
 from index.retriever import HybridRetriever, section_label
+from settings import load_settings
 from tests.index.conftest import SHARED, make_document
 
 
@@ -94,8 +94,8 @@ def test_langchain_invoke_returns_documents(retriever):
 
 
 def test_top_level_text_after_the_sections_is_labelled_as_the_closing(real_index):
-    from settings import load_settings
     from index.retriever import HybridRetriever
+    from settings import load_settings
 
     retriever = HybridRetriever(real_index, load_settings(environ={}))
     results = retriever.retrieve("Trên đây là Kế hoạch triển khai thực hiện Chỉ thị Ninh Bình", top_k=10,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from settings import load_settings
 from ingest.model import text_hash
 from ingest.pipeline import SkippedFile, apply_repair, expand_paths, ingest_paths, parse_text
+from settings import load_settings
 
 PLANS = Path(__file__).resolve().parents[2] / "data" / "plans"
 HUE = PLANS / "hue_KH-UBND.txt"
@@ -88,8 +88,8 @@ def test_repair_hook_fills_damage_score_and_readings():
 
 
 def test_ocr_plan_gets_repaired_readings_of_clauses_headings_and_title():
-    from settings import load_settings
     from ingest.pipeline import ingest_paths
+    from settings import load_settings
 
     report = ingest_paths(["data/plans/dong-nai_646-KH-TU_2026-01-09.txt"], settings=load_settings(environ={}))
     document = report.documents[0]
@@ -103,8 +103,8 @@ def test_ocr_plan_gets_repaired_readings_of_clauses_headings_and_title():
 
 
 def test_clean_plan_gets_no_readings():
-    from settings import load_settings
     from ingest.pipeline import ingest_paths
+    from settings import load_settings
 
     document = ingest_paths(["data/plans/hue_KH-UBND.txt"], settings=load_settings(environ={})).documents[0]
     assert document.meta.damage_score < 0.1 and not document.meta.title_reading

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from settings import load_settings
 from ingest.vntext import is_accentless
+from settings import load_settings
 from tests.webchat.fakes import FakeAssistant, FakeCatalog
 from webchat.backend import ChatBackend
 from webchat.layout import EXAMPLE_QUESTIONS, GRADIO_STRINGS_VI, build_demo, launch_options
