@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Lỗi thiết lập: {error}", file=sys.stderr)
         return 2
-    from index.store import IndexLoadError
+    from index.manifest import IndexLoadError
     from webchat.layout import launch_options
 
     try:

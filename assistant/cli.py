@@ -40,13 +40,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name, module_name in COMMANDS.items():
         if only is not None and name != only:
             continue
-        try:
-            module = importlib.import_module(f"assistant.commands.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"assistant.commands.{module_name}":
-                raise
-            continue  # command not built yet
-        module.register(subparsers)
+        importlib.import_module(f"assistant.commands.{module_name}").register(subparsers)
     return parser
 
 

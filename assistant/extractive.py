@@ -64,7 +64,6 @@ from assistant.sentences import (
     evidence_score,
     is_agency_heading,
     is_heading_only,
-    percent_years,
     split_sentences,
 )
 from index.localities import detect_localities
@@ -72,8 +71,7 @@ from index.types import ScoredClause
 from ingest.model import DocumentMeta
 from ingest.vntext import folded_form, nfc
 
-__all__ = ["ExtractiveAnswerer", "corpus_localities_named", "derive", "evidence_score", "percent_years",
-           "split_sentences"]
+__all__ = ["ExtractiveAnswerer", "corpus_localities_named"]
 
 S_COVERAGE, S_EVIDENCE, S_AGREEMENT = 0.60, 0.25, 0.15
 PENALTY_AMOUNT_MISSING = 0.3

@@ -24,7 +24,8 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answer import Answer, Citation
-from assistant.extractive import ClauseTree, ExtractiveAnswerer
+from assistant.compose import ClauseTree
+from assistant.extractive import ExtractiveAnswerer
 from assistant.prompt import PromptTemplate, load_prompt
 from index.types import ScoredClause
 from ingest.vntext import folded_form

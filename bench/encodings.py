@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.encoding import decode_bytes, decode_legacy, encode_legacy  # noqa: E402
+from ingest.encoding import decode_bytes
+from ingest.legacy_fonts import decode_legacy, encode_legacy
 from ingest.vntext import fold_diacritics  # noqa: E402
 
 PLANS = sorted((ROOT / "data" / "plans").glob("*.txt"))

@@ -30,10 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from index.clause_text import lexical_text
 from index.embedders import make_embedder  # noqa: E402
 from index.lexical import LexicalIndex  # noqa: E402
 from index.retriever import HybridRetriever  # noqa: E402
-from index.store import ClauseIndex, lexical_text  # noqa: E402
+from index.store import ClauseIndex
 from index.tokens import accented_tokens, folded_tokens  # noqa: E402
 from ingest.vntext import fold_diacritics, folded_form  # noqa: E402
 from settings import load_settings  # noqa: E402

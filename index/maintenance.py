@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from index.embedders import make_embedder
-from index.store import MANIFEST_FILE, ClauseIndex, UpdateReport
+from index.manifest import MANIFEST_FILE
+from index.reports import UpdateReport
+from index.store import ClauseIndex
 from index.vector_cache import VectorCache
 from ingest.model import ParsedDocument
 

@@ -39,6 +39,7 @@ from index.localities import detect_localities
 from index.store import ClauseIndex
 from index.types import ScoredClause
 from ingest.model import Clause
+from ingest.restore import Restorer
 from ingest.vntext import folded_form, is_accentless, nfc
 
 CHANNELS = ("dense", "lexical")
@@ -53,16 +54,12 @@ _restorer_tried = False
 
 
 def _restore_accents(text: str) -> str | None:
-    """Restored reading of an accent-less text via ingest/restore.py, if that module exists."""
+    """Restored reading of an accent-less text via ingest/restore.py (None when the restorer cannot load)."""
     global _restorer, _restorer_tried
     if not _restorer_tried:
         _restorer_tried = True
         try:
-            from ingest.restore import Restorer
-
             _restorer = Restorer.load_default()
-        except ImportError:
-            _restorer = None
         except Exception:  # noqa: BLE001 - a broken restorer must not break search
             _log.warning("accent restorer failed to load", exc_info=True)
             _restorer = None

@@ -13,9 +13,9 @@ the target and then swaps it in with two renames (atomic.py), so a killed build
 leaves the previous index serving (and :meth:`ClauseIndex.load` recovers the
 previous one if a crash fell between the renames). Nothing is pickled.
 
-This module holds :class:`ClauseIndex`, the entry point; the names of the
-modules above that callers use (``IndexLoadError``, ``UpdateReport``,
-``MANIFEST_FILE``, ``lexical_text`` ...) are re-exported here.
+This module holds :class:`ClauseIndex`, the entry point; the other names
+(``IndexLoadError``, ``UpdateReport``, ``MANIFEST_FILE``, ``lexical_text`` ...)
+are imported from the modules above.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from index.atomic import recover_interrupted_swap, replacing_directory
-from index.catalog import DB_FILE, StoredClause, StoredDocument, read_catalog, write_catalog
+from index.catalog import StoredClause, StoredDocument, read_catalog, write_catalog
 from index.clause_text import embedding_text, lexical_text
 from index.embedders import Embedder, make_embedder
 from index.faiss_file import DEFAULT_HNSW_THRESHOLD, FAISS_FILE, build_faiss, faiss_type, read_faiss, write_faiss
@@ -51,9 +51,7 @@ from ingest.model import Clause, DocumentMeta, ParsedDocument
 # progress(done, total): passages embedded so far, out of those that needed embedding.
 Progress = Callable[[int, int], None]
 
-__all__ = ["DB_FILE", "DEFAULT_HNSW_THRESHOLD", "FAISS_FILE", "FORMAT_VERSION", "MANIFEST_FILE", "REBUILD_HINT",
-           "ClauseIndex", "DocumentInfo", "IndexInfo", "IndexLoadError", "UnknownDocumentError", "UpdateReport",
-           "embedding_text", "lexical_text"]
+__all__ = ["ClauseIndex", "UnknownDocumentError"]
 
 
 class UnknownDocumentError(LookupError):

@@ -25,7 +25,8 @@ import zipfile
 from pathlib import Path
 
 from ingest.damage import score_damage
-from ingest.restore import DEFAULT_MODEL_FILES, RESOURCES_DIR, NgramCounts, syllable_runs
+from ingest.restore import DEFAULT_MODEL_FILES, RESOURCES_DIR
+from ingest.syllable_ngrams import NgramCounts, syllable_runs
 from ingest.vntext import nfc
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -21,8 +21,8 @@ the removal of markdown marks. Its parts live in ``lines.py`` (the line model:
 :class:`PhysicalLine`, :class:`Line`, :func:`physical_lines`),
 ``line_markers.py`` (:class:`Marker`, :func:`parse_marker`,
 :func:`is_separator`, :func:`attribute_label`) and ``footnotes.py`` (page
-numbers, footnote lines and the markers that cite them); their public names
-are re-exported here.
+numbers, footnote lines and the markers that cite them); import them from
+there.
 """
 
 from __future__ import annotations
@@ -30,13 +30,10 @@ from __future__ import annotations
 import re
 
 from ingest.footnotes import FootnoteMarkerReader, classify_lines, footnote_body
-from ingest.line_markers import NO_MARKER, Marker, attribute_label, is_separator, parse_marker, uppercase_share
+from ingest.line_markers import NO_MARKER, Marker, is_separator, parse_marker, uppercase_share
 from ingest.lines import Line, PhysicalLine, collapse_spaces, physical_lines
 
-__all__ = [
-    "NO_MARKER", "Line", "Marker", "PhysicalLine", "attribute_label", "is_separator", "join_wrapped", "logical_lines",
-    "parse_marker", "physical_lines", "strip_markdown",
-]
+__all__ = ["join_wrapped", "logical_lines", "strip_markdown"]
 
 _BOLD_RE = re.compile(r"\*\*")
 _ITALIC_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")

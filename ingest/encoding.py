@@ -13,7 +13,7 @@ This module is the entry point and holds the whole-file detection. Its parts
 live in ``legacy_fonts.py`` (the TCVN3/VNI tables, :func:`encode_legacy`,
 :func:`decode_legacy`), ``syllable_score.py`` (:func:`is_vietnamese_syllable`,
 :func:`vietnamese_score`) and ``legacy_runs.py`` (:func:`convert_legacy_runs`);
-their public functions are re-exported here.
+import them from there.
 """
 
 from __future__ import annotations
@@ -21,14 +21,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from ingest.legacy_fonts import decode_legacy, encode_legacy
-from ingest.legacy_runs import convert_legacy_runs
-from ingest.syllable_score import is_vietnamese_syllable, vietnamese_score
+from ingest.legacy_fonts import decode_legacy
+from ingest.syllable_score import vietnamese_score
 
-__all__ = [
-    "DecodedText", "UndecodableBytesError", "convert_legacy_runs", "decode_bytes", "decode_legacy",
-    "encode_legacy", "is_vietnamese_syllable", "vietnamese_score",
-]
+__all__ = ["DecodedText", "UndecodableBytesError", "decode_bytes"]
 
 
 @dataclass(frozen=True)

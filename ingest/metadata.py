@@ -18,7 +18,7 @@ This module is the entry point and puts the parts together. They live in
 ``plan_locality.py`` (:class:`Locality`, :data:`LOCALITIES`,
 :func:`lookup_locality`, :func:`find_localities` and the choice of the issuing
 locality) and ``sidecar.py`` (:func:`sidecar_path`, :func:`read_sidecar` and
-the overrides); the names callers use are re-exported here.
+the overrides); import them from there.
 """
 
 from __future__ import annotations
@@ -32,14 +32,11 @@ from ingest.header_block import read_date_and_place, read_number, read_title_blo
 from ingest.line_markers import parse_marker
 from ingest.lines import physical_lines
 from ingest.model import DocumentMeta
-from ingest.plan_locality import LOCALITIES, Locality, find_localities, issuing_locality, lookup_locality
-from ingest.sidecar import apply_sidecar, drop_overridden_warnings, read_sidecar, sidecar_path
+from ingest.plan_locality import issuing_locality
+from ingest.sidecar import apply_sidecar, drop_overridden_warnings
 from ingest.vntext import fold_diacritics, nfc
 
-__all__ = [
-    "LOCALITIES", "ExtractedMetadata", "Locality", "doc_id_for", "extract_metadata", "find_localities",
-    "lookup_locality", "read_sidecar", "sidecar_path",
-]
+__all__ = ["ExtractedMetadata", "doc_id_for", "extract_metadata"]
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ingest.clean import logical_lines
-from ingest.metadata import extract_metadata, read_sidecar
+from ingest.metadata import extract_metadata
 from ingest.model import ParsedDocument, text_hash
 from ingest.readers import UnreadableFileError, read_source
+from ingest.sidecar import read_sidecar
 from ingest.structure import build_clauses
 from ingest.vntext import nfc
 

@@ -16,7 +16,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.encoding import UndecodableBytesError, convert_legacy_runs, decode_bytes
+from ingest.encoding import UndecodableBytesError, decode_bytes
+from ingest.legacy_runs import convert_legacy_runs
 from ingest.vntext import nfc
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

@@ -18,8 +18,8 @@ built by ``python -m ingest.build_restorer``.
 This module is the entry point and holds the decoder (:class:`Restorer`). Its
 parts live in ``syllable_ngrams.py`` (counts, file format, probabilities),
 ``ocr_confusions.py`` (OCR edit rules), ``restore_tokens.py`` (what is kept as
-written; case) and ``restore_accuracy.py`` (the syllable accuracy metric); the
-names callers use are re-exported here.
+written; case) and ``restore_accuracy.py`` (the syllable accuracy metric); import
+them from there.
 """
 
 from __future__ import annotations
@@ -32,15 +32,11 @@ from pathlib import Path
 
 from ingest.damage import is_valid_syllable
 from ingest.ocr_confusions import ConfusionRules, read_confusions
-from ingest.restore_accuracy import SyllableAccuracy, syllable_accuracy
 from ingest.restore_tokens import OCR_TOKEN_RE, WORD_RE, apply_case, is_protected, protected_spans
-from ingest.syllable_ngrams import BOS, EOS, MODEL_FORMAT, NgramCounts, SyllableModel, syllable_runs
+from ingest.syllable_ngrams import BOS, EOS, NgramCounts, SyllableModel
 from ingest.vntext import canonical_syllable, fold_diacritics, nfc
 
-__all__ = [
-    "BOS", "CONFUSIONS_FILE", "DEFAULT_MODEL_FILES", "EOS", "MODEL_FORMAT", "RESOURCES_DIR", "NgramCounts",
-    "Restoration", "Restorer", "SyllableAccuracy", "SyllableModel", "syllable_accuracy", "syllable_runs",
-]
+__all__ = ["CONFUSIONS_FILE", "DEFAULT_MODEL_FILES", "RESOURCES_DIR", "Restoration", "Restorer"]
 
 RESOURCES_DIR = Path(__file__).resolve().parent / "resources"
 DEFAULT_MODEL_FILES = ("syllable_ngrams_external.tsv", "syllable_ngrams_plans.tsv")

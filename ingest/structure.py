@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.clean import Line
+from ingest.lines import Line
 from ingest.model import Clause, make_clause_id
 from ingest.vntext import folded_form
 

@@ -124,7 +124,7 @@ class EmbeddingBar:
 def _incompatibility(settings: Settings) -> str:
     """The Vietnamese reason the existing index cannot serve these settings ("" when it can)."""
     from index.maintenance import open_index
-    from index.store import IndexLoadError
+    from index.manifest import IndexLoadError
 
     try:
         open_index(settings)
@@ -150,7 +150,7 @@ def open_or_build_index(settings: Settings, report: Report = print):
         IndexLoadError: When even the freshly built index cannot be opened.
     """
     from index.maintenance import open_index
-    from index.store import IndexLoadError
+    from index.manifest import IndexLoadError
 
     if index_exists(settings.index_dir):
         try:

@@ -41,7 +41,7 @@ def open_assistant(args: argparse.Namespace):
     """Build the Assistant for ``args`` or print a Vietnamese error and return None."""
     from assistant.service import Assistant
     from index.embedders import EmbedderError
-    from index.store import IndexLoadError
+    from index.manifest import IndexLoadError
 
     if args.k is not None and args.k <= 0:
         print(f"Lỗi: --k phải lớn hơn 0 (nhận được {args.k}).", file=sys.stderr)

@@ -54,7 +54,7 @@ def _size(num_bytes: int) -> str:
 def run_info(args: argparse.Namespace) -> int:
     """Print what the index holds."""
     from index.maintenance import open_index
-    from index.store import IndexLoadError
+    from index.manifest import IndexLoadError
 
     try:
         index = open_index(_settings(args), with_embedder=False)
@@ -76,7 +76,8 @@ def run_info(args: argparse.Namespace) -> int:
 def run_rm(args: argparse.Namespace) -> int:
     """Remove one document."""
     from index.maintenance import open_index
-    from index.store import IndexLoadError, UnknownDocumentError
+    from index.manifest import IndexLoadError
+    from index.store import UnknownDocumentError
 
     try:
         index = open_index(_settings(args), with_embedder=False)
@@ -112,7 +113,7 @@ def update_index(documents, settings, *, rebuild: bool, error_label: str = "Lỗ
     """
     from index.embedders import EmbedderError
     from index.maintenance import index_documents
-    from index.store import IndexLoadError
+    from index.manifest import IndexLoadError
 
     try:
         update = index_documents(documents, settings, rebuild=rebuild)

@@ -32,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
     """Search and print the results."""
     from index.embedders import EmbedderError
     from index.maintenance import open_index
+    from index.manifest import IndexLoadError
     from index.retriever import HybridRetriever
-    from index.store import IndexLoadError
 
     if args.k is not None and args.k <= 0:
         print(f"Lỗi: --k phải lớn hơn 0 (nhận được {args.k}).", file=sys.stderr)

@@ -19,7 +19,7 @@ This module is the command-line entry point (:func:`main`, :func:`parse_plans`).
 Its parts live in ``questions.py`` (the gold file format: :class:`GoldQuestion`,
 :func:`read_gold`, :func:`write_gold`) and ``evidence_links.py`` (span matching:
 :func:`link_questions`, :func:`clauses_for_span`, :func:`uncovered_text`,
-:class:`LinkReport`); their public names are re-exported here.
+:class:`LinkReport`); import them from there.
 """
 
 from __future__ import annotations
@@ -30,43 +30,26 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from eval.gold.evidence_links import (
-    LinkProblem,
-    LinkReport,
-    clauses_for_span,
     link_questions,
     shorten,
-    uncovered_text,
 )
 from eval.gold.questions import (
-    FIELD_ORDER,
     GOLD_PATH,
-    QUESTION_TYPES,
-    SPLITS,
-    GoldEvidence,
-    GoldQuestion,
     read_gold,
     write_gold,
 )
 from ingest.model import ParsedDocument
+from ingest.pipeline import parse_text
+from ingest.readers import read_source
 
-__all__ = [
-    "FIELD_ORDER", "GOLD_PATH", "PLANS_DIR", "QUESTION_TYPES", "SPLITS", "GoldEvidence", "GoldQuestion", "LinkProblem",
-    "LinkReport", "clauses_for_span", "link_questions", "main", "parse_plans", "read_gold", "uncovered_text",
-    "write_gold",
-]
+__all__ = ["PLANS_DIR", "main", "parse_plans"]
 
 PLANS_DIR = Path(__file__).resolve().parents[2] / "data" / "plans"
 
 
 def parse_plans(plans_dir: str | Path = PLANS_DIR) -> dict[str, ParsedDocument]:
     """Parse every plan file of ``plans_dir`` with ``ingest.pipeline.parse_text``, keyed by doc id.
-
-    Raises:
-        ImportError: ``ingest.pipeline`` is not available yet.
     """
-    from ingest.pipeline import parse_text  # imported late: linking needs ingest, reading gold does not
-    from ingest.readers import read_source
-
     documents: dict[str, ParsedDocument] = {}
     for path in sorted(Path(plans_dir).iterdir()):
         if not path.is_file() or path.name.endswith(".meta.json") or path.name.startswith("."):
@@ -94,9 +77,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         documents = parse_plans(args.plans)
-    except ImportError as error:
-        print(f"Lỗi: chưa có ingest.pipeline để tách điều khoản ({error}).", file=sys.stderr)
-        return 2
     except OSError as error:
         print(f"Lỗi: không đọc được thư mục kế hoạch '{args.plans}': {error}", file=sys.stderr)
         return 2

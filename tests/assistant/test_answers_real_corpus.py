@@ -121,7 +121,7 @@ def test_target_lines_say_which_year_their_heading_is_for(assistant_service):
 
 
 def test_percent_years():
-    from assistant.extractive import percent_years
+    from assistant.sentences import percent_years
 
     assert percent_years("Tỷ lệ bao phủ BHYT đạt trên 99,3% năm 2026 và đạt 100% trước năm 2030.") == [
         (99.3, "2026"), (100.0, "2030")]

@@ -1,7 +1,7 @@
 """Tests for assistant/duties.py: the block an agency owns, on real plan clauses."""
 
+from assistant.compose import derive
 from assistant.duties import agency_name, find_agency_block, subject_phrase
-from assistant.extractive import derive
 from tests.assistant.conftest import find
 
 

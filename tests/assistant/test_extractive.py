@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.extractive import ExtractiveAnswerer, split_sentences
+from assistant.extractive import ExtractiveAnswerer
+from assistant.sentences import split_sentences
 from ingest.vntext import nfc
 from settings import load_settings
 from tests.assistant.conftest import find

@@ -1,12 +1,7 @@
-"""Tests for eval/gold/evidence_links.py (problems, messages) and the names eval/gold/link.py re-exports."""
+"""Tests for eval/gold/evidence_links.py: problems and their Vietnamese messages."""
 
 from __future__ import annotations
 
-import pytest
-
-import eval.gold.evidence_links as evidence_links
-import eval.gold.link as link
-import eval.gold.questions as questions
 from eval.gold.evidence_links import LinkProblem, LinkReport, shorten
 
 
@@ -24,16 +19,3 @@ def test_only_partly_uncovered_evidence_is_a_warning():
     assert report.errors == (error,)
 
 
-@pytest.mark.parametrize(
-    ("part", "names"),
-    [
-        (questions, ("FIELD_ORDER", "GOLD_PATH", "QUESTION_TYPES", "SPLITS", "GoldEvidence", "GoldQuestion",
-                     "read_gold", "write_gold")),
-        (evidence_links, ("LinkProblem", "LinkReport", "clauses_for_span", "link_questions", "uncovered_text")),
-    ],
-)
-def test_link_re_exports_the_names_of_its_parts(part, names):
-    for name in names:
-        assert getattr(link, name) is getattr(part, name), name
-        assert name in link.__all__
-    assert link.GOLD_PATH.name == "gold.jsonl" and link.PLANS_DIR.name == "plans"

@@ -103,3 +103,144 @@ def test_top_level_text_after_the_sections_is_labelled_as_the_closing(real_index
     sections = {r.clause.path: r.section for r in results if len(r.clause.path) == 1 and r.clause.kind == "paragraph"}
     assert sections[("p1",)] == "Mở đầu › đoạn 1"
     assert sections[("p2",)] == "Phần kết › đoạn 2"
+
+
+# --- LangChain surface: per-call options, declared fields, someone else's chain ---
+
+QUESTION = "Tỷ lệ bao phủ bảo hiểm y tế năm 2026 là bao nhiêu?"
+HUE_TARGET = "- Tỷ lệ bao phủ BHYT toàn thành phố đạt trên 99,3% năm 2026 và đạt 100% trước năm 2030."
+NINH_BINH_TARGET = "- Đến năm 2026, tỉ lệ bao phủ bảo hiểm y tế đạt trên 95%."
+
+
+def test_invoke_honours_k(retriever):
+    default = retriever.invoke(QUESTION)
+    top3 = retriever.invoke(QUESTION, k=3)
+    assert len(default) == 10 == retriever.k
+    assert [d.id for d in top3] == [d.id for d in default[:3]]
+    assert len(retriever.invoke(QUESTION, k=1)) == 1
+
+
+def test_invoke_honours_filters(retriever):
+    hue = retriever.invoke(QUESTION, filters={"locality": "Huế"})
+    assert {d.metadata["locality"] for d in hue} == {"Huế"} and len(hue) == 6  # every Huế clause, nothing else
+    assert hue[0].page_content == HUE_TARGET
+    two_plans = retriever.invoke(QUESTION, k=4, filters={"locality": ["ninh binh", "Đak Đoa"]})
+    assert len(two_plans) == 4 and {d.metadata["locality"] for d in two_plans} == {"Ninh Bình", "Đak Đoa"}
+    assert {d.metadata["level"] for d in retriever.invoke(QUESTION, filters={"level": "xã"})} == {"xã"}
+    assert retriever.invoke(QUESTION, filters={"locality": "Hà Nội"}) == []
+
+
+def test_declared_fields_are_defaults_and_call_options_override_them(mini_e5_index):
+    narrow = HybridRetriever(mini_e5_index, load_settings(environ={}), k=2, filters={"locality": "Ninh Bình"})
+    docs = narrow.invoke(QUESTION)
+    assert len(docs) == 2 and {d.metadata["locality"] for d in docs} == {"Ninh Bình"}
+    assert docs[0].page_content == NINH_BINH_TARGET
+    assert [s.id for s in narrow.retrieve(QUESTION)] == [d.id for d in docs]  # retrieve() shares the defaults
+    assert len(narrow.invoke(QUESTION, k=3)) == 3
+    assert {d.metadata["locality"] for d in narrow.invoke(QUESTION, filters={"locality": "Huế"})} == {"Huế"}
+    assert len({d.metadata["locality"] for d in narrow.invoke(QUESTION, filters={})}) > 1  # {} = no filter
+    assert HybridRetriever(mini_e5_index, load_settings(environ={"BHYT_TOP_K": "4"})).k == 4
+
+
+@pytest.mark.parametrize("options, error, message", [
+    ({"k": 0}, ValueError, "k must be > 0, got 0"),
+    ({"k": -2}, ValueError, "k must be > 0, got -2"),
+    ({"k": "3"}, ValueError, "k must be an integer > 0, got '3'"),
+    ({"k": 2.5}, ValueError, "k must be an integer > 0, got 2.5"),
+    ({"filters": {"year": "2026"}}, ValueError, r"unknown filter keys \['year'\]"),
+    ({"filters": {"locality": "Huế", "tinh": "Huế"}}, ValueError, r"unknown filter keys \['tinh'\]"),
+    ({"filters": "Huế"}, ValueError, "filters must be a dict"),
+    ({"filters": {"locality": 2026}}, ValueError, "filter 'locality' must be a string or a list of strings"),
+    ({"top_k": 3}, TypeError, r"unknown options \['top_k'\]; allowed: \('k', 'filters'\)"),
+    ({"search_kwargs": {"k": 3}}, TypeError, r"unknown options \['search_kwargs'\]"),
+])
+def test_bad_call_options_are_rejected(retriever, options, error, message):
+    with pytest.raises(error, match=message):
+        retriever.invoke(QUESTION, **options)
+
+
+def test_bad_declared_fields_are_rejected(mini_e5_index):
+    settings = load_settings(environ={})
+    with pytest.raises(ValueError, match="k must be > 0, got 0"):
+        HybridRetriever(mini_e5_index, settings, k=0)
+    with pytest.raises(ValueError, match=r"unknown filter keys \['province'\]"):
+        HybridRetriever(mini_e5_index, settings, filters={"province": "Gia Lai"})
+
+
+def test_ainvoke_and_batch_pass_the_options_on(retriever):
+    import asyncio
+
+    docs = asyncio.run(retriever.ainvoke(QUESTION, k=2, filters={"locality": "Huế"}))
+    assert len(docs) == 2 and {d.metadata["locality"] for d in docs} == {"Huế"}
+    batched = retriever.batch([QUESTION, "Sở Tài chính có nhiệm vụ gì?"], k=1)
+    assert [len(docs) for docs in batched] == [1, 1]
+    assert batched[1][0].page_content.startswith("1. Sở Tài chính")
+
+
+class _Recorder:
+    """Callback handler that keeps what the retriever returned and what the chat model was sent."""
+
+    def __new__(cls):
+        from langchain_core.callbacks import BaseCallbackHandler
+
+        class Recorder(BaseCallbackHandler):
+            def __init__(self):
+                self.retrieved: list[list[Document]] = []
+                self.sent: list[list] = []
+
+            def on_retriever_end(self, documents, **kwargs):
+                self.retrieved.append(list(documents))
+
+            def on_chat_model_start(self, serialized, messages, **kwargs):
+                self.sent.extend(messages)
+
+        return Recorder()
+
+
+def _format_docs(docs: list[Document]) -> str:
+    return "\n\n".join(doc.page_content for doc in docs)
+
+
+def _rag_chain(retrieving, reply: str):
+    """A plain LCEL RAG chain as another project would write it, around ``retrieving``."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_core.runnables import RunnablePassthrough
+
+    prompt = ChatPromptTemplate.from_messages([
+        ("system", "Chỉ trả lời dựa trên các đoạn trích sau:\n\n{context}"),
+        ("human", "{question}"),
+    ])
+    model = FakeListChatModel(responses=[reply])
+    return {"context": retrieving | _format_docs, "question": RunnablePassthrough()} | prompt | model | StrOutputParser()
+
+
+def test_retriever_runs_inside_someone_elses_lcel_chain(retriever):
+    reply = "Huế đặt mục tiêu bao phủ trên 99,3% năm 2026."
+    chain = _rag_chain(retriever.bind(k=2, filters={"locality": "Huế"}), reply)
+    recorder = _Recorder()
+    assert chain.invoke(QUESTION, config={"callbacks": [recorder]}) == reply
+
+    [docs] = recorder.retrieved
+    assert len(docs) == 2 and {d.metadata["locality"] for d in docs} == {"Huế"}
+    assert docs[0].page_content == HUE_TARGET
+    [messages] = recorder.sent
+    assert [m.type for m in messages] == ["system", "human"]
+    assert messages[1].content == QUESTION
+    context = messages[0].content.split("\n\n", 1)[1]
+    assert context == _format_docs(docs)
+    assert HUE_TARGET in context and NINH_BINH_TARGET not in context
+
+
+def test_k_can_be_a_configurable_field_of_the_chain(retriever):
+    from langchain_core.runnables import ConfigurableField
+
+    configurable = retriever.configurable_fields(k=ConfigurableField(id="retriever_k"))
+    chain = _rag_chain(configurable, "ok")
+    for k in (1, 3):
+        recorder = _Recorder()
+        assert chain.invoke(QUESTION, config={"callbacks": [recorder], "configurable": {"retriever_k": k}}) == "ok"
+        [docs] = recorder.retrieved
+        assert len(docs) == k
+        assert recorder.sent[0][0].content.count("\n\n") == k  # the header, then k clauses

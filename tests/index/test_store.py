@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from index import store as store_module
+from index.manifest import REBUILD_HINT, IndexLoadError
 from index.retriever import HybridRetriever
-from index.store import REBUILD_HINT, ClauseIndex, IndexLoadError, UnknownDocumentError
+from index.store import ClauseIndex, UnknownDocumentError
 from tests.index.conftest import MINI_CORPUS, HashEmbedder, make_document
 
 QUESTIONS = ["Ở Huế, tỉ lệ bao phủ BHYT năm 2026 là bao nhiêu?", "Sở Tài chính có nhiệm vụ gì?",

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.clean import (
-    NO_MARKER,
-    join_wrapped,
-    logical_lines,
-    parse_marker,
-    physical_lines,
-    strip_markdown,
-)
+from ingest.clean import join_wrapped, logical_lines, strip_markdown
+from ingest.line_markers import NO_MARKER, parse_marker
+from ingest.lines import physical_lines
 
 
 def test_physical_lines_keep_content_offsets():

@@ -7,15 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.encoding import (
-    UndecodableBytesError,
-    convert_legacy_runs,
-    decode_bytes,
-    decode_legacy,
-    encode_legacy,
-    is_vietnamese_syllable,
-    vietnamese_score,
-)
+from ingest.encoding import UndecodableBytesError, decode_bytes
+from ingest.legacy_fonts import decode_legacy, encode_legacy
+from ingest.legacy_runs import convert_legacy_runs
+from ingest.syllable_score import is_vietnamese_syllable, vietnamese_score
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ROOT / "tests" / "data" / "formats"

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.metadata import doc_id_for, extract_metadata, find_localities, lookup_locality, read_sidecar
+from ingest.metadata import doc_id_for, extract_metadata
+from ingest.plan_locality import find_localities, lookup_locality
+from ingest.sidecar import read_sidecar
 
 PLANS = Path(__file__).resolve().parents[2] / "data" / "plans"
 

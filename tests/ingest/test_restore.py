@@ -8,16 +8,9 @@ from pathlib import Path
 import pytest
 
 from ingest.build_restorer import clean_plan_paths, plan_counts, vlsp_sentences
-from ingest.restore import (
-    DEFAULT_MODEL_FILES,
-    RESOURCES_DIR,
-    NgramCounts,
-    Restoration,
-    Restorer,
-    SyllableAccuracy,
-    syllable_accuracy,
-    syllable_runs,
-)
+from ingest.restore import DEFAULT_MODEL_FILES, RESOURCES_DIR, Restoration, Restorer
+from ingest.restore_accuracy import SyllableAccuracy, syllable_accuracy
+from ingest.syllable_ngrams import NgramCounts, syllable_runs
 from ingest.vntext import canonical_spelling, fold_diacritics
 
 ROOT = Path(__file__).resolve().parents[2]
