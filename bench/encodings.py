@@ -12,7 +12,7 @@ lines found verbatim (whitespace-normalised) among the extracted lines, ``nfc``
 = extracted text already NFC, ``ms`` = median extraction time of 3 runs.
 
 Encoding table: every plan is saved in each supported encoding and decoded by
-:func:`ingest.encoding.decode_bytes`; ``ok`` = decoded text equals the NFC source
+:func:`ingest.reading.encoding.decode_bytes`; ``ok`` = decoded text equals the NFC source
 (``exact``; characters an encoding cannot hold, such as ⁽ in cp1258, are
 replaced by "?" first), and equal ignoring case: TCVN3 cannot hold a capital toned vowel
 at the start of a mixed-case word ("Ủy" comes back "ủy").
@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.encoding import decode_bytes
-from ingest.legacy_fonts import decode_legacy, encode_legacy
+from ingest.reading.encoding import decode_bytes
+from ingest.reading.legacy_fonts import decode_legacy, encode_legacy
 from ingest.vntext import fold_diacritics  # noqa: E402
 
 PLANS = sorted((ROOT / "data" / "plans").glob("*.txt"))

@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.build_restorer import clean_plan_paths, plan_counts  # noqa: E402
-from ingest.damage import score_damage  # noqa: E402
-from ingest.restore import DEFAULT_MODEL_FILES, RESOURCES_DIR, Restorer, _default_restorer
-from ingest.restore_accuracy import SyllableAccuracy, syllable_accuracy
-from ingest.syllable_ngrams import NgramCounts
+from ingest.ocr.build_restorer import clean_plan_paths, plan_counts  # noqa: E402
+from ingest.ocr.damage import score_damage  # noqa: E402
+from ingest.ocr.restore import DEFAULT_MODEL_FILES, RESOURCES_DIR, Restorer, _default_restorer
+from ingest.ocr.restore_accuracy import SyllableAccuracy, syllable_accuracy
+from ingest.ocr.syllable_ngrams import NgramCounts
 from ingest.vntext import fold_diacritics  # noqa: E402
 
 PLANS = ROOT / "data" / "plans"

@@ -5,7 +5,7 @@ plugs into chains) with a typed :meth:`HybridRetriever.retrieve` returning
 :class:`~index.types.ScoredClause` records that carry each channel's rank.
 
 Accent-less questions ("muc ho tro dong bhyt"): the folded lexical stream uses
-the question as typed; when ``ingest/restore.py`` exists, its restored reading
+the question as typed; when ``ingest/ocr/restore.py`` exists, its restored reading
 feeds the dense channel and the accented lexical stream (the folded forms of
 both readings feed the folded stream, so a wrong restoration cannot lose the
 words as typed). Embedding the accent-less text as well and keeping the better
@@ -39,7 +39,7 @@ from index.localities import detect_localities
 from index.store import ClauseIndex
 from index.types import ScoredClause
 from ingest.model import Clause
-from ingest.restore import Restorer
+from ingest.ocr.restore import Restorer
 from ingest.vntext import folded_form, is_accentless, nfc
 
 CHANNELS = ("dense", "lexical")
@@ -54,7 +54,7 @@ _restorer_tried = False
 
 
 def _restore_accents(text: str) -> str | None:
-    """Restored reading of an accent-less text via ingest/restore.py (None when the restorer cannot load)."""
+    """Restored reading of an accent-less text via ingest/ocr/restore.py (None when the restorer cannot load)."""
     global _restorer, _restorer_tried
     if not _restorer_tried:
         _restorer_tried = True

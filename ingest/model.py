@@ -56,7 +56,7 @@ class DocumentMeta:
         source_path: Path of the file as given to ingest.
         content_hash: SHA-256 of the NFC text (full hex).
         encoding: Detected source encoding (e.g. "utf-8", "tcvn3").
-        damage_score: OCR damage score in [0, 1] (0 = clean); see ingest/damage.py.
+        damage_score: OCR damage score in [0, 1] (0 = clean); see ingest/ocr/damage.py.
         title_reading: Repaired reading of an OCR-damaged ``title`` ("" otherwise).
     """
 

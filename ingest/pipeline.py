@@ -6,7 +6,7 @@ files and folders (recursing for .txt, .md, .docx, .pdf), skips sidecars
 into a :class:`SkippedFile` with the reader's Vietnamese message, so the rest
 of the batch still ingests.
 
-OCR repair hook: ``damage_scorer`` (e.g. ``ingest.damage.score_damage``) fills
+OCR repair hook: ``damage_scorer`` (e.g. ``ingest.ocr.damage.score_damage``) fills
 ``DocumentMeta.damage_score``; ``restorer`` (an object with ``restore(text)``,
 e.g. :class:`OcrRepairer`) fills ``Clause.reading`` and ``Clause.title_readings``
 for documents whose score reaches ``damage_threshold``. :func:`ingest_paths`
@@ -21,12 +21,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from ingest.clean import logical_lines
-from ingest.metadata import extract_metadata
 from ingest.model import ParsedDocument, text_hash
-from ingest.readers import UnreadableFileError, read_source
-from ingest.sidecar import read_sidecar
-from ingest.structure import build_clauses
+from ingest.reading.readers import UnreadableFileError, read_source
+from ingest.structure.clause_tree import build_clauses
+from ingest.structure.clean import logical_lines
+from ingest.structure.metadata import extract_metadata
+from ingest.structure.sidecar import read_sidecar
 from ingest.vntext import nfc
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
@@ -43,12 +43,12 @@ class TextRestorer(Protocol):
 class OcrRepairer:
     """The default :class:`TextRestorer`: OCR-confusion repair plus diacritic restoration.
 
-    Wraps :meth:`ingest.restore.Restorer.repair_ocr` of the bundled model (loaded
+    Wraps :meth:`ingest.ocr.restore.Restorer.repair_ocr` of the bundled model (loaded
     once per process, ~0.2 s).
     """
 
     def __init__(self) -> None:
-        from ingest.restore import Restorer
+        from ingest.ocr.restore import Restorer
 
         self._restorer = Restorer.load_default()
 
@@ -59,7 +59,7 @@ class OcrRepairer:
 
 def default_repair() -> tuple[TextRestorer, Callable[[str], Any]]:
     """The restorer and damage scorer :func:`ingest_paths` uses when ``ocr_repair`` is on."""
-    from ingest.damage import score_damage
+    from ingest.ocr.damage import score_damage
 
     return OcrRepairer(), score_damage
 

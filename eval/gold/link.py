@@ -40,7 +40,7 @@ from eval.gold.questions import (
 )
 from ingest.model import ParsedDocument
 from ingest.pipeline import parse_text
-from ingest.readers import read_source
+from ingest.reading.readers import read_source
 
 __all__ = ["PLANS_DIR", "main", "parse_plans"]
 

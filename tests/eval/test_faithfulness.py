@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from eval.faithfulness import CitedClause, CorrectedReadings, check_answer, faithful_share, reading_accuracy
-from ingest.readers import read_source
+from ingest.reading.readers import read_source
 
 PLANS = Path(__file__).resolve().parents[2] / "data" / "plans"
 HUE_ITEM = "- Tỷ lệ bao phủ BHYT toàn thành phố đạt trên 99,3% năm 2026 và đạt \n\n100% trước năm 2030."

@@ -21,7 +21,7 @@ from eval.gold.evidence_links import clauses_for_span, link_questions, uncovered
 from eval.gold.link import PLANS_DIR, main, parse_plans
 from eval.gold.questions import FIELD_ORDER, GOLD_PATH, QUESTION_TYPES, GoldQuestion, read_gold, write_gold
 from ingest.model import Clause, DocumentMeta, ParsedDocument, make_clause_id
-from ingest.readers import read_source
+from ingest.reading.readers import read_source
 from ingest.vntext import folded_form, is_accentless
 
 DONG_NAI = "dong-nai_646-KH-TU_2026-01-09"

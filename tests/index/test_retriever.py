@@ -1,6 +1,7 @@
 """Tests for index/retriever.py on the mini corpus with the real e5 embedder."""
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.documents import Document
 
 from index.retriever import HybridRetriever, section_label
@@ -177,24 +178,18 @@ def test_ainvoke_and_batch_pass_the_options_on(retriever):
     assert batched[1][0].page_content.startswith("1. Sở Tài chính")
 
 
-class _Recorder:
+class _Recorder(BaseCallbackHandler):
     """Callback handler that keeps what the retriever returned and what the chat model was sent."""
 
-    def __new__(cls):
-        from langchain_core.callbacks import BaseCallbackHandler
+    def __init__(self):
+        self.retrieved: list[list[Document]] = []
+        self.sent: list[list] = []
 
-        class Recorder(BaseCallbackHandler):
-            def __init__(self):
-                self.retrieved: list[list[Document]] = []
-                self.sent: list[list] = []
+    def on_retriever_end(self, documents, **kwargs):
+        self.retrieved.append(list(documents))
 
-            def on_retriever_end(self, documents, **kwargs):
-                self.retrieved.append(list(documents))
-
-            def on_chat_model_start(self, serialized, messages, **kwargs):
-                self.sent.extend(messages)
-
-        return Recorder()
+    def on_chat_model_start(self, serialized, messages, **kwargs):
+        self.sent.extend(messages)
 
 
 def _format_docs(docs: list[Document]) -> str:

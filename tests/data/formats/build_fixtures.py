@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
-from ingest.legacy_fonts import encode_legacy
+from ingest.reading.legacy_fonts import encode_legacy
 from ingest.vntext import split_tone  # noqa: E402
 
 PLAN = ROOT / "data" / "plans" / "hue_KH-UBND.txt"

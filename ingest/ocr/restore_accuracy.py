@@ -1,0 +1,69 @@
+"""How well a text was restored: syllable accuracy against a reference.
+
+Used by the restorer's tests and ``bench/restore.py`` to measure diacritic
+restoration and OCR repair on held-out text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.ocr.damage import is_valid_syllable
+from ingest.ocr.restore_tokens import OCR_TOKEN_RE, WORD_RE
+from ingest.vntext import canonical_syllable, nfc
+
+
+@dataclass(frozen=True)
+class SyllableAccuracy:
+    """Syllable accuracy of a restored text against a reference.
+
+    Attributes:
+        correct: Reference syllables read back exactly (spelling variants and case ignored).
+        total: Reference syllables compared.
+    """
+
+    correct: int
+    total: int
+
+    @property
+    def value(self) -> float:
+        """``correct / total`` (1.0 when there is nothing to compare)."""
+        return self.correct / self.total if self.total else 1.0
+
+    def __add__(self, other: SyllableAccuracy) -> SyllableAccuracy:
+        return SyllableAccuracy(self.correct + other.correct, self.total + other.total)
+
+
+def syllable_accuracy(reference: str, hypothesis: str) -> SyllableAccuracy:
+    """Compare the syllables of ``hypothesis`` with those of ``reference``.
+
+    Both texts are split into whitespace-delimited chunks, which must line up
+    one to one; within a chunk, words are compared by position after
+    lowercasing and :func:`canonical_syllable` ("hoá" == "hóa", "tỷ" == "tỉ").
+    Only reference words that are Vietnamese syllables count.
+
+    Args:
+        reference: The correct text.
+        hypothesis: The restored text.
+
+    Returns:
+        A :class:`SyllableAccuracy`.
+
+    Raises:
+        ValueError: When the two texts do not have the same number of chunks.
+    """
+    ref_chunks = nfc(reference).split()
+    hyp_chunks = nfc(hypothesis).split()
+    if len(ref_chunks) != len(hyp_chunks):
+        raise ValueError(f"reference has {len(ref_chunks)} chunks, hypothesis {len(hyp_chunks)}")
+    correct = total = 0
+    for ref, hyp in zip(ref_chunks, hyp_chunks, strict=True):
+        ref_words = WORD_RE.findall(ref)
+        hyp_words = OCR_TOKEN_RE.findall(hyp)
+        for i, word in enumerate(ref_words):
+            if not is_valid_syllable(word):
+                continue
+            total += 1
+            if i < len(hyp_words) and canonical_syllable(hyp_words[i].lower()) == canonical_syllable(word.lower()):
+                correct += 1
+    return SyllableAccuracy(correct, total)

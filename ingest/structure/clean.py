@@ -1,0 +1,169 @@
+"""Clean a plan's NFC text into logical lines that keep their source offsets.
+
+A *physical* line is one line of the file. A *logical* line is what a reader
+sees as one unit: a hard-wrapped paragraph, a numbered item, a bullet, an
+attribute line ("Thời gian thực hiện: ..."), or a footnote. Every logical line
+keeps ``char_start``/``char_end`` into the NFC text, so the clause built from it
+can quote the exact source span, while ``text``/``body`` give a one-line
+cleaned reading:
+
+- hard wraps are joined (the Đak Đoa plan double-spaces every line, so a blank
+  line alone does not end a paragraph: the previous line must end a sentence);
+- lone page numbers (the "4" in the Huế plan) are dropped;
+- markdown emphasis (``**bold**``, ``*italic*``) is removed;
+- footnotes ("¹ Chỉ thị ..." in An Giang, the OCR'd "1'V& thyc hién ..." block
+  in Đồng Nai) become separate logical lines of kind ``"footnote"``, and the
+  markers that cite them ("tỉnh⁽¹⁾", OCR "Tinh ty!", "Tinh ay3", "tinh*") are
+  removed from the citing line and recorded in ``footnote_refs``.
+
+This module is the entry point and holds the rejoining of wrapped lines and
+the removal of markdown marks. Its parts live in ``lines.py`` (the line model:
+:class:`PhysicalLine`, :class:`Line`, :func:`physical_lines`),
+``line_markers.py`` (:class:`Marker`, :func:`parse_marker`,
+:func:`is_separator`, :func:`attribute_label`) and ``footnotes.py`` (page
+numbers, footnote lines and the markers that cite them); import them from
+there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.structure.footnotes import FootnoteMarkerReader, classify_lines, footnote_body
+from ingest.structure.line_markers import NO_MARKER, Marker, is_separator, parse_marker, uppercase_share
+from ingest.structure.lines import Line, PhysicalLine, collapse_spaces, physical_lines
+
+__all__ = ["join_wrapped", "logical_lines", "strip_markdown"]
+
+_BOLD_RE = re.compile(r"\*\*")
+_ITALIC_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+_SENTENCE_END = (".", ":", "!", "?")
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip("*”\"’' ")
+    return stripped.endswith(_SENTENCE_END)
+
+
+def _starts_upper(text: str) -> bool:
+    stripped = text.lstrip("*“\"'(")
+    return bool(stripped) and stripped[0].isupper()
+
+
+def _is_heading_like(group: list[PhysicalLine], marker: Marker) -> bool:
+    """A short item/section title on one line ("1. Mục đích", "2. Sở Tài chính")."""
+    if marker.kind not in ("item", "letter", "section") or len(group) != 1:
+        return False
+    text = group[0].text
+    return not _ends_sentence(text) and not text.endswith((",", ";")) and len(text.split()) <= 12
+
+
+def _starts_new(group: list[PhysicalLine], marker: Marker, line: PhysicalLine, gap: bool) -> bool:
+    """Decide whether ``line`` opens a new logical line after ``group``."""
+    if parse_marker(line.text) is not NO_MARKER:
+        return True
+    last = group[-1].text
+    if marker.kind == "section":
+        # Section titles are one line unless the next line is still in capitals.
+        return uppercase_share(line.text) < 0.7
+    if _starts_upper(line.text) and _is_heading_like(group, marker):
+        return True
+    return gap and _ends_sentence(last) and _starts_upper(line.text)
+
+
+def join_wrapped(pieces: list[str]) -> str:
+    """Join the pieces of a hard-wrapped paragraph into one line.
+
+    "52-" + "CT/TW" joins without a space (a number split at its hyphen);
+    everything else joins with one space.
+    """
+    out = ""
+    for piece in pieces:
+        if not out:
+            out = piece
+        elif re.search(r"\d[-–/]$", out) and piece[:1].isalnum():
+            out += piece
+        else:
+            out += " " + piece
+    return out
+
+
+def strip_markdown(text: str) -> str:
+    """Remove markdown emphasis: "**x**" and paired "*x*" (a lone glued "*" is kept)."""
+    return _ITALIC_RE.sub(r"\1", _BOLD_RE.sub("", text))
+
+
+
+def _strip_written_marker(text: str, marker: Marker) -> str:
+    """Remove the structural marker (and a markdown "**" before it) from a cleaned line."""
+    if not marker.written:
+        return text
+    index = text.find(marker.written)
+    if index < 0 or index > 3:
+        return text
+    return text[index + len(marker.written):].lstrip()
+
+
+def logical_lines(text: str, *, start: int = 0, end: int | None = None) -> list[Line]:
+    """Clean ``text`` into logical lines with offsets, in reading order.
+
+    Args:
+        text: NFC text of the whole file (offsets refer to it).
+        start: Only lines starting at or after this offset are read (e.g. the
+            end of the header block).
+        end: Only lines ending at or before this offset are read (e.g. the
+            start of the closing block); ``None`` for the end of the text.
+
+    Returns:
+        Text lines and footnote lines sorted by ``char_start``.
+    """
+    stop = len(text) if end is None else end
+    lines = [ln for ln in physical_lines(text) if ln.start >= start and ln.end <= stop]
+    classes = classify_lines(lines)
+    groups: list[tuple[str, int, list[PhysicalLine]]] = []  # (kind, footnote number, lines)
+    current: list[PhysicalLine] = []
+    current_marker = NO_MARKER
+    gap = False
+    footnotes: dict[int, list[PhysicalLine]] = {}
+    for line, (cls, number) in zip(lines, classes, strict=True):
+        if cls in ("blank", "page"):
+            gap = True
+            continue
+        if cls == "footnote":
+            footnotes.setdefault(number, []).append(line)
+            gap = True
+            continue
+        if is_separator(line.text):
+            gap = True
+            continue
+        if current and not _starts_new(current, current_marker, line, gap):
+            current.append(line)
+        else:
+            if current:
+                groups.append(("text", 0, current))
+            current = [line]
+            current_marker = parse_marker(line.text)
+        gap = False
+    if current:
+        groups.append(("text", 0, current))
+    for number, flines in footnotes.items():
+        groups.append(("footnote", number, flines))
+    groups.sort(key=lambda g: g[2][0].start)
+
+    reader = FootnoteMarkerReader(set(footnotes))
+    result = []
+    for kind, number, group in groups:
+        joined = strip_markdown(join_wrapped([ln.text for ln in group]))
+        if kind == "footnote":
+            cleaned = collapse_spaces(joined)
+            body = footnote_body(cleaned)
+            result.append(Line(group[0].start, group[-1].end, cleaned, body, NO_MARKER, "footnote", number))
+            continue
+        cleaned, refs = reader.read(joined)
+        cleaned = collapse_spaces(cleaned)
+        marker = parse_marker(group[0].text)
+        body = _strip_written_marker(cleaned, marker)
+        if not any(ch.isalnum() for ch in body):
+            continue  # a marker or stray punctuation alone carries nothing to answer from
+        result.append(Line(group[0].start, group[-1].end, cleaned, body, marker, "text", 0, refs))
+    return result

@@ -1,0 +1,149 @@
+"""Header and closing blocks of a plan become :class:`DocumentMeta`, never clauses.
+
+A plan opens with a header block (issuing body, "Số 646-KH/TU", place and date,
+decoration lines, the "KẾ HOẠCH" title block) and ends with a closing block
+("Nơi nhận:" and its list, "Đồng kính gửi:", "T/M BAN THƯỜNG VỤ", the signer's
+title and name, stamps). :func:`extract_metadata` finds both blocks, reads the
+metadata out of them (the body text is used when there is no header, as in the
+An Giang and Huế plans) and returns the offsets of the body between them.
+
+Locality names are matched on folded forms through a small table of Vietnamese
+provinces and centrally-run cities (:data:`LOCALITIES`), with the OCR confusion
+"Đ" -> "P" undone ("PONG NAI" -> "Đồng Nai"). An optional sidecar
+``<file>.meta.json`` overrides any field, including ``doc_id``.
+
+This module is the entry point and puts the parts together. They live in
+``header_block.py`` (title block, number, place and date), ``closing_block.py``
+(where the closing block starts, recipients, signer, issuing organisation),
+``plan_locality.py`` (:class:`Locality`, :data:`LOCALITIES`,
+:func:`lookup_locality`, :func:`find_localities` and the choice of the issuing
+locality) and ``sidecar.py`` (:func:`sidecar_path`, :func:`read_sidecar` and
+the overrides); import them from there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.model import DocumentMeta
+from ingest.structure.closing_block import (
+    find_closing_start,
+    issuer_name,
+    read_organisation,
+    read_recipients,
+    read_signer,
+)
+from ingest.structure.header_block import read_date_and_place, read_number, read_title_block
+from ingest.structure.line_markers import parse_marker
+from ingest.structure.lines import physical_lines
+from ingest.structure.plan_locality import issuing_locality
+from ingest.structure.sidecar import apply_sidecar, drop_overridden_warnings
+from ingest.vntext import fold_diacritics, nfc
+
+__all__ = ["ExtractedMetadata", "doc_id_for", "extract_metadata"]
+
+
+@dataclass(frozen=True)
+class ExtractedMetadata:
+    """Result of :func:`extract_metadata`.
+
+    Attributes:
+        meta: The document metadata (sidecar applied).
+        body_start: Offset where the body (first clause) starts.
+        body_end: Offset where the closing block starts (len(text) when none).
+        warnings: Vietnamese messages about fields that could not be read.
+    """
+
+    meta: DocumentMeta
+    body_start: int
+    body_end: int
+    warnings: tuple[str, ...] = ()
+
+
+def doc_id_for(source_path: str | Path) -> str:
+    """Default document id: an ASCII slug of the file stem ("hue_KH-UBND")."""
+    stem = fold_diacritics(nfc(Path(source_path).name.split(".")[0] or "tai-lieu"))
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")
+    return slug or "tai-lieu"
+
+
+def extract_metadata(
+    text: str,
+    source_path: str,
+    *,
+    encoding: str = "utf-8",
+    sidecar: dict | None = None,
+    content_hash: str = "",
+) -> ExtractedMetadata:
+    """Read the header and closing blocks of a plan.
+
+    Args:
+        text: NFC text of the whole file.
+        source_path: Path of the file as given (for ``source_path`` and ``doc_id``).
+        encoding: Encoding the reader detected.
+        sidecar: Fields from ``<file>.meta.json`` that override what is read.
+        content_hash: SHA-256 of ``text`` (computed by the caller).
+
+    Returns:
+        The metadata, the body offsets and Vietnamese warnings.
+    """
+    lines = physical_lines(text)
+    first_section = next((i for i, ln in enumerate(lines) if parse_marker(ln.text).kind == "section"), len(lines))
+    title_index, body_from, title = read_title_block(lines, first_section)
+    if title_index < 0:
+        body_from = 0
+    header = lines[: max(title_index, 0)]
+    closing_from = find_closing_start(lines, body_from)
+    closing = lines[closing_from:]
+    body_lines = [ln for ln in lines[body_from:closing_from] if ln.text]
+    body_start = body_lines[0].start if body_lines else len(text)
+    body_end = lines[closing_from].start if closing_from < len(lines) else len(text)
+    body_text = text[body_start:body_end]
+
+    warnings: list[str] = []
+    if title_index < 0:
+        warnings.append("Không tìm thấy tiêu đề “KẾ HOẠCH”; coi toàn bộ phần đầu là nội dung.")
+    number, _ = read_number(header)
+    if not number:
+        warnings.append("Không tìm thấy số văn bản.")
+    elif not re.match(r"\d", number):
+        warnings.append(f"Số văn bản để trống (chỉ có ký hiệu “{number}”).")
+    date, place_written = read_date_and_place(header)
+    if not date:
+        warnings.append("Không đọc được ngày ban hành.")
+    elif len(date) < 10:
+        warnings.append(f"Ngày ban hành chưa đầy đủ: {date}.")
+
+    header_text = "\n".join(ln.text for ln in header)
+    issued = issuing_locality(place_written, number, header_text, body_text)
+    if not issued.locality:
+        warnings.append("Không xác định được địa phương ban hành.")
+
+    closing_text = "\n".join(ln.text for ln in closing)
+    organisation = read_organisation(closing_text, number, header_text)
+    signer, signer_title = read_signer(closing)
+    meta = DocumentMeta(
+        doc_id=doc_id_for(source_path),
+        title=title,
+        number=number,
+        issuer=issuer_name(organisation, issued.level, issued.locality),
+        level=issued.level,
+        locality=issued.locality,
+        province=issued.province,
+        date=date,
+        source_path=str(source_path),
+        content_hash=content_hash,
+        place=issued.place,
+        signer=signer,
+        signer_title=signer_title,
+        recipients=read_recipients(closing),
+        encoding=encoding,
+    )
+    if sidecar:
+        meta, sidecar_warnings = apply_sidecar(meta, sidecar)
+        warnings.extend(sidecar_warnings)
+        # A field supplied by the sidecar is no longer a problem worth a warning.
+        warnings = drop_overridden_warnings(warnings, set(sidecar))
+    return ExtractedMetadata(meta, body_start, body_end, tuple(warnings))

@@ -1,0 +1,121 @@
+"""Tests for ingest/structure/metadata.py: header/closing blocks, locality table, sidecar overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.structure.metadata import doc_id_for, extract_metadata
+from ingest.structure.plan_locality import find_localities, lookup_locality
+from ingest.structure.sidecar import read_sidecar
+
+PLANS = Path(__file__).resolve().parents[3] / "data" / "plans"
+
+
+def meta_of(name: str, **kwargs):
+    path = PLANS / name
+    return extract_metadata(path.read_text(encoding="utf-8"), f"data/plans/{name}", **kwargs)
+
+
+EXPECTED = {
+    "dong-nai_646-KH-TU_2026-01-09.txt": dict(
+        number="646-KH/TU", issuer="Ban Thường vụ Tỉnh ủy Đồng Nai", level="tỉnh", locality="Đồng Nai",
+        province="Đồng Nai", date="2026-01-09", place="Đồng Nai", signer="Ton Ngoc Hanh",
+        signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC",
+    ),
+    "an-giang_KH-TU.txt": dict(
+        number="", issuer="Ban Thường vụ Tỉnh ủy An Giang", level="tỉnh", locality="An Giang",
+        province="An Giang", date="", signer="Nguyễn Thanh Nhân", signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC",
+    ),
+    "ninh-binh_KH-UBND_2026-01.txt": dict(
+        number="/KH-UBND", issuer="Ủy ban nhân dân tỉnh Ninh Bình", level="tỉnh", locality="Ninh Bình",
+        province="Ninh Bình", date="2026-01", place="Ninh Bình", signer="Hà Lan Anh", signer_title="PHÓ CHỦ TỊCH",
+    ),
+    "dak-doa-gia-lai_KH-DU_2026.txt": dict(
+        number="-KH/ĐU", issuer="Ban Thường vụ Đảng ủy xã Đak Đoa", level="xã", locality="Đak Đoa",
+        province="Gia Lai", date="2026", place="Đak Đoa", signer="Lê Anh Hùng", signer_title="PHÓ BÍ THƯ",
+    ),
+    "hue_KH-UBND.txt": dict(
+        number="", issuer="Ủy ban nhân dân thành phố Huế", level="thành phố", locality="Huế", province="Huế",
+        date="", signer="Trần Hữu Thùy Giang", signer_title="PHÓ CHỦ TỊCH",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_metadata_of_each_plan(name):
+    meta = meta_of(name).meta
+    for field, value in EXPECTED[name].items():
+        assert getattr(meta, field) == value, field
+    assert meta.source_path == f"data/plans/{name}"
+    assert meta.doc_id == name.removesuffix(".txt")
+
+
+def test_titles_come_from_the_title_block():
+    assert meta_of("an-giang_KH-TU.txt").meta.title == (
+        "Kế hoạch thực hiện Chỉ thị số 52-CT/TW, ngày 03/10/2025 của Ban Bí thư Trung ương Đảng "
+        "về thực hiện bảo hiểm y tế toàn dân trong giai đoạn mới"
+    )
+    assert meta_of("ninh-binh_KH-UBND_2026-01.txt").meta.title.endswith("trong giai đoạn mới trên địa bàn tỉnh Ninh Bình")
+    assert meta_of("dong-nai_646-KH-TU_2026-01-09.txt").meta.title.startswith("Ke hoach hanh pong thye hién Chi thi")
+
+
+def test_recipients_are_read_and_wrapped_entries_joined():
+    recipients = meta_of("dak-doa-gia-lai_KH-DU_2026.txt").meta.recipients
+    assert recipients[0] == "Ban Thường vụ Tỉnh ủy"
+    assert "Mặt trận Tổ quốc và các tổ chức chính trị - xã hội xã" in recipients
+    assert recipients[-1] == "Lưu Văn phòng Đảng ủy"
+    dong_nai = meta_of("dong-nai_646-KH-TU_2026-01-09.txt").meta.recipients
+    assert "Ban Bi thu (dé bao céo)" in dong_nai  # the "Đồng kính gửi" list too
+
+
+def test_body_excludes_header_and_closing():
+    path = PLANS / "hue_KH-UBND.txt"
+    text = path.read_text(encoding="utf-8")
+    result = extract_metadata(text, str(path))
+    body = text[result.body_start : result.body_end]
+    assert body.startswith("Thực hiện Kế hoạch số 12-KH/ĐU")
+    assert body.rstrip().endswith("triển khai thực hiện./.")
+    assert "Nơi nhận" not in body and "KẾ HOẠCH" not in body
+
+
+def test_warnings_in_vietnamese_for_missing_fields():
+    warnings = meta_of("an-giang_KH-TU.txt").warnings
+    assert "Không tìm thấy số văn bản." in warnings
+    assert "Không đọc được ngày ban hành." in warnings
+    assert meta_of("dong-nai_646-KH-TU_2026-01-09.txt").warnings == ()
+    assert any("2026-01" in w for w in meta_of("ninh-binh_KH-UBND_2026-01.txt").warnings)
+
+
+def test_locality_lookup_is_accent_and_ocr_tolerant():
+    assert lookup_locality("PONG NAI").name == "Đồng Nai"
+    assert lookup_locality("Dong Nai").name == "Đồng Nai"
+    assert lookup_locality("tỉnh Khánh Hoà").name == "Khánh Hòa"
+    assert lookup_locality("Đak Đoa") is None
+    assert [loc.name for loc in find_localities("Ủy ban nhân dân tỉnh Thừa Thiên Huế")] == ["Thừa Thiên Huế"]
+
+
+def test_sidecar_overrides_fields_and_doc_id(tmp_path):
+    meta = meta_of("an-giang_KH-TU.txt", sidecar={"doc_id": "an-giang-52", "number": "45-KH/TU", "date": "2025-12-01"})
+    assert meta.meta.doc_id == "an-giang-52"
+    assert meta.meta.number == "45-KH/TU" and meta.meta.date == "2025-12-01"
+    assert not any("số văn bản" in w for w in meta.warnings)
+    unknown = meta_of("hue_KH-UBND.txt", sidecar={"colour": "xanh"})
+    assert any("colour" in w for w in unknown.warnings)
+
+
+def test_read_sidecar_reads_json_and_reports_bad_files(tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text("KẾ HOẠCH\n", encoding="utf-8")
+    assert read_sidecar(plan) == (None, "")
+    (tmp_path / "plan.txt.meta.json").write_text('{"locality": "Đồng Nai"}', encoding="utf-8")
+    assert read_sidecar(plan) == ({"locality": "Đồng Nai"}, "")
+    (tmp_path / "plan.txt.meta.json").write_text("{không phải json", encoding="utf-8")
+    fields, warning = read_sidecar(plan)
+    assert fields is None and "plan.txt.meta.json" in warning
+
+
+def test_doc_id_is_a_slug_of_the_stem():
+    assert doc_id_for("data/plans/hue_KH-UBND.txt") == "hue_KH-UBND"
+    assert doc_id_for("/x/Kế hoạch Đồng Nai.docx") == "Ke-hoach-Dong-Nai"
