@@ -31,9 +31,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.ocr.confusions import ConfusionRules, read_confusions
-from ingest.ocr.damage import is_valid_syllable
 from ingest.ocr.restore_tokens import OCR_TOKEN_RE, WORD_RE, apply_case, is_protected, protected_spans
 from ingest.ocr.syllable_ngrams import BOS, EOS, NgramCounts, SyllableModel
+from ingest.syllables import is_vietnamese_syllable
 from ingest.vntext import canonical_syllable, fold_diacritics, nfc
 
 __all__ = ["CONFUSIONS_FILE", "DEFAULT_MODEL_FILES", "RESOURCES_DIR", "Restoration", "Restorer"]
@@ -162,7 +162,7 @@ class Restorer:
     def _accent_candidates(self, word: str) -> tuple[tuple[str, str, float], ...]:
         lower = word.lower()
         if fold_diacritics(lower) != lower:  # already accented: keep as written
-            return ((canonical_syllable(lower), lower, 0.0),) if is_valid_syllable(lower) else ()
+            return ((canonical_syllable(lower), lower, 0.0),) if is_vietnamese_syllable(lower, loanword_p=False) else ()
         options = self._model.by_fold.get(lower, ())
         return tuple((c, s, 0.0) for c, s in options[: self.max_candidates])
 
@@ -177,7 +177,7 @@ class Restorer:
             for canon, surface in self._model.by_fold.get(variant, ())[: self.max_candidates]:
                 if canon not in best or cost < best[canon][0]:
                     best[canon] = (cost, surface)
-        if is_valid_syllable(lower) and lower != folded:
+        if is_vietnamese_syllable(lower, loanword_p=False) and lower != folded:
             canon = canonical_syllable(lower)
             if canon in best:  # the scan's own accents are weak evidence: a small bonus
                 best[canon] = (best[canon][0] - 0.1, best[canon][1])

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.ocr.damage import is_valid_syllable
 from ingest.ocr.restore_tokens import OCR_TOKEN_RE, WORD_RE
+from ingest.syllables import is_vietnamese_syllable
 from ingest.vntext import canonical_syllable, nfc
 
 
@@ -61,7 +61,7 @@ def syllable_accuracy(reference: str, hypothesis: str) -> SyllableAccuracy:
         ref_words = WORD_RE.findall(ref)
         hyp_words = OCR_TOKEN_RE.findall(hyp)
         for i, word in enumerate(ref_words):
-            if not is_valid_syllable(word):
+            if not is_vietnamese_syllable(word, loanword_p=False):
                 continue
             total += 1
             if i < len(hyp_words) and canonical_syllable(hyp_words[i].lower()) == canonical_syllable(word.lower()):

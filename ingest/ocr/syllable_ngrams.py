@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.ocr.damage import is_valid_syllable
 from ingest.ocr.restore_tokens import WORD_RE
+from ingest.syllables import is_vietnamese_syllable
 from ingest.vntext import canonical_syllable, fold_diacritics, nfc
 
 MODEL_FORMAT = "restorer-ngrams v1"
@@ -46,7 +46,7 @@ def syllable_runs(text: str) -> list[list[str]]:
             runs.append(current)
             current = []
         word = match.group(0)
-        if is_valid_syllable(word):
+        if is_vietnamese_syllable(word, loanword_p=False):
             current.append(word.lower())
         elif current:
             runs.append(current)

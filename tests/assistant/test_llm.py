@@ -1,8 +1,10 @@
-"""Tests for assistant/llm.py against a small OpenAI-compatible server on 127.0.0.1.
+"""Tests for assistant/llm.py: the ChatOpenAI path and chat models given as ``llm=``.
 
-The server (http.server in a thread, started here) picks its behaviour from the
+The ChatOpenAI path talks to a small OpenAI-compatible server on 127.0.0.1
+(http.server in a thread, started here) that picks its behaviour from the
 requested model name: a good answer, an invented citation [9], a slow reply,
-HTTP 500, malformed JSON, empty text.
+HTTP 500, malformed JSON, empty text. Chat models given through the public
+``llm`` parameter are LangChain's ``FakeListChatModel`` and a model that raises.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.outputs import ChatResult
 
 from assistant.llm import LLMAnswerer, check_citations
 from ingest.vntext import nfc
@@ -136,3 +142,84 @@ def test_check_citations_renumbers_in_order_of_use():
 def test_settings_are_validated():
     with pytest.raises(ValueError, match="llm_timeout must be > 0, got 0.0"):
         LLMAnswerer(load_settings(environ={}, llm_timeout=0.0))
+
+
+# --- any LangChain chat model, given through the public ``llm`` parameter ---
+
+class MessagesSeen(BaseCallbackHandler):
+    """Keeps the messages each chat-model call was sent."""
+
+    def __init__(self):
+        self.calls: list[list] = []
+
+    def on_chat_model_start(self, serialized, messages, **kwargs):
+        self.calls.extend(messages)
+
+
+class RaisingChatModel(BaseChatModel):
+    """A chat model whose every call raises ``error`` (a provider failing its own way)."""
+
+    error: Exception
+
+    @property
+    def _llm_type(self) -> str:
+        return "raising"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+        raise self.error
+
+
+def test_a_given_chat_model_answers_without_any_endpoint_setting(retrieved, tiny_tree):
+    seen = MessagesSeen()
+    model = FakeListChatModel(responses=[GOOD], callbacks=[seen])
+    answerer = LLMAnswerer(load_settings(environ={}), llm=model)
+    assert answerer.configured and answerer.chat_model() is model
+    answer = answerer.answer(QUESTION, retrieved, tiny_tree)
+    assert answer.mode == "llm" and not answer.flagged and not answer.notices
+    assert answer.answer.endswith("đạt trên 95% [1].")
+    assert [(c.n, c.locality) for c in answer.citations] == [(1, "Ninh Bình")]
+    assert answer.citations[0].text == retrieved[1].clause.text
+    [messages] = seen.calls
+    assert [m.type for m in messages] == ["system", "human"]
+    assert "[2] (Ninh Bình — " in messages[1].content and QUESTION in messages[1].content
+    assert "[4]" not in messages[1].content  # only the three clauses given were numbered
+
+
+def test_a_given_chat_model_is_checked_like_the_endpoint(retrieved, tiny_tree):
+    answer = LLMAnswerer(load_settings(environ={}), llm=FakeListChatModel(responses=[INVENTED])).answer(
+        QUESTION, retrieved, tiny_tree)
+    assert answer.flagged and "[9]" not in answer.answer and answer.answer.count("[1]") == 1
+    assert [c.locality for c in answer.citations] == ["Ninh Bình"]
+    assert any("không khớp" in n for n in answer.notices)
+
+
+@pytest.mark.parametrize("model, reason", [
+    (RaisingChatModel(error=TimeoutError("read timed out")), "quá thời gian chờ"),
+    (RaisingChatModel(error=ConnectionError("refused")), "không kết nối được"),
+    (RaisingChatModel(error=ValueError("bad payload")), "không hợp lệ"),
+    (FakeListChatModel(responses=["   "]), "rỗng"),
+])
+def test_a_failing_given_chat_model_falls_back_to_the_extractive_answer(retrieved, tiny_tree, model, reason):
+    answer = LLMAnswerer(load_settings(environ={}), llm=model).answer(QUESTION, retrieved, tiny_tree)
+    assert answer.mode == "extractive" and "95%" in answer.answer and answer.citations
+    assert len(answer.notices) == 1 and reason in answer.notices[0]
+    assert answer.notices[0].startswith("Chế độ mô hình ngôn ngữ không dùng được")
+
+
+def test_llm_must_be_a_chat_model():
+    with pytest.raises(TypeError, match="llm must be a LangChain chat model .BaseChatModel., got str"):
+        LLMAnswerer(load_settings(environ={}), llm="gpt-4o-mini")
+
+
+def test_the_assistant_hands_its_chat_model_to_llm_mode(retrieved, tiny_tree):
+    from assistant.service import Assistant
+
+    class GivenClauses:
+        def retrieve(self, query, top_k=None, filters=None):
+            return retrieved
+
+    assistant = Assistant(load_settings(environ={}), index=tiny_tree, retriever=GivenClauses(),
+                          llm=FakeListChatModel(responses=[GOOD]))
+    answer = assistant.ask(QUESTION, mode="llm")
+    assert answer.mode == "llm" and answer.answer.endswith("[1].") and not answer.notices
+    assert assistant.ask(QUESTION, mode="extractive").mode == "extractive"

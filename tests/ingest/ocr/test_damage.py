@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.ocr.damage import DAMAGED_THRESHOLD, DamageReport, is_valid_syllable, score_damage
+from ingest.ocr.damage import DAMAGED_THRESHOLD, DamageReport, score_damage
+from ingest.syllables import is_vietnamese_syllable
 
 PLANS = Path(__file__).resolve().parents[3] / "data" / "plans"
 CLEAN_PLANS = [
@@ -23,7 +24,7 @@ CLEAN_PLANS = [
     ["người", "nghiêng", "quyết", "giữa", "gì", "khuya", "Ủy", "uỷ", "ở", "thuở", "Đảng", "ĐỒNG", "kỹ", "học", "tuyên"],
 )
 def test_valid_syllables(word):
-    assert is_valid_syllable(word)
+    assert is_vietnamese_syllable(word, loanword_p=False)
 
 
 @pytest.mark.parametrize(
@@ -32,11 +33,11 @@ def test_valid_syllables(word):
     ["hiém", "ctia", "Pang", "chirc", "thye", "strc", "BHYT", "ci", "ge", "nge", "hoc", "hòc", "52", "", "1a"],
 )
 def test_invalid_syllables(word):
-    assert not is_valid_syllable(word)
+    assert not is_vietnamese_syllable(word, loanword_p=False)
 
 
 def test_validator_accepts_nfd_input():
-    assert is_valid_syllable(unicodedata.normalize("NFD", "Người"))
+    assert is_vietnamese_syllable(unicodedata.normalize("NFD", "Người"), loanword_p=False)
 
 
 def test_clean_plans_score_low_and_dong_nai_high():
