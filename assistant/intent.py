@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.tokens import ABBREVIATIONS, CASE_SENSITIVE_ABBREVIATIONS, COMPOSITIONAL_ABBREVIATIONS
+from ingest.places import place_names
 from ingest.vntext import canonical_spelling, folded_form, is_accentless, nfc
 
 INTENT_KINDS: tuple[str, ...] = ("target", "responsibility", "deadline", "list", "funding", "compare", "other")
@@ -116,19 +118,6 @@ STOPWORDS: frozenset[str] = frozenset(folded_form(w) for w in """
 _STOP_PHRASE_RE = re.compile(r"(?<!\w)(?:bao nhieu|nhu the nao|the nao|la gi|cho biet|khi nao|bao gio|o dau|"
                              r"phai khong|co khong|hay khong|dieu gi|cai gi|viec gi)(?!\w)")
 
-# Vietnamese provinces and centrally-run cities (names before and after the 2025
-# merger); used only to notice a place the ingested plans may not cover.
-_PLACE_NAMES: tuple[str, ...] = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bà Rịa", "Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh",
-    "Bến Tre", "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk",
-    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Tĩnh",
-    "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
-    "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận",
-    "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
-    "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế",
-    "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Hà Nội",
-    "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Sài Gòn", "Huế",
-)
 _AMBIGUOUS_PLACE_PHRASES = frozenset({"cao bang", "hoa binh"})
 _PLACE_MARKERS = r"(?:tinh|thanh pho|tp\.?|xa|huyen|quan|phuong|o|tai|cua|va)"
 
@@ -138,14 +127,13 @@ _DOC_NUMBER_RE = re.compile(r"\b\d{1,4}\s*[-/]\s*[A-ZĐ]{1,6}(?:\s*/\s*[A-ZĐ]{1
 _LOWER_DOC_NUMBER_RE = re.compile(r"\b\d{1,4}\s*-\s*[a-zđ]{1,6}\s*/\s*[a-zđ]{1,6}\b|\b\d{1,4}/\d{4}/[a-zđ\-]+\b")
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?", re.UNICODE)
 
-# Abbreviations the plans use, with their spelled-out folded form.
-ABBREVIATIONS: dict[str, str] = {
-    "bhyt": "bao hiem y te", "bhxh": "bao hiem xa hoi", "bhtn": "bao hiem that nghiep",
-    "kcb": "kham chua benh", "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan",
-    "mttq": "mat tran to quoc", "cntt": "cong nghe thong tin", "tw": "trung uong",
-    "cccd": "can cuoc cong dan", "tp": "thanh pho",
+# Spelled-out folded form -> folded abbreviation, from the one table (index/tokens.py):
+# "bao hiem y te" is one question term "bhyt".
+_CONTRACTIONS = {
+    " ".join(_TOKEN_RE.findall(folded_form(expansions[0]))): folded_form(abbr)
+    for abbr, expansions in ABBREVIATIONS.items()
+    if abbr not in CASE_SENSITIVE_ABBREVIATIONS and abbr not in COMPOSITIONAL_ABBREVIATIONS
 }
-_CONTRACTIONS = {phrase: abbr for abbr, phrase in ABBREVIATIONS.items()}
 _CONTRACT_RE = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _CONTRACTIONS)
                           + r")(?!\w)")
 
@@ -345,7 +333,7 @@ def named_places(question: str) -> tuple[str, ...]:
     # by itself, except the few that are also common phrases ("nâng cao bằng", "hòa bình").
     phone_typed = text == text.lower() and is_accentless(text)
     found: list[tuple[int, str]] = []
-    for name in _PLACE_NAMES:
+    for name in place_names():
         key = folded_form(name)
         for m in re.finditer(rf"(?<![\w]){re.escape(key)}(?![\w])", folded):
             written = text[m.start():m.end()]

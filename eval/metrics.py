@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from eval.evidence import Span
+from index.tokens import ABBREVIATIONS, CASE_SENSITIVE_ABBREVIATIONS
 from ingest.vntext import fold_diacritics, nfc, search_form
 
 HIT_KS: tuple[int, ...] = (1, 3, 5, 10)
@@ -159,28 +160,27 @@ def evidence_recall_at_k(retrieved: Sequence[RetrievedSpan], evidence: Sequence[
 
 # --- key facts ---------------------------------------------------------------
 
-# Abbreviations the plans use, mapped to their full forms (folded, lowercase).
-# Both the answer and the fact are rewritten with this table, so a fact written
-# "BHYT" matches an answer saying "bảo hiểm y tế" and the other way round.
-ABBREVIATIONS: dict[str, str] = {
-    "bhyt": "bao hiem y te",
-    "bhxh": "bao hiem xa hoi",
-    "bhtn": "bao hiem that nghiep",
-    "ubnd": "uy ban nhan dan",
-    "hdnd": "hoi dong nhan dan",
-    "mttq": "mat tran to quoc",
-    "kcb": "kham benh chua benh",
-    "cntt": "cong nghe thong tin",
-    "cccd": "can cuoc cong dan",
-    "ctxh": "chinh tri xa hoi",
-    "nsnn": "ngan sach nha nuoc",
-    "ldtbxh": "lao dong thuong binh va xa hoi",
-}
-# Multi-word variants that mean the same as a full form above.
-_PHRASE_VARIANTS: dict[str, str] = {
-    "kham chua benh": "kham benh chua benh",
-}
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|%", re.UNICODE)
+
+
+def _folded_words(text: str) -> str:
+    return " ".join(_TOKEN.findall(fold_diacritics(search_form(nfc(text)))))
+
+
+# Abbreviations mapped to their full forms (folded, lowercase), from the one table
+# (index/tokens.py). Both the answer and the fact are rewritten with it, so a fact
+# written "BHYT" matches an answer saying "bảo hiểm y tế" and the other way round.
+_EXPANSIONS: dict[str, str] = {
+    _folded_words(abbr): _folded_words(expansions[0])
+    for abbr, expansions in ABBREVIATIONS.items()
+    if abbr not in CASE_SENSITIVE_ABBREVIATIONS
+}
+# Other spellings of a full form ("khám bệnh, chữa bệnh" = "khám chữa bệnh").
+_PHRASE_VARIANTS: dict[str, str] = {
+    _folded_words(variant): _folded_words(expansions[0])
+    for expansions in ABBREVIATIONS.values()
+    for variant in expansions[1:]
+}
 
 
 def fact_tokens(text: str) -> tuple[str, ...]:
@@ -199,7 +199,7 @@ def fact_tokens(text: str) -> tuple[str, ...]:
         elif token[0].isdigit():
             tokens.append(token.replace(",", "."))
         else:
-            tokens.extend(ABBREVIATIONS.get(token, token).split())
+            tokens.extend(_EXPANSIONS.get(token, token).split())
     joined = " " + " ".join(tokens) + " "
     for variant, full in _PHRASE_VARIANTS.items():
         joined = joined.replace(f" {variant} ", f" {full} ")

@@ -25,9 +25,12 @@ from functools import lru_cache
 from ingest.vntext import fold_diacritics, folded_form, nfc, search_form
 
 #: Bump when tokenisation changes: stored tokens become stale and the index must be rebuilt.
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2
 
-#: Abbreviation -> expansions (the first is added to texts that use the abbreviation).
+#: The project's one abbreviation table: abbreviation -> expansions (the first is
+#: added to texts that use the abbreviation; the others are other ways plans spell it).
+#: The lexical index, the question reader (assistant/intent.py) and the answer
+#: metrics (eval/metrics.py) all derive their forms from it.
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "BHYT": ("bảo hiểm y tế",),
     "BHXH": ("bảo hiểm xã hội",),
@@ -40,9 +43,16 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "CNTT": ("công nghệ thông tin",),
     "TW": ("trung ương",),
     "TU": ("tỉnh ủy",),
+    "TP": ("thành phố",),
+    "NSNN": ("ngân sách nhà nước",),
+    "CTXH": ("chính trị - xã hội",),
+    "LĐTBXH": ("lao động - thương binh và xã hội",),
 }
-# Abbreviations that are also ordinary syllables when lower-case ("tu" in "tu dưỡng").
-_CASE_SENSITIVE = {"TU"}
+#: Abbreviations that are also ordinary syllables when lower-case ("tu" in "tu dưỡng").
+CASE_SENSITIVE_ABBREVIATIONS = frozenset({"TU"})
+#: Abbreviations of phrases whose words also stand alone ("ngân sách" without
+#: "nhà nước"): a question matched word by word must keep those words.
+COMPOSITIONAL_ABBREVIATIONS = frozenset({"NSNN", "CTXH", "LĐTBXH"})
 
 # Spans pyvi must not split, most specific first.
 _PROTECTED_RE = re.compile(
@@ -67,7 +77,7 @@ def _compile_abbreviation_patterns() -> list[tuple[str, re.Pattern, list[re.Patt
     patterns = []
     for abbr, phrases in ABBREVIATIONS.items():
         folded_abbr = fold_diacritics(abbr)
-        flags = 0 if abbr in _CASE_SENSITIVE else re.IGNORECASE
+        flags = 0 if abbr in CASE_SENSITIVE_ABBREVIATIONS else re.IGNORECASE
         abbr_re = re.compile(rf"(?<![^\W_]){re.escape(folded_abbr)}(?![^\W_])", flags)
         phrase_res = [re.compile(r"(?<!\w)" + _phrase_pattern(p) + r"(?!\w)") for p in phrases]
         patterns.append((abbr, abbr_re, phrase_res))

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
+from ingest.places import fold_ocr
 from ingest.structure.clean import strip_markdown
 from ingest.structure.line_markers import parse_marker
 from ingest.structure.lines import PhysicalLine
-from ingest.structure.plan_locality import fold_ocr
 from ingest.vntext import folded_form
 
 __all__ = ["find_closing_start", "issuer_name", "read_organisation", "read_recipients", "read_signer"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.places import find_localities, lookup_locality
 from ingest.structure.metadata import doc_id_for, extract_metadata
-from ingest.structure.plan_locality import find_localities, lookup_locality
 from ingest.structure.sidecar import read_sidecar
 
 PLANS = Path(__file__).resolve().parents[3] / "data" / "plans"

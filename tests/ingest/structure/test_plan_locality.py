@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.structure.plan_locality import LOCALITIES, IssuingLocality, find_localities, fold_ocr, issuing_locality
+from ingest.places import LOCALITIES, find_localities, fold_ocr
+from ingest.structure.plan_locality import IssuingLocality, issuing_locality
 
 
 def test_table_holds_cities_and_provinces_once():
