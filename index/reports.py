@@ -44,6 +44,7 @@ class DocumentInfo:
     clauses: int
     damage_score: float
     source_path: str
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

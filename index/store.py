@@ -309,7 +309,8 @@ class ClauseIndex:
             if self.directory.is_dir() else 0
         docs = tuple(
             DocumentInfo(d.meta.doc_id, d.meta.title, d.meta.locality, d.meta.level,
-                         len(self._clauses.get(d.meta.doc_id, [])), d.meta.damage_score, d.meta.source_path)
+                         len(self._clauses.get(d.meta.doc_id, [])), d.meta.damage_score, d.meta.source_path,
+                         d.warnings)
             for d in self._documents.values())
         return IndexInfo(str(self.directory), int(self.manifest.get("format_version", FORMAT_VERSION)),
                          self.embedder_id, self.dim, self.faiss_type, docs, len(self._rows), size,

@@ -22,15 +22,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ingest.model import ParsedDocument, text_hash
-from ingest.reading.readers import UnreadableFileError, read_source
+from ingest.reading.readers import SUPPORTED_SUFFIXES, UnreadableFileError, read_source
 from ingest.structure.clause_tree import build_clauses
 from ingest.structure.clean import logical_lines
 from ingest.structure.metadata import extract_metadata
-from ingest.structure.sidecar import read_sidecar
+from ingest.structure.sidecar import SIDECAR_SUFFIX, read_sidecar
 from ingest.vntext import nfc
-
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
-SIDECAR_SUFFIX = ".meta.json"
 
 
 class TextRestorer(Protocol):
@@ -238,7 +235,9 @@ def ingest_paths(
             restorer=restorer,
             damage_scorer=damage_scorer,
         )
-        if sidecar_warning:
-            document = replace(document, warnings=document.warnings + (sidecar_warning,))
+        # What the reader noticed (converted legacy-font lines, PDF pages without text) goes first.
+        extra = source.warnings + ((sidecar_warning,) if sidecar_warning else ())
+        if extra:
+            document = replace(document, warnings=extra + document.warnings)
         documents.append(document)
     return IngestReport(tuple(documents), tuple(skipped))

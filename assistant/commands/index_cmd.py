@@ -70,6 +70,8 @@ def run_info(args: argparse.Namespace) -> int:
     for doc in info.documents:
         damage = f", mức hư hại OCR {doc.damage_score:.2f}" if doc.damage_score else ""
         print(f"  - {doc.doc_id}: {doc.locality or '?'} ({doc.level or '?'}), {doc.clauses} đoạn{damage}")
+        for warning in doc.warnings:
+            print(f"      Cảnh báo: {warning}")
     return 0
 
 

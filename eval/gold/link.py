@@ -39,7 +39,7 @@ from eval.gold.questions import (
     write_gold,
 )
 from ingest.model import ParsedDocument
-from ingest.pipeline import parse_text
+from ingest.pipeline import expand_paths, parse_text
 from ingest.reading.readers import read_source
 
 __all__ = ["PLANS_DIR", "main", "parse_plans"]
@@ -48,12 +48,12 @@ PLANS_DIR = Path(__file__).resolve().parents[2] / "data" / "plans"
 
 
 def parse_plans(plans_dir: str | Path = PLANS_DIR) -> dict[str, ParsedDocument]:
-    """Parse every plan file of ``plans_dir`` with ``ingest.pipeline.parse_text``, keyed by doc id.
-    """
+    """Parse every plan file of ``plans_dir`` (as ``ingest`` lists them) with ``parse_text``, keyed by doc id."""
     documents: dict[str, ParsedDocument] = {}
-    for path in sorted(Path(plans_dir).iterdir()):
-        if not path.is_file() or path.name.endswith(".meta.json") or path.name.startswith("."):
-            continue
+    files, missing = expand_paths([plans_dir])
+    if missing:
+        raise FileNotFoundError(missing[0].message)
+    for path in files:
         source = read_source(path)
         document = parse_text(source.text, str(path), encoding=source.encoding)
         documents[document.meta.doc_id] = document

@@ -15,13 +15,17 @@ from pathlib import Path
 from ingest.model import DocumentMeta
 from ingest.vntext import nfc
 
-__all__ = ["apply_sidecar", "drop_overridden_warnings", "read_sidecar", "sidecar_path"]
+__all__ = ["SIDECAR_SUFFIX", "apply_sidecar", "drop_overridden_warnings", "read_sidecar", "sidecar_path"]
+
+
+#: Suffix of the metadata file that may sit next to a plan file ("plan.docx.meta.json").
+SIDECAR_SUFFIX = ".meta.json"
 
 
 def sidecar_path(source_path: str | Path) -> Path:
     """Path of the optional sidecar: ``<file>.meta.json`` next to the file."""
     path = Path(source_path)
-    return path.with_name(path.name + ".meta.json")
+    return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
 def read_sidecar(source_path: str | Path) -> tuple[dict | None, str]:

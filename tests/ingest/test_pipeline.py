@@ -5,12 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from index.store import ClauseIndex
 from ingest.model import text_hash
 from ingest.pipeline import SkippedFile, apply_repair, expand_paths, ingest_paths, parse_text
 from settings import load_settings
+from tests.index.conftest import HashEmbedder
 
 PLANS = Path(__file__).resolve().parents[2] / "data" / "plans"
 HUE = PLANS / "hue_KH-UBND.txt"
+FORMATS = Path(__file__).resolve().parents[1] / "data" / "formats"
 
 
 def test_parse_text_fills_meta_and_clauses():
@@ -109,3 +112,15 @@ def test_clean_plan_gets_no_readings():
     document = ingest_paths(["data/plans/hue_KH-UBND.txt"], settings=load_settings(environ={})).documents[0]
     assert document.meta.damage_score < 0.1 and not document.meta.title_reading
     assert not any(c.reading or c.title_readings for c in document.clauses)
+
+
+def test_reader_warnings_reach_the_document_and_the_index_info(tmp_path):
+    shutil.copy(FORMATS / "mixed_legacy.txt", tmp_path / "ke-hoach.txt")
+    (tmp_path / "notes.markdown").write_text("# KẾ HOẠCH\n\nI. MỤC ĐÍCH\n1. Tăng tỷ lệ bao phủ.\n", encoding="utf-8")
+    report = ingest_paths([tmp_path], settings=load_settings(environ={}).with_overrides(ocr_repair=False))
+    assert sorted(Path(d.meta.source_path).name for d in report.documents) == ["ke-hoach.txt", "notes.markdown"]
+    legacy = next(d for d in report.documents if d.meta.source_path.endswith("ke-hoach.txt"))
+    assert legacy.warnings[0].startswith("Đã chuyển 2 dòng gõ bằng phông cũ")
+    index = ClauseIndex.build(report.documents, HashEmbedder(), tmp_path / "index")
+    info = {d.doc_id: d for d in index.info().documents}
+    assert info[legacy.meta.doc_id].warnings == legacy.warnings
