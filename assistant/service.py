@@ -15,6 +15,10 @@ from assistant.answer import Answer
 from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import check_question
 from assistant.intent import detect_intent, retrieval_query
+from assistant.llm import LLMAnswerer
+from index.localities import detect_localities
+from index.maintenance import open_index
+from index.retriever import HybridRetriever
 from ingest.vntext import folded_form
 from settings import Settings, load_settings
 
@@ -43,13 +47,9 @@ class Assistant:
         if self.settings.max_question_chars <= 0:
             raise ValueError(f"max_question_chars must be > 0, got {self.settings.max_question_chars}")
         if index is None:
-            from index.maintenance import open_index
-
             index = open_index(self.settings)
         self.index = index
         if retriever is None:
-            from index.retriever import HybridRetriever
-
             retriever = HybridRetriever(index, self.settings)
         self.retriever = retriever
         self.extractive = ExtractiveAnswerer(self.settings)
@@ -65,8 +65,6 @@ class Assistant:
     def llm(self):
         """The LLM answerer (built on first use)."""
         if self._llm is None:
-            from assistant.llm import LLMAnswerer
-
             self._llm = LLMAnswerer(self.settings, llm=self._chat_model, fallback=self.extractive)
         return self._llm
 
@@ -130,8 +128,6 @@ class Assistant:
 
     def _named_localities(self, text: str) -> list[str]:
         """Localities of ingested plans that the question names."""
-        from index.localities import detect_localities
-
         return list(detect_localities(text, list(self.index.documents())))
 
     def _add_per_locality(self, text: str, retrieved: list, names: list[str] | None = None) -> list:

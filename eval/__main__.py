@@ -14,7 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from eval.gold.questions import GoldFormatError
+from eval.report import terminal_report, write_outputs
 from eval.runner import compare_runs, evaluate, load_gold, select
+from eval.systems import SYSTEM_NAMES, build_systems
+from index.manifest import IndexLoadError
+from ingest.vntext import fold_diacritics, nfc
+from settings import load_settings
 
 DEFAULT_GOLD = Path(__file__).resolve().parent / "gold" / "gold.jsonl"
 DEFAULT_OUT = Path("eval_out")
@@ -54,8 +59,6 @@ def strip_accents(questions):
     """The questions as typed without accents on a phone: diacritics folded (đ -> d), lowercase."""
     from dataclasses import replace
 
-    from ingest.vntext import fold_diacritics, nfc
-
     return tuple(replace(q, question=fold_diacritics(nfc(q.question)).lower()) for q in questions)
 
 
@@ -73,8 +76,6 @@ def run_title(args: argparse.Namespace) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     """Execute ``run``; returns the exit code."""
-    from eval.report import terminal_report, write_outputs
-
     names = [n.strip() for n in args.systems.split(",") if n.strip()]
     if args.bootstrap < 0:
         print(f"Lỗi: --bootstrap không được âm, nhận {args.bootstrap}.", file=sys.stderr)
@@ -99,16 +100,11 @@ def run_command(args: argparse.Namespace) -> int:
         except (OSError, json.JSONDecodeError) as exc:
             print(f"Lỗi: không đọc được tệp so sánh {args.compare}: {exc}", file=sys.stderr)
             return 2
-    from eval.systems import SYSTEM_NAMES, build_systems
-    from settings import load_settings
-
     unknown = [n for n in names if n not in SYSTEM_NAMES]
     if not names or unknown:
         print(f"Lỗi: hệ thống không hợp lệ {unknown or names}; chọn trong: {', '.join(SYSTEM_NAMES)}.",
               file=sys.stderr)
         return 2
-    from index.manifest import IndexLoadError
-
     settings = load_settings(index_dir=args.index)
     try:
         systems, context = build_systems(names, settings)

@@ -18,7 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.service import Assistant
 from eval import metrics as m
+from eval.runner import load_gold, select
+from settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -114,10 +117,6 @@ def report(dev_scores: Sequence[ThresholdScore], chosen: ThresholdScore, test: T
 
 def run(gold_path, index_dir: str | None, lowest: float, highest: float, step: float) -> str:
     """Calibrate on dev, score test at the chosen threshold; returns the printed report."""
-    from assistant.service import Assistant
-    from eval.runner import load_gold, select
-    from settings import load_settings
-
     settings = load_settings(index_dir=index_dir)
     assistant = Assistant(settings.with_overrides(abstain_threshold=0.0))
     questions = load_gold(gold_path)

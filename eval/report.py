@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eval.answer_checks import figures
 from eval.bootstrap import Interval, bootstrap_intervals
 from eval.gold.questions import QUESTION_TYPES, SPLITS, TAGS
 from eval.runner import (
@@ -191,8 +192,6 @@ CONTROL_SYSTEMS: tuple[str, ...] = ("top5", "echo", "contradict")
 
 def figure_question_ids(run: EvalRun) -> set[str]:
     """Answerable questions whose key facts state a figure (a percentage, date, year or amount)."""
-    from eval.answer_checks import figures
-
     return {q.id for q in run.questions if q.answerable
             and any(values for fact in q.key_facts for values in figures(fact).values())}
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer import Answer
+from assistant.service import Assistant
 from eval.baseline import PlainRecipe
 from eval.evidence import EvidenceLocator
 from eval.faithfulness import CorrectedReadings
@@ -117,8 +118,6 @@ def assistant_systems(assistant, names: Sequence[str]) -> list:
     the same documents' source texts (and the same embedder); the controls wrap
     the assistant's own output.
     """
-    from assistant.service import Assistant
-
     unknown = [n for n in names if n not in SYSTEM_NAMES]
     if unknown:
         raise ValueError(f"unknown systems {unknown}; known: {', '.join(SYSTEM_NAMES)}")
@@ -164,8 +163,6 @@ def build_systems(names: Sequence[str], settings) -> tuple[list, ScoringContext]
     Raises:
         index.store.IndexLoadError: The index cannot be opened (Vietnamese message).
     """
-    from assistant.service import Assistant
-
     assistant = Assistant(settings)
     index = assistant.index
     context = ScoringContext(EvidenceLocator(index.source_text),

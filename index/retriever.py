@@ -41,6 +41,7 @@ from index.types import ScoredClause
 from ingest.model import Clause
 from ingest.ocr.restore import Restorer
 from ingest.vntext import folded_form, is_accentless, nfc
+from settings import load_settings
 
 CHANNELS = ("dense", "lexical")
 FILTER_KEYS = ("locality", "level", "doc_id")
@@ -190,8 +191,6 @@ class HybridRetriever(BaseRetriever):
 
     def __init__(self, index: ClauseIndex, settings: Any = None, **kwargs: Any) -> None:
         if settings is None:
-            from settings import load_settings
-
             settings = load_settings()
         params = _validated(settings)
         kwargs.pop("params", None)  # always derived from settings (LangChain re-creates retrievers from their fields)

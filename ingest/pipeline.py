@@ -22,12 +22,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ingest.model import ParsedDocument, text_hash
+from ingest.ocr.damage import score_damage
+from ingest.ocr.restore import Restorer
 from ingest.reading.readers import SUPPORTED_SUFFIXES, UnreadableFileError, read_source
 from ingest.structure.clause_tree import build_clauses
 from ingest.structure.clean import logical_lines
 from ingest.structure.metadata import extract_metadata
 from ingest.structure.sidecar import SIDECAR_SUFFIX, read_sidecar
 from ingest.vntext import nfc
+from settings import load_settings
 
 
 class TextRestorer(Protocol):
@@ -45,8 +48,6 @@ class OcrRepairer:
     """
 
     def __init__(self) -> None:
-        from ingest.ocr.restore import Restorer
-
         self._restorer = Restorer.load_default()
 
     def restore(self, text: str) -> str:
@@ -56,8 +57,6 @@ class OcrRepairer:
 
 def default_repair() -> tuple[TextRestorer, Callable[[str], Any]]:
     """The restorer and damage scorer :func:`ingest_paths` uses when ``ocr_repair`` is on."""
-    from ingest.ocr.damage import score_damage
-
     return OcrRepairer(), score_damage
 
 
@@ -209,8 +208,6 @@ def ingest_paths(
         An :class:`IngestReport` with the parsed documents and the skipped files.
     """
     if settings is None:
-        from settings import load_settings
-
         settings = load_settings()
     if restorer is None and damage_scorer is None and settings.get("ocr_repair"):
         restorer, damage_scorer = default_repair()

@@ -12,6 +12,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.service import Assistant
+from index.maintenance import index_documents, open_index
+from index.manifest import IndexLoadError
+from ingest.pipeline import ingest_paths
 from settings import Settings
 from webchat.backend import ChatBackend
 
@@ -68,8 +72,6 @@ def ensure_index(settings: Settings, report: Report = print) -> bool:
                f"trong {settings.plans_dir} (chỉ làm một lần)…")
     from tqdm import tqdm
 
-    from ingest.pipeline import ingest_paths
-
     started = time.perf_counter()
     documents = []
     for path in tqdm(paths, desc="Đọc kế hoạch", unit="tệp"):
@@ -92,8 +94,6 @@ def build_index(documents: list, settings: Settings) -> None:
     the passages embedded: embedding is nearly all of a first run's time. Vectors
     already in ``settings.vector_cache`` are not embedded again (and not counted).
     """
-    from index.maintenance import index_documents
-
     bar = EmbeddingBar()
     try:
         index_documents(documents, settings, rebuild=True, progress=bar.update)
@@ -123,9 +123,6 @@ class EmbeddingBar:
 
 def _incompatibility(settings: Settings) -> str:
     """The Vietnamese reason the existing index cannot serve these settings ("" when it can)."""
-    from index.maintenance import open_index
-    from index.manifest import IndexLoadError
-
     try:
         open_index(settings)
     except IndexLoadError as error:
@@ -135,8 +132,6 @@ def _incompatibility(settings: Settings) -> str:
 
 def load_backend(settings: Settings, report: Report = print) -> ChatBackend:
     """Build the index if needed, then load it and the answering service once for the process."""
-    from assistant.service import Assistant
-
     index = open_or_build_index(settings, report)
     return ChatBackend(Assistant.from_index(index, settings), index, settings)
 
@@ -149,9 +144,6 @@ def open_or_build_index(settings: Settings, report: Report = print):
         FileNotFoundError, RuntimeError: As :func:`ensure_index`.
         IndexLoadError: When even the freshly built index cannot be opened.
     """
-    from index.maintenance import open_index
-    from index.manifest import IndexLoadError
-
     if index_exists(settings.index_dir):
         try:
             return open_index(settings)
