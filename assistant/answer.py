@@ -65,6 +65,8 @@ class Answer:
         support: How well the retrieved clauses support an answer, in [0, 1]
             (see assistant/extractive.py); answers abstain below the
             ``abstain_threshold`` setting. None when not computed.
+        refused: True when the question was refused before any search (empty,
+            too long, only markup); ``answer`` then says why, in Vietnamese.
     """
 
     question: str
@@ -77,6 +79,7 @@ class Answer:
     notices: tuple[str, ...] = ()
     flagged: bool = False
     support: float | None = None
+    refused: bool = False
 
     def to_json(self, qid: str | None = None) -> dict:
         """The exact JSON shape of ``ask --json`` and of each ``batch`` line."""

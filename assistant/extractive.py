@@ -55,7 +55,7 @@ from assistant.compose import (
     whole_plan,
 )
 from assistant.duties import AgencyBlock, find_agency_block, subject_phrase
-from assistant.intent import QuestionIntent, content_terms, detect_intent, named_places, retrieval_query
+from assistant.intent import QuestionIntent, QuestionReading, content_terms, read_question
 from assistant.plan_facts import answer_about_plan
 from assistant.sentences import (
     AMOUNT_RE,
@@ -66,12 +66,11 @@ from assistant.sentences import (
     is_heading_only,
     split_sentences,
 )
-from index.localities import detect_localities
 from index.types import ScoredClause
 from ingest.model import DocumentMeta
 from ingest.vntext import folded_form, nfc
 
-__all__ = ["ExtractiveAnswerer", "corpus_localities_named"]
+__all__ = ["ExtractiveAnswerer"]
 
 S_COVERAGE, S_EVIDENCE, S_AGREEMENT = 0.60, 0.25, 0.15
 PENALTY_AMOUNT_MISSING = 0.3
@@ -89,11 +88,6 @@ def _locality_matches(name: str, doc: DocumentMeta) -> bool:
     return any(key and (key == folded_form(v) or re.search(rf"(?<!\w){re.escape(folded_form(v))}(?!\w)", key)
                         or re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded_form(v)))
                for v in (doc.locality, doc.province) if v)
-
-
-def corpus_localities_named(question: str, documents: Sequence[DocumentMeta]) -> list[str]:
-    """Localities of ingested plans that ``question`` names (accent-insensitive)."""
-    return list(detect_localities(question, list(documents))) if documents else []
 
 
 class ExtractiveAnswerer:
@@ -117,7 +111,8 @@ class ExtractiveAnswerer:
         self.max_citations = max_citations
 
     def answer(self, question: str, retrieved: Sequence[ScoredClause], index: ClauseTree | None = None, *,
-               locality: str | None = None, abstain_threshold: float | None = None) -> Answer:
+               locality: str | None = None, abstain_threshold: float | None = None,
+               reading: QuestionReading | None = None) -> Answer:
         """Answer ``question`` from ``retrieved`` clauses.
 
         Args:
@@ -126,6 +121,8 @@ class ExtractiveAnswerer:
             index: The clause tree, to read children/parents and documents (optional).
             locality: Restrict the answer to this locality's plan.
             abstain_threshold: Per-call override of the setting.
+            reading: The question as :func:`~assistant.intent.read_question` read it
+                (read here when not given).
 
         Returns:
             An :class:`Answer` with ``mode="extractive"`` and ``support`` set.
@@ -134,10 +131,12 @@ class ExtractiveAnswerer:
         question = nfc(question)
         retrieved = list(retrieved)
         top = tuple(retrieved[:10])
-        intent = detect_intent(question)
         documents = list(index.documents()) if index is not None else []
-        asked = [locality] if locality else corpus_localities_named(question, documents)
-        missing = [p for p in named_places(question)
+        if reading is None:
+            reading = read_question(question, documents)
+        intent = reading.intent
+        asked = [locality] if locality else list(reading.localities)
+        missing = [p for p in reading.places
                    if documents and not any(_locality_matches(p, d) for d in documents)]
         if missing and not asked:
             return compose_abstention(question, retrieved, top, 0.0, reason="place", detail=", ".join(missing))
@@ -156,7 +155,7 @@ class ExtractiveAnswerer:
             return compose_abstention(question, retrieved, top, 0.0, reason="none")
 
         units = self._units(pool[:MAX_CANDIDATES] if intent.kind != "compare" else pool, index, intent)
-        q_terms = self._question_terms(retrieval_query(question, intent), documents, asked)
+        q_terms = self._question_terms(reading.query, documents, asked, reading.places)
         self._score_units(units, q_terms, intent, pool)
         if not units:
             return compose_abstention(question, retrieved, top, 0.0, reason="none")
@@ -180,7 +179,7 @@ class ExtractiveAnswerer:
         if support < threshold:
             return compose_abstention(question, retrieved, top, support, reason=reason, detail=detail)
         if intent.wants_duties and index is not None and (intent.kind != "compare" or len(asked) > 1):
-            phrase = subject_phrase(intent.duty_subject, self._place_words(question, documents, asked))
+            phrase = subject_phrase(intent.duty_subject, self._place_words(reading.places, documents, asked))
             blocks = self._agency_blocks(phrase, pool[:MAX_CANDIDATES], retrieved, asked, index)
             if blocks:
                 return compose_duties(question, blocks, top, support, max_citations=self.max_citations)
@@ -227,15 +226,16 @@ class ExtractiveAnswerer:
         return units
 
     @staticmethod
-    def _place_words(question: str, documents: Sequence[DocumentMeta], asked: Sequence[str]) -> set[str]:
+    def _place_words(places: Sequence[str], documents: Sequence[DocumentMeta], asked: Sequence[str]) -> set[str]:
         """Folded words of the places a question names or the corpus covers (not content)."""
         drop: set[str] = set()
-        for name in list(asked) + list(named_places(question)) + [d.locality for d in documents]:
+        for name in list(asked) + list(places) + [d.locality for d in documents]:
             drop.update(folded_form(name).split())
         return drop
 
-    def _question_terms(self, question: str, documents: Sequence[DocumentMeta], asked: Sequence[str]) -> list[str]:
-        drop = self._place_words(question, documents, asked)
+    def _question_terms(self, question: str, documents: Sequence[DocumentMeta], asked: Sequence[str],
+                        places: Sequence[str]) -> list[str]:
+        drop = self._place_words(places, documents, asked)
         # "Ngoài ngân sách nhà nước, ... còn nguồn nào?": what is set aside is not what is asked.
         question = _SET_ASIDE_RE.sub(" ", folded_form(question))
         terms = [t for t in content_terms(question) if t not in drop]

@@ -24,9 +24,12 @@ tiêu?" is a responsibility question, not a target one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.localities import detect_localities
 from index.tokens import ABBREVIATIONS, CASE_SENSITIVE_ABBREVIATIONS, COMPOSITIONAL_ABBREVIATIONS
+from ingest.model import DocumentMeta
 from ingest.places import place_names
 from ingest.vntext import canonical_spelling, folded_form, is_accentless, nfc
 
@@ -181,11 +184,12 @@ def _cue_found(cue: str, folded: str) -> bool:
     return re.search(rf"(?<![\w]){re.escape(cue)}(?![\w])", folded) is not None
 
 
-def detect_intent(question: str) -> QuestionIntent:
+def detect_intent(question: str, *, places: Sequence[str] | None = None) -> QuestionIntent:
     """Return the type of ``question`` from its wording (accent-insensitive).
 
     Args:
         question: The question as the user typed it (accents optional).
+        places: The places it names, when already found (:func:`named_places`).
 
     Returns:
         A :class:`QuestionIntent`; ``kind`` is "other" when no cue matches.
@@ -197,7 +201,7 @@ def detect_intent(question: str) -> QuestionIntent:
         if _cue_found(cue, folded):
             scores[kind] = scores.get(kind, 0) + weight
             cues.setdefault(kind, []).append(cue)
-    wants_amount = _asks_for_amount(question)
+    wants_amount = _asks_for_amount(question, named_places(question) if places is None else places)
     if wants_amount:
         scores["funding"] = scores.get("funding", 0) + 2
     if not scores:
@@ -290,14 +294,14 @@ def _about_plan(folded: str) -> str:
     return ""
 
 
-def _asks_for_amount(question: str) -> bool:
+def _asks_for_amount(question: str, places: Sequence[str]) -> bool:
     """True when the question asks for money: "bao nhiêu đồng", "mấy triệu đồng".
 
     With accents, "đồng" (money) is told apart from "đóng" (to pay in); without
     accents only the unambiguous phrasings count.
     """
     text = nfc(question)
-    for place in named_places(text):  # "Đồng Nai", "Lâm Đồng" are not money
+    for place in places:  # "Đồng Nai", "Lâm Đồng" are not money
         text = re.sub(re.escape(place), " ", text, flags=re.IGNORECASE)
     if not is_accentless(text):
         # Case-sensitive: a capital "Đồng" starts a name, not an amount.
@@ -353,3 +357,36 @@ def named_places(question: str) -> tuple[str, ...]:
         result.append(name)
         covered_until = start + len(folded_form(name))
     return tuple(result)
+
+
+@dataclass(frozen=True)
+class QuestionReading:
+    """A question read once, by :func:`read_question`, and passed down to the answerers.
+
+    Attributes:
+        text: The question, NFC.
+        intent: What it asks for.
+        query: The form retrieval and term matching see (:func:`retrieval_query`).
+        places: Provinces and cities it names, with accents (:func:`named_places`).
+        localities: Localities of the indexed plans it names (``index/localities.py``).
+    """
+
+    text: str
+    intent: QuestionIntent
+    query: str
+    places: tuple[str, ...]
+    localities: tuple[str, ...]
+
+
+def read_question(question: str, documents: Sequence[DocumentMeta] = ()) -> QuestionReading:
+    """Read ``question`` once: its intent, retrieval form, the places and indexed localities it names.
+
+    Args:
+        question: The (guarded) question.
+        documents: Metadata of the indexed plans (none: no locality is matched).
+    """
+    text = nfc(question)
+    places = named_places(text)
+    intent = detect_intent(text, places=places)
+    localities = tuple(detect_localities(text, list(documents))) if documents else ()
+    return QuestionReading(text, intent, retrieval_query(text, intent), places, localities)

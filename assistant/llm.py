@@ -26,6 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answer import Answer, Citation
 from assistant.compose import ClauseTree
 from assistant.extractive import ExtractiveAnswerer
+from assistant.intent import QuestionReading
 from assistant.prompt import PromptTemplate, load_prompt
 from index.types import ScoredClause
 from ingest.vntext import folded_form
@@ -197,7 +198,7 @@ class LLMAnswerer:
         return text
 
     def answer(self, question: str, retrieved: Sequence[ScoredClause], index: ClauseTree | None = None, *,
-               locality: str | None = None) -> Answer:
+               locality: str | None = None, reading: QuestionReading | None = None) -> Answer:
         """Answer with the LLM; on failure return the extractive answer with a notice.
 
         Args:
@@ -205,12 +206,13 @@ class LLMAnswerer:
             retrieved: Fused top clauses, best first.
             index: The clause tree (used by the extractive fallback).
             locality: Restrict to this locality's plan.
+            reading: The question as read once by the caller (for the extractive fallback).
         """
         retrieved = list(retrieved)
         if locality:
             key = folded_form(locality)
             retrieved = [s for s in retrieved if folded_form(s.locality) == key] or retrieved
-        extractive = self.fallback.answer(question, retrieved, index, locality=locality)
+        extractive = self.fallback.answer(question, retrieved, index, locality=locality, reading=reading)
         given = retrieved[:MAX_PROMPT_CLAUSES]
         try:
             raw = self.generate(question, given)

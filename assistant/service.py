@@ -14,9 +14,8 @@ from dataclasses import replace
 from assistant.answer import Answer
 from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import check_question
-from assistant.intent import detect_intent, retrieval_query
+from assistant.intent import read_question
 from assistant.llm import LLMAnswerer
-from index.localities import detect_localities
 from index.maintenance import open_index
 from index.retriever import HybridRetriever
 from ingest.vntext import folded_form
@@ -96,7 +95,7 @@ class Assistant:
             raise ValueError(f"top_k must be > 0, got {top_k}")
         guard = check_question(question, self.settings.max_question_chars)
         if not guard.ok:
-            return Answer(question=guard.question, answer=guard.message, abstained=True, mode=mode,
+            return Answer(question=guard.question, answer=guard.message, abstained=True, mode=mode, refused=True,
                           timings_ms={"retrieve": 0.0, "answer": 0.0, "total": _ms(started)})
         text = guard.question
         if locality and not self._has_locality(locality):
@@ -107,16 +106,17 @@ class Assistant:
                           notices=guard.notices, timings_ms={"retrieve": 0.0, "answer": 0.0,
                                                              "total": _ms(started)})
         filters = {"locality": locality} if locality else None
-        intent = detect_intent(text)
-        retrieved = list(self.retriever.retrieve(retrieval_query(text, intent), top_k=top_k, filters=filters))
-        named = self._named_localities(text)
-        if not locality and (intent.kind == "compare" or len(named) > 1):
+        # The question is read once here (intent, places, localities) and passed down.
+        reading = read_question(text, list(self.index.documents()))
+        retrieved = list(self.retriever.retrieve(reading.query, top_k=top_k, filters=filters))
+        named = list(reading.localities)
+        if not locality and (reading.intent.kind == "compare" or len(named) > 1):
             retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None)
         after_retrieval = time.perf_counter()
         if mode == "llm":
-            answer = self.llm.answer(text, retrieved, self.index, locality=locality)
+            answer = self.llm.answer(text, retrieved, self.index, locality=locality, reading=reading)
         else:
-            answer = self.extractive.answer(text, retrieved, self.index, locality=locality)
+            answer = self.extractive.answer(text, retrieved, self.index, locality=locality, reading=reading)
         finished = time.perf_counter()
         timings = {"retrieve": (after_retrieval - started) * 1000, "answer": (finished - after_retrieval) * 1000,
                    "total": (finished - started) * 1000}
@@ -125,10 +125,6 @@ class Assistant:
     def _has_locality(self, locality: str) -> bool:
         key = folded_form(locality).strip()
         return any(key in (folded_form(d.locality), folded_form(d.province)) for d in self.index.documents())
-
-    def _named_localities(self, text: str) -> list[str]:
-        """Localities of ingested plans that the question names."""
-        return list(detect_localities(text, list(self.index.documents())))
 
     def _add_per_locality(self, text: str, retrieved: list, names: list[str] | None = None) -> list:
         """For comparisons, make sure every plan (or every plan named) contributes its best clauses."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining tone marks (grave, acute, hook above, tilde, dot below).
 _TONE_MARKS = {"\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
@@ -127,8 +128,13 @@ def search_form(text: str) -> str:
     return canonical_spelling(nfc(text).lower())
 
 
+@lru_cache(maxsize=65_536)
 def folded_form(text: str) -> str:
-    """Lowercased, accent-free form of ``text`` for accent-tolerant matching."""
+    """Lowercased, accent-free form of ``text`` for accent-tolerant matching.
+
+    Cached: the same clause, heading and locality strings are folded many times
+    per question.
+    """
     return fold_diacritics(nfc(text).lower())
 
 

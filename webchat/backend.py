@@ -11,11 +11,9 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any, Protocol
 
 from assistant.answer import Answer
-from assistant.guard import check_question
 from ingest.model import DocumentMeta
 from settings import Settings
 from webchat import render
@@ -125,20 +123,18 @@ class ChatBackend:
         """
         started = time.perf_counter()
         question = question or ""
-        checked = check_question(question, self.settings.max_question_chars)
-        if not checked.ok:
-            self._log(question, "refused", started)
-            return checked.message
         chosen_locality, chosen_mode = self._resolve(locality, mode)
         try:
+            # The service checks the question (once) and says when it refuses it.
             result = self.service.ask(question, locality=chosen_locality, mode=chosen_mode)
         except Exception:
             # The traceback is logged; the question text only when the setting allows.
             logger.exception("answering failed")
             self._log(question, "error", started)
             return ERROR_MESSAGE
-        if checked.notices and not set(checked.notices) & set(result.notices):
-            result = _with_notices(result, checked.notices)
+        if result.refused:
+            self._log(question, "refused", started)
+            return result.answer
         self._log(question, "abstained" if result.abstained else f"{len(result.citations)} citations", started)
         return result
 
@@ -176,7 +172,3 @@ class ChatBackend:
         data["refused"] = False
         return data
 
-
-def _with_notices(answer: Answer, notices: tuple[str, ...]) -> Answer:
-    """A copy of ``answer`` with the guard's notices first."""
-    return replace(answer, notices=tuple(notices) + tuple(answer.notices))

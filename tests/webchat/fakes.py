@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answer import Answer, Citation
+from assistant.guard import check_question
 from ingest.model import DocumentMeta, text_hash
 from ingest.vntext import fold_diacritics, nfc
+from settings import SETTINGS_BY_NAME
 
 PLANS = Path(__file__).resolve().parents[2] / "data" / "plans"
 NINH_BINH_FILE = PLANS / "ninh-binh_KH-UBND_2026-01.txt"
@@ -78,13 +80,19 @@ class FakeAssistant:
     def ask(self, question: str, *, locality: str | None = None, top_k: int | None = None,
             mode: str | None = None) -> Answer:
         self.calls.append({"question": question, "locality": locality, "top_k": top_k, "mode": mode})
+        checked = check_question(question, SETTINGS_BY_NAME["max_question_chars"].default)  # as the real service does, first
+        if not checked.ok:
+            self.calls[-1]["refused"] = True  # refused before any search
+            return Answer(question=checked.question, answer=checked.message, abstained=True,
+                          mode=mode or "extractive", refused=True)
+        question = checked.question
         if "boom" in question:
             raise RuntimeError("index unavailable")
         folded = fold_diacritics(question).lower()
         if "bao phu" in folded and "2026" in folded:
-            return Answer(question=question, mode=mode or "extractive", abstained=False,
+            return Answer(question=question, mode=mode or "extractive", abstained=False, notices=checked.notices,
                           answer="Đến năm 2026, tỉ lệ bao phủ bảo hiểm y tế của tỉnh Ninh Bình đạt trên 95% [1].",
                           citations=(citation_for(1, TARGET_CLAUSE),))
-        return Answer(question=question, mode=mode or "extractive", abstained=True,
+        return Answer(question=question, mode=mode or "extractive", abstained=True, notices=checked.notices,
                       answer="Các kế hoạch đã nạp không có thông tin để trả lời câu hỏi này.",
                       citations=(citation_for(1, RELATED_CLAUSE),))

@@ -48,16 +48,16 @@ def test_respond_keeps_earlier_turns(service):
     ("", EMPTY_MESSAGE), ("   ", EMPTY_MESSAGE), (None, EMPTY_MESSAGE),
     ("<script>alert(1)</script>", MARKUP_ONLY_MESSAGE),
 ])
-def test_refused_questions_get_the_guard_reply_without_asking(service, question, message):
+def test_refused_questions_get_the_guard_reply_without_a_search(service, question, message):
     result = make_backend(service).answer(question)
     assert result == message
-    assert service.calls == []
+    assert [call.get("refused") for call in service.calls] == [True]
 
 
 def test_ten_thousand_characters_get_the_too_long_reply(service):
     html = make_backend(service).reply_html("bảo hiểm " * 1200)
     assert "Câu hỏi quá dài" in html and "tối đa 2.000 ký tự" in html
-    assert service.calls == []
+    assert [call.get("refused") for call in service.calls] == [True]
 
 
 def test_markup_around_words_is_searched_with_a_notice(service):

@@ -101,11 +101,9 @@ def test_no_readable_plan_is_an_error(tmp_path):
 
 
 def test_backend_opens_an_existing_index_once(built_index, monkeypatch):
-    import index.maintenance
-
     opened: list[str] = []
-    real_open = index.maintenance.open_index
-    monkeypatch.setattr(index.maintenance, "open_index",
+    real_open = bootstrap.open_index
+    monkeypatch.setattr(bootstrap, "open_index",
                         lambda settings, **kw: opened.append(settings.index_dir) or real_open(settings, **kw))
     settings = load_settings(environ={}, index_dir=str(built_index.directory))
     lines: list[str] = []
@@ -116,10 +114,8 @@ def test_backend_opens_an_existing_index_once(built_index, monkeypatch):
 
 
 def test_backend_builds_a_missing_index_then_opens_it_once(tmp_path, monkeypatch, built_index):
-    import index.maintenance
-
     opened: list[str] = []
-    monkeypatch.setattr(index.maintenance, "open_index", lambda settings, **kw: opened.append("open") or built_index)
+    monkeypatch.setattr(bootstrap, "open_index", lambda settings, **kw: opened.append("open") or built_index)
     monkeypatch.setattr(bootstrap, "build_index", lambda docs, settings: opened.append("build"))
     settings = load_settings(environ={}, index_dir=str(tmp_path / "index"))
     bootstrap.load_backend(settings, lambda line: None)
