@@ -162,22 +162,29 @@ def parse_text(
     return apply_repair(document, restorer=restorer, damage_scorer=damage_scorer)
 
 
-def expand_paths(paths: Iterable[str | Path]) -> tuple[list[str], list[SkippedFile]]:
-    """Files to ingest from ``paths`` (folders recursed, sidecars left out), plus missing paths.
+def _is_plan_in_folder(path: Path, folder: Path) -> bool:
+    """A file found in a folder is a plan unless it is a sidecar, hidden, a README or of another format."""
+    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+    return (path.is_file() and not hidden and path.suffix.lower() in SUPPORTED_SUFFIXES
+            and not path.name.endswith(SIDECAR_SUFFIX) and path.stem.lower() != "readme")
 
-    Returned file paths keep the form they were given in (a folder's files are
-    joined onto the folder path as given).
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[str], list[SkippedFile]]:
+    """Files to ingest from ``paths``, plus the paths that do not exist.
+
+    Folders are recursed; in a folder, sidecars, hidden files, READMEs and
+    files of other formats are left out (a file named explicitly is always
+    taken, except a sidecar). This is the one rule for which files are plans:
+    the CLI, the web chat's first start and the evaluation use it. Returned
+    file paths keep the form they were given in (a folder's files are joined
+    onto the folder path as given).
     """
     files: list[str] = []
     missing: list[SkippedFile] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.endswith(SIDECAR_SUFFIX)
-            )
+            found = sorted(p for p in path.rglob("*") if _is_plan_in_folder(p, path))
             files.extend(str(p) for p in found)
         elif path.is_file():
             if not path.name.endswith(SIDECAR_SUFFIX):
@@ -193,6 +200,7 @@ def ingest_paths(
     settings: Any = None,
     restorer: TextRestorer | None = None,
     damage_scorer: Callable[[str], Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Read and parse every file in ``paths``; unreadable files are skipped, not fatal.
 
@@ -203,6 +211,7 @@ def ingest_paths(
         restorer: OCR restorer passed to :func:`parse_text`; None takes
             :func:`default_repair` when the setting ``ocr_repair`` is on.
         damage_scorer: OCR damage scorer passed to :func:`parse_text` (same default).
+        progress: ``progress(done, total)`` after each file (read or skipped).
 
     Returns:
         An :class:`IngestReport` with the parsed documents and the skipped files.
@@ -214,27 +223,29 @@ def ingest_paths(
     max_bytes = int(settings.get("max_file_mb")) * 1024 * 1024
     files, skipped = expand_paths(paths)
     documents: list[ParsedDocument] = []
-    for file_path in files:
-        try:
-            source = read_source(file_path, max_bytes=max_bytes)
-        except UnreadableFileError as exc:
-            skipped.append(SkippedFile(file_path, exc.message))
-            continue
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            skipped.append(SkippedFile(file_path, f"Không đọc được tệp {file_path}: {exc}"))
-            continue
-        sidecar, sidecar_warning = read_sidecar(file_path)
-        document = parse_text(
-            source.text,
-            file_path,
-            encoding=source.encoding,
-            sidecar=sidecar,
-            restorer=restorer,
-            damage_scorer=damage_scorer,
-        )
-        # What the reader noticed (converted legacy-font lines, PDF pages without text) goes first.
-        extra = source.warnings + ((sidecar_warning,) if sidecar_warning else ())
-        if extra:
-            document = replace(document, warnings=extra + document.warnings)
-        documents.append(document)
+    for done, file_path in enumerate(files, 1):
+        document = _read_one(file_path, max_bytes, restorer, damage_scorer, skipped)
+        if document is not None:
+            documents.append(document)
+        if progress is not None:
+            progress(done, len(files))
     return IngestReport(tuple(documents), tuple(skipped))
+
+
+def _read_one(file_path: str, max_bytes: int, restorer: TextRestorer | None,
+              damage_scorer: Callable[[str], Any] | None, skipped: list[SkippedFile]) -> ParsedDocument | None:
+    """One file read and parsed, or None after adding why to ``skipped``."""
+    try:
+        source = read_source(file_path, max_bytes=max_bytes)
+    except UnreadableFileError as exc:
+        skipped.append(SkippedFile(file_path, exc.message))
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        skipped.append(SkippedFile(file_path, f"Không đọc được tệp {file_path}: {exc}"))
+        return None
+    sidecar, sidecar_warning = read_sidecar(file_path)
+    document = parse_text(source.text, file_path, encoding=source.encoding, sidecar=sidecar,
+                          restorer=restorer, damage_scorer=damage_scorer)
+    # What the reader noticed (converted legacy-font lines, PDF pages without text) goes first.
+    extra = source.warnings + ((sidecar_warning,) if sidecar_warning else ())
+    return replace(document, warnings=extra + document.warnings) if extra else document

@@ -12,31 +12,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tqdm import tqdm
+
 from assistant.service import Assistant
 from index.maintenance import index_documents, open_index
 from index.manifest import IndexLoadError
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import expand_paths, ingest_paths
 from settings import Settings
 from webchat.backend import ChatBackend
 
 Report = Callable[[str], None]
-
-# Files in plans_dir that are not plans: sidecars and notes.
-_NOT_PLANS = (".meta.json", ".md")
-
-
-def plan_files(plans_dir: str | Path) -> list[Path]:
-    """The plan files in ``plans_dir``, sorted (sidecars and notes excluded).
-
-    Raises:
-        FileNotFoundError: With a Vietnamese message when the folder does not exist.
-    """
-    folder = Path(plans_dir)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"Không tìm thấy thư mục kế hoạch: {folder}")
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and not p.name.endswith(_NOT_PLANS))
-
 
 def index_exists(index_dir: str | Path) -> bool:
     """True when ``index_dir`` holds an index (its ``manifest.json``)."""
@@ -63,22 +48,21 @@ def ensure_index(settings: Settings, report: Report = print) -> bool:
         problem = _incompatibility(settings)
         if not problem:
             return False
-    paths = plan_files(settings.plans_dir)
+    paths, missing = expand_paths([settings.plans_dir])
+    if missing:
+        raise FileNotFoundError(f"Không tìm thấy thư mục kế hoạch: {settings.plans_dir}")
     if problem:
         # The index is derived data: an old format or another embedder is rebuilt from the plans.
         report(f"{problem} Đang xây lại từ {len(paths)} kế hoạch trong {settings.plans_dir}…")
     else:
         report(f"Chưa có chỉ mục tại {settings.index_dir}; đang xây dựng từ {len(paths)} kế hoạch "
                f"trong {settings.plans_dir} (chỉ làm một lần)…")
-    from tqdm import tqdm
-
     started = time.perf_counter()
-    documents = []
-    for path in tqdm(paths, desc="Đọc kế hoạch", unit="tệp"):
-        ingested = ingest_paths([path], settings=settings)
-        documents.extend(ingested.documents)
-        for skipped in ingested.skipped:
-            report(f"Bỏ qua {skipped.source_path}: {skipped.message}")
+    with tqdm(total=len(paths), desc="Đọc kế hoạch", unit="tệp") as bar:
+        ingested = ingest_paths(paths, settings=settings, progress=lambda done, total: bar.update(done - bar.n))
+    documents = list(ingested.documents)
+    for skipped in ingested.skipped:
+        report(f"Bỏ qua {skipped.source_path}: {skipped.message}")
     if not documents:
         raise RuntimeError(f"Không đọc được kế hoạch nào trong {settings.plans_dir}.")
     report(f"Đang tạo vector và chỉ mục cho {len(documents)} kế hoạch…")
@@ -110,8 +94,6 @@ class EmbeddingBar:
     def update(self, done: int, total: int) -> None:
         """Move the bar to ``done`` of ``total`` passages."""
         if self._bar is None:
-            from tqdm import tqdm
-
             self._bar = tqdm(total=total, desc="Tạo vector", unit="đoạn")
         self._bar.update(done - self._bar.n)
 

@@ -75,6 +75,19 @@ def test_expand_paths_leaves_sidecars_out(tmp_path):
     assert files == [str(tmp_path / "a.md")] and missing == []
 
 
+def test_a_folder_gives_its_plans_not_notes_hidden_files_or_other_formats(tmp_path):
+    for name in ("b.txt", "a.docx", "a.docx.meta.json", "README.md", ".hidden.txt", "c.markdown", "bang.xlsx"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "xa").mkdir()
+    (tmp_path / "xa" / "d.pdf").write_text("x", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "e.txt").write_text("x", encoding="utf-8")
+    files, missing = expand_paths([tmp_path])
+    assert [Path(f).relative_to(tmp_path).as_posix() for f in files] == ["a.docx", "b.txt", "c.markdown", "xa/d.pdf"]
+    assert missing == []
+    assert expand_paths([tmp_path / "README.md"])[0] == [str(tmp_path / "README.md")]  # named explicitly
+
+
 class _UpperRestorer:
     def restore(self, text: str) -> str:
         return text.upper()

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from settings import load_settings
 from webchat import bootstrap
-from webchat.bootstrap import ensure_index, index_exists, plan_files
+from webchat.bootstrap import ensure_index, index_exists
 
 
-def test_plan_files_skip_sidecars_notes_and_hidden(tmp_path):
-    for name in ("b.txt", "a.docx", "a.docx.meta.json", "README.md", ".hidden.txt"):
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    (tmp_path / "sub").mkdir()
-    assert [p.name for p in plan_files(tmp_path)] == ["a.docx", "b.txt"]
-
-
-def test_plan_files_missing_folder_message_is_vietnamese(tmp_path):
+def test_missing_plans_folder_message_is_vietnamese(tmp_path):
+    settings = load_settings(environ={}, index_dir=str(tmp_path / "index"), plans_dir=str(tmp_path / "không-có"))
     with pytest.raises(FileNotFoundError, match="Không tìm thấy thư mục kế hoạch"):
-        plan_files(tmp_path / "không-có")
+        ensure_index(settings, lambda line: None)
 
 
 def test_existing_index_is_not_rebuilt(tmp_path, built_index):
@@ -48,7 +44,7 @@ def test_missing_index_is_built_from_the_plans(tmp_path, monkeypatch):
     settings = load_settings(environ={}, index_dir=str(tmp_path / "index"))
     lines: list[str] = []
     assert ensure_index(settings, lines.append) is True
-    assert built == [len(plan_files(settings.plans_dir))] == [5]
+    assert built == [5]
     assert "Chưa có chỉ mục" in lines[0] and "từ 5 kế hoạch" in lines[0]
     assert lines[-1].startswith("Đã xây dựng chỉ mục")
 
@@ -83,7 +79,7 @@ def test_build_index_writes_a_loadable_index(tmp_path, monkeypatch):
     from ingest.pipeline import ingest_paths
 
     settings = load_settings(environ={}, index_dir=str(tmp_path / "index"), vector_cache="")
-    plan = [p for p in plan_files(settings.plans_dir) if p.name.startswith("ninh-binh")]
+    plan = sorted(Path(settings.plans_dir).glob("ninh-binh*"))
     documents = ingest_paths(plan, settings=settings).documents
     bootstrap.build_index(documents, settings)
     index = ClauseIndex.load(tmp_path / "index")
