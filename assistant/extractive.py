@@ -66,6 +66,7 @@ from assistant.sentences import (
     is_heading_only,
     split_sentences,
 )
+from index.localities import overlapping_locality
 from index.types import ScoredClause
 from ingest.model import DocumentMeta
 from ingest.vntext import folded_form, nfc
@@ -81,13 +82,6 @@ MAX_CANDIDATES = 8          # retrieved clauses whose sentences are read
 
 
 _SET_ASIDE_RE = re.compile(r"(?<!\w)ngoai\s+[^,?]{1,60},")
-
-
-def _locality_matches(name: str, doc: DocumentMeta) -> bool:
-    key = folded_form(name)
-    return any(key and (key == folded_form(v) or re.search(rf"(?<!\w){re.escape(folded_form(v))}(?!\w)", key)
-                        or re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded_form(v)))
-               for v in (doc.locality, doc.province) if v)
 
 
 class ExtractiveAnswerer:
@@ -137,11 +131,11 @@ class ExtractiveAnswerer:
         intent = reading.intent
         asked = [locality] if locality else list(reading.localities)
         missing = [p for p in reading.places
-                   if documents and not any(_locality_matches(p, d) for d in documents)]
+                   if documents and not any(overlapping_locality(p, d) for d in documents)]
         if missing and not asked:
             return compose_abstention(question, retrieved, top, 0.0, reason="place", detail=", ".join(missing))
         if intent.about_plan and asked:
-            named = [d for d in documents if any(_locality_matches(a, d) for a in asked)]
+            named = [d for d in documents if any(overlapping_locality(a, d) for a in asked)]
             about = answer_about_plan(question, intent.about_plan, named)
             if about is not None:
                 return replace(about, retrieved=top)

@@ -16,9 +16,9 @@ from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import check_question
 from assistant.intent import read_question
 from assistant.llm import LLMAnswerer
+from index.localities import same_locality
 from index.maintenance import open_index
 from index.retriever import HybridRetriever
-from ingest.vntext import folded_form
 from settings import Settings, load_settings
 
 MODES: tuple[str, ...] = ("extractive", "llm")
@@ -98,14 +98,18 @@ class Assistant:
             return Answer(question=guard.question, answer=guard.message, abstained=True, mode=mode, refused=True,
                           timings_ms={"retrieve": 0.0, "answer": 0.0, "total": _ms(started)})
         text = guard.question
-        if locality and not self._has_locality(locality):
+        matching = sorted({d.locality for d in self.index.documents() if locality and same_locality(locality, d)})
+        if locality and not matching:
             known = ", ".join(self.localities())
             return Answer(question=text, abstained=True, mode=mode,
                           answer=f"Không có kế hoạch của {locality} trong dữ liệu đã nạp. "
                                  f"Các địa phương hiện có: {known}.",
                           notices=guard.notices, timings_ms={"retrieve": 0.0, "answer": 0.0,
                                                              "total": _ms(started)})
-        filters = {"locality": locality} if locality else None
+        # "ninh binh", "Tỉnh Ninh Bình" name the plan of Ninh Bình: filter and answer with its own name.
+        filters = {"locality": matching} if locality else None
+        if len(matching) == 1:
+            locality = matching[0]
         # The question is read once here (intent, places, localities) and passed down.
         reading = read_question(text, list(self.index.documents()))
         retrieved = list(self.retriever.retrieve(reading.query, top_k=top_k, filters=filters))
@@ -121,10 +125,6 @@ class Assistant:
         timings = {"retrieve": (after_retrieval - started) * 1000, "answer": (finished - after_retrieval) * 1000,
                    "total": (finished - started) * 1000}
         return replace(answer, timings_ms=timings, notices=(*guard.notices, *answer.notices))
-
-    def _has_locality(self, locality: str) -> bool:
-        key = folded_form(locality).strip()
-        return any(key in (folded_form(d.locality), folded_form(d.province)) for d in self.index.documents())
 
     def _add_per_locality(self, text: str, retrieved: list, names: list[str] | None = None) -> list:
         """For comparisons, make sure every plan (or every plan named) contributes its best clauses."""

@@ -1,4 +1,11 @@
-"""Find the localities of the corpus that a question names.
+"""Localities of the corpus: which a question names, and whether a name means a plan's locality.
+
+The one place where a locality written by a user (a filter, a place in a
+question) is matched against the plans' ``locality`` and ``province``
+metadata: :func:`detect_localities` (in a question), :func:`same_locality`
+(a filter value: "ninh bình", "Tỉnh Ninh Bình" and "Ninh Binh" all mean Ninh
+Bình) and :func:`overlapping_locality` (a place and a plan that contain one
+another: "Thừa Thiên Huế" and "Huế").
 
 "Ở Huế ...", "xã Đak Đoa", "tỉnh Ninh Bình", accent-less "o hue", "dong nai":
 names come from the documents' ``locality`` and ``province`` metadata and are
@@ -63,3 +70,30 @@ def detect_localities(question: str, documents: Iterable[DocumentMeta]) -> list[
         if locality not in ordered:
             ordered.append(locality)
     return ordered
+
+
+# Words that say what kind of place a name is, not which place ("tỉnh Ninh Bình").
+_LEVEL_WORDS_RE = re.compile(r"^(?:tinh|thanh pho|tp\.?|xa|phuong|dac khu|huyen|quan|thi xa|thi tran)\s+")
+
+
+def locality_key(name: str) -> str:
+    """The comparison form of a place name: folded, without its level word, spaces collapsed."""
+    key = " ".join(folded_form(name).replace("-", " ").split()).strip(" ,.:;")
+    return _LEVEL_WORDS_RE.sub("", key)
+
+
+def same_locality(name: str, meta: DocumentMeta) -> bool:
+    """True when ``name`` (a filter value, any accents, with or without "tỉnh") is the plan's locality or province."""
+    key = locality_key(name)
+    return bool(key) and key in {locality_key(v) for v in (meta.locality, meta.province) if v}
+
+
+def overlapping_locality(name: str, meta: DocumentMeta) -> bool:
+    """True when ``name`` and the plan's locality or province are the same place or one contains the other."""
+    key = locality_key(name)
+    for value in (meta.locality, meta.province):
+        other = locality_key(value) if value else ""
+        if key and other and (key == other or re.search(rf"(?<!\w){re.escape(other)}(?!\w)", key)
+                              or re.search(rf"(?<!\w){re.escape(key)}(?!\w)", other)):
+            return True
+    return False

@@ -100,8 +100,13 @@ class ChatBackend:
 
     # --- answering -----------------------------------------------------------
     def _resolve(self, locality: str | None, mode: str | None) -> tuple[str | None, str | None]:
-        """Map the page's filter values to service arguments; unknown values mean "default"."""
-        chosen_locality = locality if locality in self.localities() else None
+        """Map the page's filter values to service arguments ("" means all plans, or the default mode).
+
+        A locality is passed on as written: the service matches it to a plan
+        ("ninh binh", "tỉnh Ninh Bình") or says, in Vietnamese, that no plan of it
+        is loaded; it never silently answers from all plans.
+        """
+        chosen_locality = (locality or "").strip() or None
         offered = {v for _, v in self.modes()}
         chosen_mode = mode if mode in offered else None
         return chosen_locality, chosen_mode

@@ -2,7 +2,8 @@
 
 import pytest
 
-from index.localities import detect_localities
+from index.localities import detect_localities, locality_key, overlapping_locality, same_locality
+from ingest.model import DocumentMeta
 from tests.index.conftest import MINI_CORPUS, make_document
 
 DOCS = [make_document(d).meta for d in MINI_CORPUS]
@@ -27,3 +28,23 @@ def test_nfd_question():
     import unicodedata
 
     assert detect_localities(unicodedata.normalize("NFD", "Ở Huế"), DOCS) == ["Huế"]
+
+
+def _plan(locality: str, province: str) -> DocumentMeta:
+    return DocumentMeta(doc_id="x", title="Kế hoạch", number="", issuer="", level="xã" if locality != province else "tỉnh",
+                        locality=locality, province=province, date="", source_path="x.txt", content_hash="0")
+
+
+def test_a_filter_value_names_a_plan_however_it_is_written():
+    ninh_binh, dak_doa = _plan("Ninh Bình", "Ninh Bình"), _plan("Đak Đoa", "Gia Lai")
+    for written in ("Ninh Bình", "ninh binh", "Tỉnh Ninh Bình", "TINH  NINH BINH"):
+        assert same_locality(written, ninh_binh), written
+    assert same_locality("xã Đak Đoa", dak_doa) and same_locality("gia lai", dak_doa)
+    assert not same_locality("Ninh", ninh_binh) and not same_locality("", ninh_binh)
+    assert locality_key("Thành phố Huế") == "hue" and locality_key("Bà Rịa - Vũng Tàu") == "ba ria vung tau"
+
+
+def test_overlapping_places_contain_one_another():
+    hue = _plan("Huế", "Huế")
+    assert overlapping_locality("Thừa Thiên Huế", hue) and overlapping_locality("TP Huế", hue)
+    assert not overlapping_locality("Hà Nội", hue)

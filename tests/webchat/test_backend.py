@@ -70,8 +70,10 @@ def test_locality_and_mode_filters(service):
     backend = make_backend(service)
     assert backend.localities() == ["Huế", "Ninh Bình"]
     backend.answer(TARGET_Q, "Ninh Bình", "extractive")
-    backend.answer(TARGET_Q, "Hà Nội", "llm")  # unknown locality; LLM not configured
-    assert [(c["locality"], c["mode"]) for c in service.calls] == [("Ninh Bình", "extractive"), (None, None)]
+    backend.answer(TARGET_Q, " Hà Nội ", "llm")  # the service says no plan of Hà Nội; LLM not configured
+    backend.answer(TARGET_Q, "", "")
+    assert [(c["locality"], c["mode"]) for c in service.calls] == [
+        ("Ninh Bình", "extractive"), ("Hà Nội", None), (None, None)]
 
 
 def test_llm_mode_offered_only_when_configured(service):
