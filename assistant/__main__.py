@@ -1,7 +1,7 @@
-"""Entry point: ``python -m assistant <command> ...`` (see assistant/cli.py)."""
+"""Entry point: ``python -m assistant <command> ...`` (see assistant/commands/cli.py)."""
 
 import sys
 
-from assistant.cli import main
+from assistant.commands.cli import main
 
 sys.exit(main())

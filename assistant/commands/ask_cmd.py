@@ -55,8 +55,8 @@ def open_assistant(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     """Answer one question and print it."""
+    from assistant.commands.render import render_answer
     from assistant.guard import check_question
-    from assistant.render import render_answer
 
     settings = load_settings(index_dir=args.index)
     guard = check_question(args.question, settings.max_question_chars)

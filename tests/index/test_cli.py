@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from assistant.cli import main
+from assistant.commands.cli import main
 
 
 @pytest.fixture()

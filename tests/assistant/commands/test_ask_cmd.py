@@ -6,12 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant.cli import main
+import pytest
+
+from assistant.commands.cli import main
 
 ROOT = Path(__file__).resolve().parents[3]
 QUESTION = "Mục tiêu tỷ lệ bao phủ BHYT năm 2026 của Ninh Bình là bao nhiêu?"
 
 
+@pytest.mark.slow
 def test_ask_json_through_python_m(tiny_index_dir):
     env = {**os.environ, "BHYT_INDEX_DIR": str(tiny_index_dir)}
     done = subprocess.run([sys.executable, "-m", "assistant", "ask", QUESTION, "--json", "--k", "5"],

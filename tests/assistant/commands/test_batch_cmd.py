@@ -2,7 +2,7 @@
 
 import json
 
-from assistant.cli import main
+from assistant.commands.cli import main
 
 
 def test_batch_answers_in_order_and_reports_bad_lines(tiny_index_dir, tmp_path, capsys):

@@ -1,7 +1,7 @@
-"""Tests for assistant/render.py: the terminal view of an answer."""
+"""Tests for assistant/commands/render.py: the terminal view of an answer."""
 
 from assistant.answer import Answer, Citation
-from assistant.render import render_answer
+from assistant.commands.render import render_answer
 
 
 def citation(n, reading=""):
