@@ -84,6 +84,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("llm_api_key", "", "BHYT_LLM_API_KEY", "Khóa API (để trống nếu máy chủ không cần)."),
     Setting("llm_timeout", 30.0, "BHYT_LLM_TIMEOUT", "Thời gian chờ tối đa (giây) cho mô hình ngôn ngữ."),
     Setting("llm_temperature", 0.0, "BHYT_LLM_TEMPERATURE", "Nhiệt độ sinh văn bản."),
+    Setting("llm_max_tokens", 512, "BHYT_LLM_MAX_TOKENS", "Số token tối đa của một câu trả lời do mô hình sinh."),
     # --- web app ---
     Setting("host", "127.0.0.1", "BHYT_HOST", "Địa chỉ web chat lắng nghe."),
     Setting("port", 7860, "BHYT_PORT", "Cổng web chat."),

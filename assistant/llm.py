@@ -32,8 +32,22 @@ from index.types import ScoredClause
 from ingest.vntext import folded_form
 
 MAX_PROMPT_CLAUSES = 8
+# An answer repeating this many consecutive words of the prompt's rules is the rules, not an answer.
+ECHO_RUN = 8
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _ABSTAIN_PHRASES = ("khong co thong tin", "khong chua thong tin", "khong de cap", "khong tim thay")
+
+
+def echoes_instructions(text: str, instructions: str, run: int = ECHO_RUN) -> bool:
+    """True when ``text`` repeats ``run`` consecutive words of the prompt's ``instructions``.
+
+    Small or base models sometimes answer by reciting the rules; their "[1] hoặc
+    [2][3]" example would then pass for citations.
+    """
+    said = folded_form(text).split()
+    rules = folded_form(instructions).split()
+    grams = {tuple(rules[i:i + run]) for i in range(len(rules) - run + 1)}
+    return any(tuple(said[i:i + run]) in grams for i in range(len(said) - run + 1))
 
 
 class LLMUnavailable(RuntimeError):
@@ -109,7 +123,7 @@ class LLMAnswerer:
 
     Args:
         settings: Uses ``llm_base_url``, ``llm_model``, ``llm_api_key``, ``llm_timeout`` (> 0),
-            ``llm_temperature`` (0..2) to build ``ChatOpenAI`` when no ``llm`` is given,
+            ``llm_temperature`` (0..2), ``llm_max_tokens`` (> 0) to build ``ChatOpenAI`` when no ``llm`` is given,
             and the extractive answerer's settings.
         llm: Any LangChain chat model; None builds ``ChatOpenAI`` from the settings
             (no retries, ``llm_timeout`` seconds). A given model keeps its own
@@ -130,6 +144,9 @@ class LLMAnswerer:
         temperature = float(settings.llm_temperature)
         if not 0.0 <= temperature <= 2.0:
             raise ValueError(f"llm_temperature must be in [0, 2], got {temperature}")
+        max_tokens = int(settings.llm_max_tokens)
+        if max_tokens <= 0:
+            raise ValueError(f"llm_max_tokens must be > 0, got {max_tokens}")
         if llm is not None and not isinstance(llm, BaseChatModel):
             raise TypeError(f"llm must be a LangChain chat model (BaseChatModel), got {type(llm).__name__}")
         self.settings = settings
@@ -137,6 +154,7 @@ class LLMAnswerer:
         self.model_name = str(settings.llm_model).strip()
         self.timeout = timeout
         self.temperature = temperature
+        self.max_tokens = max_tokens
         self.prompt = prompt or load_prompt("answer")
         self.fallback = fallback or ExtractiveAnswerer(settings)
         self.llm = llm
@@ -156,7 +174,10 @@ class LLMAnswerer:
 
             self._from_settings = ChatOpenAI(base_url=self.base_url, model=self.model_name,
                                              api_key=self.settings.llm_api_key or "khong-can-khoa",
-                                             timeout=self.timeout, temperature=self.temperature, max_retries=0)
+                                             timeout=self.timeout, temperature=self.temperature, max_retries=0,
+                                             # As "max_tokens" in the body: ChatOpenAI's own max_tokens is sent as
+                                             # max_completion_tokens, which llama.cpp's and other servers ignore.
+                                             extra_body={"max_tokens": self.max_tokens})
         return self._from_settings
 
     def chain(self):
@@ -195,7 +216,14 @@ class LLMAnswerer:
         text = str(result.get("text") or "").strip()
         if not text:
             raise LLMUnavailable("mô hình trả về nội dung rỗng")
+        if echoes_instructions(text, self.instructions()):
+            raise LLMUnavailable("mô hình lặp lại hướng dẫn thay vì trả lời")
         return text
+
+    def instructions(self) -> str:
+        """The prompt's own wording (its system part), which an answer must not repeat."""
+        rendered = self.prompt.render(question="", clauses="")
+        return "\n".join(m.content for m in rendered if m.role == "system")
 
     def answer(self, question: str, retrieved: Sequence[ScoredClause], index: ClauseTree | None = None, *,
                locality: str | None = None, reading: QuestionReading | None = None) -> Answer:

@@ -20,7 +20,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.outputs import ChatResult
 
-from assistant.llm import LLMAnswerer, check_citations
+from assistant.llm import LLMAnswerer, check_citations, echoes_instructions
 from ingest.vntext import nfc
 from settings import load_settings
 from tests.assistant.conftest import find
@@ -142,6 +142,20 @@ def test_check_citations_renumbers_in_order_of_use():
 def test_settings_are_validated():
     with pytest.raises(ValueError, match="llm_timeout must be > 0, got 0.0"):
         LLMAnswerer(load_settings(environ={}, llm_timeout=0.0))
+    with pytest.raises(ValueError, match="llm_max_tokens must be > 0, got 0"):
+        LLMAnswerer(load_settings(environ={}, llm_max_tokens=0))
+
+
+def test_the_endpoint_model_caps_the_reply_in_the_request_body():
+    settings = load_settings(environ={}, llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_max_tokens=64)
+    assert LLMAnswerer(settings).chat_model().extra_body == {"max_tokens": 64}
+
+
+def test_an_answer_quoting_the_plans_is_not_an_echo_of_the_rules():
+    rules = LLMAnswerer(load_settings(environ={})).instructions()
+    assert "Quy tắc bắt buộc" in rules and "{{" not in rules
+    assert not echoes_instructions("Đến năm 2026, tỉ lệ bao phủ bảo hiểm y tế toàn tỉnh đạt trên 95% [1].", rules)
+    assert echoes_instructions("Chỉ trả lời dựa trên các đoạn trích được đánh số bên dưới.", rules)
 
 
 # --- any LangChain chat model, given through the public ``llm`` parameter ---
@@ -198,6 +212,9 @@ def test_a_given_chat_model_is_checked_like_the_endpoint(retrieved, tiny_tree):
     (RaisingChatModel(error=ConnectionError("refused")), "không kết nối được"),
     (RaisingChatModel(error=ValueError("bad payload")), "không hợp lệ"),
     (FakeListChatModel(responses=["   "]), "rỗng"),
+    # A model reciting the prompt's rules, "[1] hoặc [2][3]" example included, is not answering.
+    (FakeListChatModel(responses=["Trả lời bằng tiếng Việt, ngắn gọn, đúng trọng tâm câu hỏi; giữ nguyên con số, "
+                                  "tỷ lệ, ngày tháng. Ví dụ [1] hoặc [2][3]."]), "lặp lại hướng dẫn"),
 ])
 def test_a_failing_given_chat_model_falls_back_to_the_extractive_answer(retrieved, tiny_tree, model, reason):
     answer = LLMAnswerer(load_settings(environ={}), llm=model).answer(QUESTION, retrieved, tiny_tree)

