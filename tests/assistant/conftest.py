@@ -153,9 +153,8 @@ def tiny_tree() -> TinyTree:
 
 
 @pytest.fixture(scope="session")
-def tiny_index_dir(tmp_path_factory, tiny_tree) -> Path:
-    """The tiny tree as a real index directory (e5-small embedder, a few seconds)."""
-    from index.embedders import make_embedder
+def tiny_index_dir(tmp_path_factory, tiny_tree, e5_embedder, session_cache) -> Path:
+    """The tiny tree as a real index directory (e5-small embedder, a few seconds; vectors in the session cache)."""
     from index.store import ClauseIndex
     from ingest.model import ParsedDocument
 
@@ -164,5 +163,5 @@ def tiny_index_dir(tmp_path_factory, tiny_tree) -> Path:
         clauses = sorted((c for c in tiny_tree.by_id.values() if c.doc_id == meta.doc_id), key=lambda c: c.char_start)
         docs.append(ParsedDocument(meta=meta, clauses=tuple(clauses), source_text=tiny_tree.sources[meta.doc_id]))
     directory = tmp_path_factory.mktemp("tiny") / "index"
-    ClauseIndex.build(docs, make_embedder("e5-small"), directory)
+    ClauseIndex.build(docs, e5_embedder, directory, cache=session_cache)
     return directory

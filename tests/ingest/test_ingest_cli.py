@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,8 +27,11 @@ def run_cli(*args: str, index: bool = False, env: dict | None = None) -> subproc
     )
 
 
+@pytest.mark.slow
 def test_ingest_indexes_and_skips_unchanged_files(tmp_path):
-    env = {"BHYT_INDEX_DIR": str(tmp_path / "index"), "BHYT_VECTOR_CACHE": str(tmp_path / "vectors.sqlite")}
+    # Vectors come from the session cache (BHYT_VECTOR_CACHE, tests/conftest.py): this test is about
+    # the index and the unchanged-file check, not about embedding.
+    env = {"BHYT_INDEX_DIR": str(tmp_path / "index")}
     first = run_cli("data/plans/dak-doa-gia-lai_KH-DU_2026.txt", index=True, env=env)
     assert first.returncode == 0, first.stderr
     assert "Thêm mới (1): dak-doa-gia-lai_KH-DU_2026" in first.stdout

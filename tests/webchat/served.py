@@ -3,7 +3,10 @@
 ``python app.py`` runs in a subprocess on a free port of 127.0.0.1 with an empty
 temporary index directory, so it also exercises the first-run path (building
 the index from ``data/plans``) exactly as ``make run`` does on a fresh clone.
-The server is shared by every test that asks for it and stopped at exit.
+Its vector cache is the test session's (``BHYT_VECTOR_CACHE``, set by
+tests/conftest.py): the plans are read, cut and indexed again, but the vectors
+the fixtures already computed are not recomputed. The server is shared by
+every test that asks for it and stopped at exit.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 420  # the first run embeds every plan on a busy 2-core machine
+START_TIMEOUT_S = 420  # with a cold cache the first run embeds every plan on a busy 2-core machine
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,9 @@ def served_app() -> ServedApp:
     """
     workdir = Path(tempfile.mkdtemp(prefix="bhyt-webchat-"))
     port = free_port()
-    env = dict(os.environ, BHYT_INDEX_DIR=str(workdir / "index"),
-               BHYT_VECTOR_CACHE=str(workdir / "cache" / "vectors.sqlite"),
+    # The session's cache when run under pytest; a private one otherwise (never data/cache).
+    cache = os.environ.get("BHYT_VECTOR_CACHE") or str(workdir / "cache" / "vectors.sqlite")
+    env = dict(os.environ, BHYT_INDEX_DIR=str(workdir / "index"), BHYT_VECTOR_CACHE=cache,
                BHYT_PLANS_DIR=str(PROJECT_ROOT / "data" / "plans"),
                BHYT_LOG_QUESTIONS="false", BHYT_LLM_BASE_URL="", GRADIO_ANALYTICS_ENABLED="False")
     log = open(workdir / "app.log", "w", encoding="utf-8")  # closed by stop() at exit

@@ -74,11 +74,12 @@ def test_progress_encoder_gives_the_vectors_of_one_call_and_counts_passages(caps
     assert calls == [5]
 
 
-def test_build_index_writes_a_loadable_index(tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_build_index_writes_a_loadable_index(tmp_path, monkeypatch, session_cache):
     from index.store import ClauseIndex
     from ingest.pipeline import ingest_paths
 
-    settings = load_settings(environ={}, index_dir=str(tmp_path / "index"), vector_cache="")
+    settings = load_settings(environ={}, index_dir=str(tmp_path / "index"), vector_cache=session_cache.path)
     plan = sorted(Path(settings.plans_dir).glob("ninh-binh*"))
     documents = ingest_paths(plan, settings=settings).documents
     bootstrap.build_index(documents, settings)
