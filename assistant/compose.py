@@ -31,7 +31,7 @@ from assistant.sentences import (
     percent_years,
     split_sentences,
 )
-from index.retriever import section_label
+from index.labels import section_label
 from index.types import ScoredClause
 from ingest.model import Clause, DocumentMeta
 from ingest.vntext import folded_form

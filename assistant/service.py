@@ -112,10 +112,11 @@ class Assistant:
             locality = matching[0]
         # The question is read once here (intent, places, localities) and passed down.
         reading = read_question(text, list(self.index.documents()))
-        retrieved = list(self.retriever.retrieve(reading.query, top_k=top_k, filters=filters))
+        retrieved = list(self.retriever.retrieve(reading.query, top_k=top_k, filters=filters,
+                                                 localities=reading.localities))
         named = list(reading.localities)
         if not locality and (reading.intent.kind == "compare" or len(named) > 1):
-            retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None)
+            retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None, reading.localities)
         after_retrieval = time.perf_counter()
         if mode == "llm":
             answer = self.llm.answer(text, retrieved, self.index, locality=locality, reading=reading)
@@ -126,12 +127,14 @@ class Assistant:
                    "total": (finished - started) * 1000}
         return replace(answer, timings_ms=timings, notices=(*guard.notices, *answer.notices))
 
-    def _add_per_locality(self, text: str, retrieved: list, names: list[str] | None = None) -> list:
+    def _add_per_locality(self, text: str, retrieved: list, names: list[str] | None,
+                          localities: tuple[str, ...]) -> list:
         """For comparisons, make sure every plan (or every plan named) contributes its best clauses."""
         seen = {s.id for s in retrieved}
         extra = []
         for name in names or self.localities():
-            for scored in self.retriever.retrieve(text, top_k=COMPARE_PER_LOCALITY, filters={"locality": name}):
+            for scored in self.retriever.retrieve(text, top_k=COMPARE_PER_LOCALITY, filters={"locality": name},
+                                                  localities=localities):
                 if scored.id not in seen:
                     seen.add(scored.id)
                     extra.append(scored)

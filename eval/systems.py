@@ -97,7 +97,7 @@ class PlainSystem:
 class ChannelRetriever:
     """A retriever restricted to some channels, with the plain ``retrieve(query, top_k, filters)`` call.
 
-    The assistant calls ``retrieve(text, top_k=..., filters=...)``; this passes
+    The assistant calls ``retrieve(text, top_k=..., filters=..., localities=...)``; this passes
     ``channels`` on, so lexical-only and dense-only systems go through exactly
     the same guard, comparison handling and answerer as the default one.
     """
@@ -105,9 +105,11 @@ class ChannelRetriever:
     retriever: object
     channels: tuple[str, ...]
 
-    def retrieve(self, query: str, top_k: int | None = None, filters: dict | None = None) -> list:
+    def retrieve(self, query: str, top_k: int | None = None, filters: dict | None = None,
+                 localities: Sequence[str] | None = None) -> list:
         """Retrieve with :attr:`channels` only."""
-        return self.retriever.retrieve(query, top_k=top_k, filters=filters, channels=self.channels)
+        return self.retriever.retrieve(query, top_k=top_k, filters=filters, channels=self.channels,
+                                       localities=localities)
 
 
 def assistant_systems(assistant, names: Sequence[str]) -> list:

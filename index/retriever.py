@@ -28,6 +28,7 @@ value instead of being ignored.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
@@ -35,10 +36,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables.config import run_in_executor
 
-from index.localities import detect_localities
+from index.labels import section_label
+from index.localities import detect_localities, same_locality
 from index.store import ClauseIndex
 from index.types import ScoredClause
-from ingest.model import Clause
 from ingest.ocr.restore import Restorer
 from ingest.vntext import folded_form, is_accentless, nfc
 from settings import load_settings
@@ -48,7 +49,6 @@ FILTER_KEYS = ("locality", "level", "doc_id")
 CALL_OPTIONS = ("k", "filters")
 # LangChain's ``invoke`` reads ``verbose`` itself and then forwards it with the other options.
 _LANGCHAIN_OPTIONS = ("verbose",)
-_SECTION_TITLE_CHARS = 40
 _log = logging.getLogger(__name__)
 _restorer: Any = None
 _restorer_tried = False
@@ -72,47 +72,6 @@ def _restore_accents(text: str) -> str | None:
         _log.warning("accent restoration failed", exc_info=True)
         return None
     return restored if restored and restored != text else None
-
-
-def _clip(text: str, limit: int = _SECTION_TITLE_CHARS) -> str:
-    text = " ".join(text.split()).rstrip(":;.,")
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(":;.,") + "…"
-
-
-def _own_label(clause: Clause) -> str:
-    last = clause.path[-1] if clause.path else ""
-    if clause.kind == "bullet":
-        return f"ý {last}"
-    if clause.kind == "footnote":
-        return f"chú thích {clause.label or last}"
-    if clause.kind == "paragraph":
-        return f"đoạn {last.lstrip('p')}"
-    text = clause.reading or clause.body or clause.text
-    if clause.kind == "item" and clause.label and not text.startswith(clause.label):
-        text = f"{clause.label}. {text}"
-    return _clip(text)
-
-
-def section_label(clause: Clause, first_section_start: int | None = None) -> str:
-    """Section path in words, e.g. "Mục III › 2. Hoàn thiện cơ chế… › ý 3".
-
-    The first level is "Mục <label>", the other ancestors are their headings
-    (clipped with "…"), the clause itself is "ý n" for a bullet, "chú thích n"
-    for a footnote, "đoạn n" for a paragraph, else its own clipped heading.
-    """
-    if not clause.path:
-        return _own_label(clause)
-    if len(clause.path) == 1 and clause.kind != "section":  # text outside the numbered sections
-        after = first_section_start is not None and clause.char_start > first_section_start
-        return f"{'Phần kết' if after else 'Mở đầu'} › {_own_label(clause)}"
-    parts = [f"Mục {clause.path[0]}"]
-    parts.extend(_clip(t) for t in clause.search_titles[1:len(clause.path) - 1] if t)
-    if len(clause.path) > 1:
-        parts.append(_own_label(clause))
-    return " › ".join(parts)
 
 
 def _validated(settings: Any) -> dict:
@@ -201,16 +160,20 @@ class HybridRetriever(BaseRetriever):
         super().__init__(index=index, settings=settings, params=params, **kwargs)
 
     def retrieve(self, query: str, top_k: int | None = None, filters: dict | None = None,
-                 channels: tuple[str, ...] = CHANNELS) -> list[ScoredClause]:
+                 channels: tuple[str, ...] = CHANNELS, localities: Sequence[str] | None = None) -> list[ScoredClause]:
         """Best clauses for ``query``.
 
         Args:
             query: The question (any accents).
             top_k: Number of results (default: the field ``k``, i.e. setting ``retrieval_top_k``).
             filters: Optional {"locality": str | list, "level": str | list,
-                "doc_id": str | list}; a locality matches on folded forms.
-                None uses the field ``filters``; given filters replace it.
+                "doc_id": str | list}; a locality is written as people write it
+                ("tỉnh Ninh Bình", "ninh binh") and also matches a plan by its
+                province. None uses the field ``filters``; given filters replace it.
             channels: Channels to use, a subset of ("dense", "lexical").
+            localities: The indexed localities the question names, when the caller
+                has already read them (their clauses get ``locality_boost``);
+                None finds them in ``query``.
 
         Returns:
             Scored clauses, best first.
@@ -242,9 +205,12 @@ class HybridRetriever(BaseRetriever):
             hits = self.index.lexical.search(query, p["lexical_top_n"], accented_query=restored, allowed=allowed)
             lexical = {h.row: (rank, h.score) for rank, h in enumerate(hits, 1)}
 
-        named = set(detect_localities(query, self.index.documents()))
-        if restored:
-            named |= set(detect_localities(restored, self.index.documents()))
+        if localities is not None:
+            named = set(localities)
+        else:
+            named = set(detect_localities(query, self.index.documents()))
+            if restored:
+                named |= set(detect_localities(restored, self.index.documents()))
         fused = []
         for row in set(dense) | set(lexical):
             score = 0.0
@@ -268,12 +234,12 @@ class HybridRetriever(BaseRetriever):
             if value in (None, "", [], ()):
                 return None
             values = [value] if isinstance(value, str) else list(value)
-            return {folded_form(v).strip() for v in values} if key != "doc_id" else set(values)
+            return set(values) if key in ("doc_id", "locality") else {folded_form(v).strip() for v in values}
 
         localities, levels, doc_ids = wanted("locality"), wanted("level"), wanted("doc_id")
         keep = set()
         for meta in self.index.documents():
-            if localities is not None and not ({folded_form(meta.locality), folded_form(meta.province)} & localities):
+            if localities is not None and not any(same_locality(name, meta) for name in localities):
                 continue
             if levels is not None and folded_form(meta.level) not in levels:
                 continue

@@ -40,7 +40,7 @@ from assistant.compose import (
 from assistant.duties import AgencyBlock
 from assistant.intent import QuestionIntent
 from assistant.sentences import split_sentences
-from index.retriever import section_label
+from index.labels import section_label
 from ingest.vntext import nfc
 from tests.assistant.conftest import build_tiny_tree, find
 

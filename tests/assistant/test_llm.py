@@ -232,7 +232,7 @@ def test_the_assistant_hands_its_chat_model_to_llm_mode(retrieved, tiny_tree):
     from assistant.service import Assistant
 
     class GivenClauses:
-        def retrieve(self, query, top_k=None, filters=None):
+        def retrieve(self, query, top_k=None, filters=None, localities=None):
             return retrieved
 
     assistant = Assistant(load_settings(environ={}), index=tiny_tree, retriever=GivenClauses(),

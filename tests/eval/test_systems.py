@@ -30,7 +30,7 @@ def test_channel_retriever_passes_channels_top_k_and_filters():
     calls = []
 
     class Recorder:
-        def retrieve(self, query, top_k=None, filters=None, channels=("dense", "lexical")):
+        def retrieve(self, query, top_k=None, filters=None, channels=("dense", "lexical"), localities=None):
             calls.append((query, top_k, filters, channels))
             return [SCORED]
 

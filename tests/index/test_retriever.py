@@ -4,7 +4,8 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.documents import Document
 
-from index.retriever import HybridRetriever, section_label
+from index.labels import section_label
+from index.retriever import HybridRetriever
 from settings import load_settings
 from tests.index.conftest import SHARED, make_document
 
@@ -56,6 +57,9 @@ def test_filters(retriever):
     assert {s.level for s in retriever.retrieve("bảo hiểm y tế", filters={"level": "xã"})} == {"xã"}
     assert retriever.retrieve("bảo hiểm y tế", filters={"doc_id": ["hue_KH-UBND"]})[0].clause.doc_id == "hue_KH-UBND"
     assert retriever.retrieve("bảo hiểm y tế", filters={"locality": "Hà Nội"}) == []
+    for written in ("tỉnh Ninh Bình", "TINH NINH BINH"):
+        assert {s.locality for s in retriever.retrieve("bảo hiểm y tế", filters={"locality": written})} == {"Ninh Bình"}
+    assert {s.locality for s in retriever.retrieve("bảo hiểm y tế", filters={"locality": "tỉnh Gia Lai"})} == {"Đak Đoa"}
     with pytest.raises(ValueError, match="unknown filter keys"):
         retriever.retrieve("bảo hiểm y tế", filters={"year": 2026})
 
