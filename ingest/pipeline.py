@@ -24,7 +24,8 @@ from typing import Any, Protocol
 from ingest.model import ParsedDocument, text_hash
 from ingest.ocr.damage import score_damage
 from ingest.ocr.restore import Restorer
-from ingest.reading.readers import SUPPORTED_SUFFIXES, UnreadableFileError, read_source
+from ingest.reading.errors import UnreadableFileError
+from ingest.reading.readers import SUPPORTED_SUFFIXES, read_source
 from ingest.structure.clause_tree import build_clauses
 from ingest.structure.clean import logical_lines
 from ingest.structure.metadata import extract_metadata

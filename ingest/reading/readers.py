@@ -8,25 +8,24 @@ of the five plans it recovers every word exactly, where pypdf splits footnote
 markers such as "tỉnh⁽¹⁾"; it is about 3x slower, 0.7 s for a plan), converts legacy-font
 (TCVN3/VNI) runs, and normalises to NFC with ``\\n`` line breaks. Every failure
 becomes :class:`UnreadableFileError` whose message is Vietnamese and names the file.
+Word files are read by ``docx_reader.py``, PDFs by ``pdf_reader.py``.
 """
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.reading.docx_reader import read_docx
 from ingest.reading.encoding import UndecodableBytesError, decode_bytes
+from ingest.reading.errors import UnreadableFileError, megabytes
 from ingest.reading.legacy_runs import convert_legacy_runs
+from ingest.reading.pdf_reader import read_pdf
 from ingest.vntext import nfc
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
-# A PDF page with fewer non-space characters than this has no usable text layer.
-_MIN_PAGE_CHARS = 10
-# python-docx inflates the whole package: refuse archives that expand past this many times max_bytes.
-_MAX_ZIP_EXPANSION = 10
 
 
 @dataclass(frozen=True)
@@ -49,15 +48,6 @@ class SourceText:
     encoding: str
     format: str
     warnings: tuple[str, ...] = field(default=())
-
-
-class UnreadableFileError(Exception):
-    """A file could not be read; ``message`` is Vietnamese and names the file."""
-
-    def __init__(self, path: str, message: str):
-        super().__init__(message)
-        self.path = path
-        self.message = message
 
 
 def read_source(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
@@ -93,7 +83,7 @@ def read_source(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sour
     if size > max_bytes:
         raise UnreadableFileError(
             str(path),
-            f"Tệp '{name}' quá lớn ({_megabytes(size)} MB, giới hạn {_megabytes(max_bytes)} MB); "
+            f"Tệp '{name}' quá lớn ({megabytes(size)} MB, giới hạn {megabytes(max_bytes)} MB); "
             "hãy tách nhỏ tệp hoặc tăng giới hạn BHYT_MAX_FILE_MB.",
         )
     warnings: list[str] = []
@@ -101,10 +91,10 @@ def read_source(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sour
         encoding, text = _read_text_file(p, name, max_bytes)
         file_format = "md" if suffix != ".txt" else "txt"
     elif suffix == ".docx":
-        encoding, text, file_format = "docx", _read_docx(p, name, max_bytes), "docx"
+        encoding, text, file_format = "docx", read_docx(p, name, max_bytes), "docx"
     else:
         encoding, file_format = "pdf", "pdf"
-        text = _read_pdf(p, name, warnings)
+        text = read_pdf(p, name, warnings)
     text = _normalise_newlines(nfc(text))
     converted = convert_legacy_runs(text)
     if converted != text:
@@ -127,11 +117,6 @@ def _unsupported_message(name: str, suffix: str) -> str:
     )
 
 
-def _megabytes(size: int) -> str:
-    """Size in MB with a Vietnamese decimal comma: 52428800 -> "50,0"."""
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
-
-
 def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -140,7 +125,7 @@ def _read_text_file(p: Path, name: str, max_bytes: int) -> tuple[str, str]:
     with p.open("rb") as handle:
         data = handle.read(max_bytes + 1)  # the file may have grown since stat()
     if len(data) > max_bytes:
-        raise UnreadableFileError(str(p), f"Tệp '{name}' quá lớn (hơn {_megabytes(max_bytes)} MB).")
+        raise UnreadableFileError(str(p), f"Tệp '{name}' quá lớn (hơn {megabytes(max_bytes)} MB).")
     try:
         decoded = decode_bytes(data)
     except UndecodableBytesError as error:
@@ -152,74 +137,3 @@ def _read_text_file(p: Path, name: str, max_bytes: int) -> tuple[str, str]:
     return decoded.encoding, decoded.text
 
 
-def _read_docx(p: Path, name: str, max_bytes: int) -> str:
-    import docx  # python-docx; imported here so text-only use does not load lxml
-    from docx.opc.exceptions import PackageNotFoundError
-
-    not_word = f"Tệp '{name}' không phải tệp Word (.docx) hợp lệ hoặc đã bị hỏng."
-    if not zipfile.is_zipfile(p):
-        raise UnreadableFileError(str(p), not_word)
-    try:
-        with zipfile.ZipFile(p) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-        if expanded > _MAX_ZIP_EXPANSION * max_bytes:
-            raise UnreadableFileError(
-                str(p), f"Tệp '{name}' khi giải nén quá lớn ({_megabytes(expanded)} MB); không nạp."
-            )
-        document = docx.Document(str(p))
-    except UnreadableFileError:
-        raise
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise UnreadableFileError(str(p), not_word) from error
-    return "\n".join(_docx_block_lines(document.element.body))
-
-
-def _docx_block_lines(container) -> list[str]:
-    """Lines of a body or table cell in document order: one per paragraph, tables row by row.
-
-    Merged cells appear once (python-docx repeats them per grid column).
-    """
-    from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    lines: list[str] = []
-    for child in container.iterchildren():
-        if child.tag == qn("w:p"):
-            lines.append(Paragraph(child, None).text)
-        elif child.tag == qn("w:tbl"):
-            for row in Table(child, None).rows:
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    lines.extend(_docx_block_lines(cell._tc))
-    return lines
-
-
-def _read_pdf(p: Path, name: str, warnings: list[str]) -> str:
-    import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    try:
-        with pdfplumber.open(str(p)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
-    except PdfminerException as error:
-        cause = type(error.args[0]).__name__ if error.args else ""
-        if "Password" in cause:  # pdfminer's PDFPasswordIncorrect, wrapped by pdfplumber
-            raise UnreadableFileError(
-                str(p), f"Tệp '{name}' được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi nạp lại."
-            ) from error
-        raise UnreadableFileError(str(p), f"Tệp '{name}' không phải PDF hợp lệ hoặc đã bị hỏng.") from error
-    except (ValueError, KeyError, TypeError, OSError) as error:
-        raise UnreadableFileError(str(p), f"Tệp '{name}' không phải PDF hợp lệ hoặc đã bị hỏng.") from error
-    empty = [number for number, text in enumerate(pages, start=1) if len("".join(text.split())) < _MIN_PAGE_CHARS]
-    if len(empty) == len(pages):
-        raise UnreadableFileError(
-            str(p), f"Tệp '{name}' là bản quét không có lớp chữ; hãy chạy OCR trước khi nạp."
-        )
-    if empty:
-        listed = ", ".join(str(number) for number in empty)
-        warnings.append(f"Tệp '{name}': {len(empty)}/{len(pages)} trang không có lớp chữ (trang {listed}), đã bỏ qua.")
-    return "\n".join(text for text in pages if text.strip())

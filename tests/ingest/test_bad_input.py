@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.reading.readers import UnreadableFileError, read_source
+from ingest.reading.errors import UnreadableFileError
+from ingest.reading.readers import read_source
 
 FORMATS = Path(__file__).resolve().parents[2] / "tests" / "data" / "formats"
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02\x00\x00\x00\x90\x91h6"
