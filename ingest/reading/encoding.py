@@ -3,15 +3,19 @@
 Plan files arrive from provincial offices in whatever their editor saved:
 UTF-8 with or without BOM, UTF-16, Windows-1258 (tone marks stored as separate
 combining characters), or the legacy 8-bit font encodings TCVN3 (``.VnTime``)
-and VNI (``VNI-Times``). :func:`decode_bytes` tries strict UTF-8 first, then
-scores every 8-bit candidate by the share of words that are valid Vietnamese
-syllables (:func:`vietnamese_score`) and keeps the best. :func:`convert_legacy_runs`
+and VNI (``VNI-Times``). :func:`decode_bytes` tries strict UTF-8 first. A file
+that is UTF-8 but for a few stray bytes (a Windows quote pasted from Word) stays
+UTF-8, with those bytes replaced by "\ufffd" and a warning naming where they
+are: it degrades locally. Otherwise every 8-bit candidate is scored by the
+share of words that are valid Vietnamese syllables (:func:`vietnamese_score`),
+and a legacy encoding is chosen only on that positive evidence; a best guess
+that is still poor Vietnamese is kept with a warning. :func:`convert_legacy_runs`
 repairs legacy-font paragraphs pasted into an otherwise Unicode file
 ("Ch\\u00ddnh s\\u00b8ch" -> "Chính sách") run by run, leaving clean text alone.
 
 This module is the entry point and holds the whole-file detection. Its parts
 live in ``legacy_fonts.py`` (the TCVN3/VNI tables, :func:`encode_legacy`,
-:func:`decode_legacy`), ``syllable_score.py`` (:func:`is_vietnamese_syllable`,
+:func:`decode_legacy`), ``ingest/syllables.py`` (:func:`is_vietnamese_syllable`,
 :func:`vietnamese_score`) and ``legacy_runs.py`` (:func:`convert_legacy_runs`);
 import them from there.
 """
@@ -38,11 +42,14 @@ class DecodedText:
             fallback: any bytes decode, undefined ones as Latin-1).
         score: :func:`vietnamese_score` of the chosen decoding when the
             encoding was guessed by scoring; 1.0 when it was certain (BOM, UTF-8).
+        warnings: Vietnamese notes for the ingest report (stray bytes replaced,
+            an uncertain guess).
     """
 
     text: str
     encoding: str
     score: float = 1.0
+    warnings: tuple[str, ...] = ()
 
 
 class UndecodableBytesError(ValueError):
@@ -60,6 +67,14 @@ _CP1252_SURFACE = {
     byte: bytes([byte]).decode("cp1252") for byte in range(0x80, 0xA0) if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
 _ALLOWED_CONTROLS = set("\t\n\r\f\x0b")
+# A UTF-8 file may carry this many stray bytes (at least, or one per thousand) and stay UTF-8.
+_STRAY_BYTES_MIN = 16
+_STRAY_BYTES_PER_MILLE = 1
+# A legacy reading must beat the repaired UTF-8 reading by this much syllable score to win.
+_LEGACY_MARGIN = 0.1
+# Below this syllable score a guessed 8-bit encoding is kept, with a warning.
+_UNCERTAIN_SCORE = 0.6
+_SHOWN_POSITIONS = 5
 
 
 def decode_bytes(data: bytes) -> DecodedText:
@@ -112,7 +127,36 @@ def _decode_unchecked(data: bytes) -> DecodedText:
         if best is None or candidate.score > best.score:
             best = candidate
     assert best is not None  # the cp1252 surface decodes any bytes
+    mostly_utf8 = _utf8_with_stray_bytes(data)
+    if mostly_utf8 is not None and not best.score > mostly_utf8.score + _LEGACY_MARGIN:
+        return mostly_utf8
+    if best.score < _UNCERTAIN_SCORE:
+        note = (f"Không chắc chắn về bảng mã của tệp: đã đọc theo {best.encoding}, nhưng chỉ "
+                f"{best.score:.0%} số từ là âm tiết tiếng Việt hợp lệ; hãy kiểm tra lại nội dung.")
+        return DecodedText(best.text, best.encoding, best.score, (note,))
     return best
+
+
+def _utf8_with_stray_bytes(data: bytes) -> DecodedText | None:
+    """UTF-8 with a few invalid bytes replaced by U+FFFD, when the rest is real UTF-8; else None.
+
+    Real UTF-8 means the file has multi-byte sequences (Vietnamese letters) and the
+    invalid bytes are few: at most 16, or one per thousand bytes.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = [i for i, char in enumerate(text) if "\udc80" <= char <= "\udcff"]
+    multibyte = sum(1 for char in text if char > "\x7f" and not "\udc80" <= char <= "\udcff")
+    if not stray or not multibyte or len(stray) > max(_STRAY_BYTES_MIN, len(data) * _STRAY_BYTES_PER_MILLE // 1000):
+        return None
+    lines = [text.count("\n", 0, i) + 1 for i in stray]
+    shown = ", ".join(f"dòng {line}" for line in dict.fromkeys(lines[:_SHOWN_POSITIONS]))
+    more = " và các chỗ khác" if len(set(lines)) > _SHOWN_POSITIONS else ""
+    byte_values = ", ".join(sorted({f"0x{ord(text[i]) - 0xDC00:02X}" for i in stray})[:_SHOWN_POSITIONS])
+    note = (f"Tệp là UTF-8 nhưng có {len(stray)} byte không hợp lệ ({byte_values}) ở {shown}{more}; "
+            "các byte này đã được thay bằng ký tự \ufffd, phần còn lại giữ nguyên.")
+    repaired = "".join("\ufffd" if "\udc80" <= char <= "\udcff" else char for char in text)
+    repaired = unicodedata.normalize("NFC", repaired)
+    return DecodedText(repaired, "utf-8", round(vietnamese_score(repaired), 4), (note,))
 
 
 def _windows_surface(data: bytes) -> str:

@@ -88,7 +88,7 @@ def read_source(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sour
         )
     warnings: list[str] = []
     if suffix in TEXT_SUFFIXES:
-        encoding, text = _read_text_file(p, name, max_bytes)
+        encoding, text = _read_text_file(p, name, max_bytes, warnings)
         file_format = "md" if suffix != ".txt" else "txt"
     elif suffix == ".docx":
         encoding, text, file_format = "docx", read_docx(p, name, max_bytes), "docx"
@@ -121,7 +121,7 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _read_text_file(p: Path, name: str, max_bytes: int) -> tuple[str, str]:
+def _read_text_file(p: Path, name: str, max_bytes: int, warnings: list[str]) -> tuple[str, str]:
     with p.open("rb") as handle:
         data = handle.read(max_bytes + 1)  # the file may have grown since stat()
     if len(data) > max_bytes:
@@ -134,6 +134,7 @@ def _read_text_file(p: Path, name: str, max_bytes: int) -> tuple[str, str]:
             f"Tệp '{name}' không phải văn bản (có vẻ là tệp nhị phân, ví dụ ảnh hoặc tệp nén); "
             "hãy kiểm tra lại tệp.",
         ) from error
+    warnings.extend(decoded.warnings)
     return decoded.encoding, decoded.text
 
 

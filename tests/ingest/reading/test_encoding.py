@@ -140,3 +140,30 @@ def test_clean_and_ocr_plans_are_not_touched(path: Path) -> None:
 
 def test_short_ocr_slips_are_kept() -> None:
     assert convert_legacy_runs("y t&, ¢y manh bao phu bao hiém y té") == "y t&, ¢y manh bao phu bao hiém y té"
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_a_utf8_plan_with_stray_bytes_stays_utf8_and_says_where(path: Path) -> None:
+    # A Word copy-paste leaves Windows quotes (0x93/0x94) in an otherwise UTF-8 file.
+    raw = path.read_bytes()
+    cut = raw.index(b"\n", len(raw) // 2) + 1
+    damaged = raw[:cut] + b"\x93" + raw[cut:] + b"\x94"
+    decoded = decode_bytes(damaged)
+    before, after = raw[:cut].decode("utf-8"), raw[cut:].decode("utf-8")
+    assert decoded.encoding == "utf-8"
+    assert decoded.text == unicodedata.normalize("NFC", before + "\ufffd" + after + "\ufffd")
+    lines = (before.count("\n") + 1, (before + after).count("\n") + 1)
+    [warning] = decoded.warnings
+    assert f"2 byte không hợp lệ (0x93, 0x94) ở dòng {lines[0]}, dòng {lines[1]}" in warning
+
+
+def test_many_invalid_bytes_are_not_called_utf8() -> None:
+    text = (PLANS[0].read_text(encoding="utf-8")[:2000])
+    assert decode_bytes(encode_legacy(text, "tcvn3")).encoding == "tcvn3"
+    assert decode_bytes(encode_legacy(text, "vni")).encoding == "vni"
+
+
+def test_a_poor_guess_is_kept_with_a_warning() -> None:
+    english = ("The quick brown fox jumps over the lazy dog. " * 20 + "café").encode("cp1252")
+    decoded = decode_bytes(english)
+    assert decoded.score < 0.6 and "Không chắc chắn về bảng mã" in decoded.warnings[0]
