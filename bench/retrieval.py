@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lexical-backends", action="store_true", help="also compare bm25s and SQLite FTS5")
     args = parser.parse_args(argv)
 
-    from ingest.pipeline import ingest_paths
+    from ingest.batch import ingest_paths
 
     settings = load_settings()
     questions = load_questions(Path(args.gold))

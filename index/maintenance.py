@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from index.embedders import make_embedder
-from index.manifest import MANIFEST_FILE
+from index.manifest import MANIFEST_FILE, IndexLoadError
 from index.reports import UpdateReport
 from index.store import ClauseIndex
 from index.vector_cache import VectorCache
+from ingest.identity import KnownSource
 from ingest.model import ParsedDocument
 
 
@@ -48,7 +49,7 @@ def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebui
     Unchanged documents cost nothing; changed ones replace only their own clauses.
 
     Args:
-        documents: Parsed plans (from ``ingest.pipeline.ingest_paths``).
+        documents: Parsed plans (from ``ingest.batch.ingest_paths``).
         settings: Resolved settings.
         rebuild: Start a new index from ``documents`` only (e.g. after changing
             the embedder); the previous index keeps serving until the new one is in place.
@@ -70,3 +71,19 @@ def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebui
         return index.write_all(documents, progress=progress)
     index = ClauseIndex.load(directory, embedder, cache=cache, hnsw_threshold=threshold)
     return index.upsert(documents, progress=progress)
+
+
+def known_sources(settings: Any) -> dict[str, KnownSource]:
+    """The document ids the settings' index already holds, with their sources (empty when there is no index).
+
+    Ingest uses them so that a new file named like an indexed plan from
+    elsewhere gets an id of its own instead of overwriting it.
+    """
+    if not (Path(settings.get("index_dir")) / MANIFEST_FILE).exists():
+        return {}
+    try:
+        index = open_index(settings, with_embedder=False)
+    except IndexLoadError:
+        return {}  # an unusable index is rebuilt or reported by the indexing step
+    return {meta.doc_id: KnownSource(meta.source_path, meta.content_hash) for meta in index.documents()}
+

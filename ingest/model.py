@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 ClauseKind = Literal["section", "item", "bullet", "attribute", "footnote", "paragraph"]
-CLAUSE_KINDS: tuple[str, ...] = ("section", "item", "bullet", "attribute", "footnote", "paragraph")
+CLAUSE_KINDS: tuple[str, ...] = ("section", "item", "letter", "bullet", "attribute", "footnote", "paragraph")
 
 # Administrative level of the issuing locality, written as users say it.
 Level = Literal["tỉnh", "thành phố", "xã"]
@@ -92,8 +92,8 @@ class DocumentMeta:
 
 @dataclass(frozen=True)
 class Clause:
-    """One answerable unit of a plan: a section title, item, bullet, attribute line,
-    footnote or paragraph.
+    """One answerable unit of a plan: a section title, item ("1."), letter item
+    ("a)", called "điểm"), bullet, attribute line, footnote or paragraph.
 
     Attributes:
         id: Stable id, see :func:`make_clause_id`.

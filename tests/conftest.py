@@ -66,7 +66,7 @@ def session_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory, e5_embedder, session_cache) -> ClauseIndex:
     """All of data/plans parsed by ingest/pipeline.py and indexed with e5 (once per session)."""
-    from ingest.pipeline import ingest_paths
+    from ingest.batch import ingest_paths
 
     report = ingest_paths(sorted(PLANS_DIR.glob("*.txt")), settings=load_settings(environ={}))
     assert len(report.documents) == 5, report.skipped

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from assistant.service import Assistant
 from index.maintenance import index_documents, open_index
 from index.manifest import IndexLoadError
-from ingest.pipeline import expand_paths, ingest_paths
+from ingest.batch import expand_paths, ingest_paths
 from settings import Settings
 from webchat.backend import ChatBackend
 

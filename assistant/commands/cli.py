@@ -3,16 +3,22 @@
 Each command module exposes ``register(subparsers)`` (adds its parser and sets
 ``func``) and is imported lazily, so ``ingest`` does not pay for loading FAISS
 or Gradio. Exit codes: 0 success, 1 partial success (some inputs skipped),
-2 usage or input error.
+2 usage or input error, 3 internal error (a Vietnamese message, no traceback;
+``BHYT_DEBUG=1`` shows it), 130 stopped with Ctrl-C.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import sys
 
 # command name -> module in assistant.commands
+#: Exit code of an unexpected error in any command (after a Vietnamese message, no traceback).
+INTERNAL_ERROR = 3
+
 COMMANDS: dict[str, str] = {
     "ingest": "ingest_cmd",
     "index": "index_cmd",
@@ -62,3 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
         sys.stderr.close()
         return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
+        logging.getLogger("assistant").debug("internal error", exc_info=True)
+        print(f"Lỗi nội bộ không lường trước ({type(exc).__name__}: {exc}). Dữ liệu và chỉ mục không bị "
+              "thay đổi dở dang; hãy báo lỗi này cho nhóm phát triển (đặt BHYT_DEBUG=1 để xem chi tiết).",
+              file=sys.stderr)
+        if os.environ.get("BHYT_DEBUG"):
+            raise
+        return INTERNAL_ERROR

@@ -96,10 +96,13 @@ def run_rm(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     """Ingest the given paths and upsert them into the index."""
-    from ingest.pipeline import ingest_paths
+    from index.maintenance import known_sources
+    from ingest.batch import ingest_paths
 
     settings = _settings(args)
-    report = ingest_paths(args.paths, settings=settings)
+    report = ingest_paths(args.paths, settings=settings, known={} if args.rebuild else known_sources(settings))
+    for note in report.notes:
+        print(f"Lưu ý: {note}")
     for skipped in report.skipped:
         print(f"Bỏ qua {skipped.source_path}: {skipped.message}", file=sys.stderr)
     if update_index(report.documents, settings, rebuild=args.rebuild):

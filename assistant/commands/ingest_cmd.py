@@ -3,8 +3,10 @@
 Parses plans, reports what was found, and adds them to the index (unchanged
 files cost nothing: content hash). Parsing (:func:`run_ingest`), printing
 (:func:`print_report`), dumping (:func:`write_dump`) and indexing are separate steps.
-Exit codes: 0 all files ingested, 1 some files skipped, 2 nothing ingested or
-the index could not be updated.
+Exit codes: 0 all files ingested, 1 some files skipped (each with its reason),
+2 nothing ingested or the index could not be updated, 3 an internal error
+(see ``assistant/commands/cli.py``); 130 when stopped with Ctrl-C (the index
+is left as it was).
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from ingest.batch import IngestReport, ingest_paths
 from ingest.model import CLAUSE_KINDS, ParsedDocument
-from ingest.pipeline import IngestReport, ingest_paths
+from ingest.reading.errors import os_error_message
 
 # How each clause kind is named to a Vietnamese reader.
 KIND_NAMES: dict[str, str] = {
     "section": "phần",
     "item": "mục",
+    "letter": "điểm",
     "bullet": "ý",
     "attribute": "thuộc tính",
     "footnote": "chú thích",
@@ -46,13 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run_ingest(paths: list[str], settings=None) -> IngestReport:
-    """Parse every file in ``paths`` (see :func:`ingest.pipeline.ingest_paths`)."""
-    return ingest_paths(paths, settings=settings)
+def run_ingest(paths: list[str], settings=None, known=None) -> IngestReport:
+    """Parse every file in ``paths`` (see :func:`ingest.batch.ingest_paths`); ``known``: ids already indexed."""
+    return ingest_paths(paths, settings=settings, known=known)
 
 
-def describe_document(document: ParsedDocument) -> list[str]:
-    """Vietnamese summary lines of one parsed document."""
+def describe_document(document: ParsedDocument, seconds: float | None = None) -> list[str]:
+    """Vietnamese summary lines of one parsed document (``seconds``: time to read and parse it)."""
     meta = document.meta
     counts = Counter(c.kind for c in document.clauses)
     by_kind = ", ".join(f"{KIND_NAMES[k]} {counts[k]}" for k in CLAUSE_KINDS if counts.get(k))
@@ -65,8 +69,11 @@ def describe_document(document: ParsedDocument) -> list[str]:
         f"  Địa phương: {locality}",
         f"  Cơ quan ban hành: {meta.issuer or '(không rõ)'}",
         f"  Số: {meta.number or '(không có)'} · Ngày: {meta.date or '(không rõ)'}",
+        f"  Mã văn bản: {meta.doc_id}",
         f"  Điều khoản: {len(document.clauses)} ({by_kind or 'không có'}) · Độ sâu: {document.depth}",
     ]
+    if seconds is not None:
+        lines.append(f"  Thời gian đọc: {seconds:.2f} giây".replace(".", ","))
     if meta.damage_score:
         repaired = sum(1 for c in document.clauses if c.reading)
         verdict = "hư hại, đã tạo bản đọc lại có dấu cho " + f"{repaired} điều khoản" if repaired else "nhẹ"
@@ -78,7 +85,9 @@ def describe_document(document: ParsedDocument) -> list[str]:
 def print_report(report: IngestReport, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
     """Print a summary per document on ``out`` and one line per skipped file on ``err``."""
     for document in report.documents:
-        print("\n".join(describe_document(document)), file=out)
+        print("\n".join(describe_document(document, report.seconds.get(document.meta.source_path))), file=out)
+    for note in report.notes:
+        print(f"Lưu ý: {note}", file=out)
     for skipped in report.skipped:
         print(f"Bỏ qua: {skipped.message}", file=err)
     total = len(report.documents) + len(report.skipped)
@@ -125,10 +134,12 @@ def index_report(report: IngestReport, settings, *, rebuild: bool = False) -> in
 
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``python -m assistant ingest``."""
+    from index.maintenance import known_sources
     from settings import load_settings
 
     settings = load_settings(index_dir=args.index)
-    report = run_ingest(args.paths, settings)
+    known = {} if args.rebuild or args.no_index else known_sources(settings)
+    report = run_ingest(args.paths, settings, known)
     print_report(report)
     if not report.documents and not report.skipped:
         print("Lỗi: không tìm thấy tệp .txt, .md, .docx hoặc .pdf nào để nạp.", file=sys.stderr)
@@ -136,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_dump(report, args.dump)
         except OSError as exc:
-            print(f"Lỗi: không ghi được tệp {args.dump}: {exc}", file=sys.stderr)
+            print(f"Lỗi: không ghi được tệp {args.dump}: {os_error_message(args.dump, exc)}", file=sys.stderr)
             return 2
         print(f"Đã ghi kết quả ra {args.dump}.")
     if report.documents and not args.no_index and index_report(report, settings, rebuild=args.rebuild):

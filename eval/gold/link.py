@@ -38,8 +38,9 @@ from eval.gold.questions import (
     read_gold,
     write_gold,
 )
+from ingest.batch import expand_paths
 from ingest.model import ParsedDocument
-from ingest.pipeline import expand_paths, parse_text
+from ingest.pipeline import parse_text
 from ingest.reading.readers import read_source
 
 __all__ = ["PLANS_DIR", "main", "parse_plans"]

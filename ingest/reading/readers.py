@@ -76,7 +76,7 @@ def read_source(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sour
     if not p.is_file():
         raise UnreadableFileError(str(path), f"'{name}' không phải là một tệp (có thể là thư mục).")
     if suffix not in SUPPORTED_SUFFIXES:
-        raise UnreadableFileError(str(path), _unsupported_message(name, suffix))
+        raise UnreadableFileError(str(path), unsupported_message(name, suffix))
     size = p.stat().st_size
     if size == 0:
         raise UnreadableFileError(str(path), f"Tệp '{name}' rỗng (0 byte), không có gì để nạp.")
@@ -107,7 +107,8 @@ def read_source(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sour
     return SourceText(path=str(path), text=text, encoding=encoding, format=file_format, warnings=tuple(warnings))
 
 
-def _unsupported_message(name: str, suffix: str) -> str:
+def unsupported_message(name: str, suffix: str) -> str:
+    """The Vietnamese reason a file of this format is not read (with what to do for old Word files)."""
     if suffix == ".doc":
         return f"Tệp '{name}' là định dạng Word cũ (.doc), chưa được hỗ trợ; hãy lưu lại thành .docx."
     shown = suffix or "(không có phần mở rộng)"

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
+from ingest.identity import default_doc_id
 from ingest.model import DocumentMeta
 from ingest.structure.closing_block import (
     find_closing_start,
@@ -40,9 +40,8 @@ from ingest.structure.line_markers import parse_marker
 from ingest.structure.lines import physical_lines
 from ingest.structure.plan_locality import issuing_locality
 from ingest.structure.sidecar import apply_sidecar, drop_overridden_warnings
-from ingest.vntext import fold_diacritics, nfc
 
-__all__ = ["ExtractedMetadata", "doc_id_for", "extract_metadata"]
+__all__ = ["ExtractedMetadata", "extract_metadata"]
 
 
 @dataclass(frozen=True)
@@ -62,13 +61,6 @@ class ExtractedMetadata:
     warnings: tuple[str, ...] = ()
 
 
-def doc_id_for(source_path: str | Path) -> str:
-    """Default document id: an ASCII slug of the file stem ("hue_KH-UBND")."""
-    stem = fold_diacritics(nfc(Path(source_path).name.split(".")[0] or "tai-lieu"))
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")
-    return slug or "tai-lieu"
-
-
 def extract_metadata(
     text: str,
     source_path: str,
@@ -76,6 +68,7 @@ def extract_metadata(
     encoding: str = "utf-8",
     sidecar: dict | None = None,
     content_hash: str = "",
+    doc_id: str | None = None,
 ) -> ExtractedMetadata:
     """Read the header and closing blocks of a plan.
 
@@ -85,6 +78,8 @@ def extract_metadata(
         encoding: Encoding the reader detected.
         sidecar: Fields from ``<file>.meta.json`` that override what is read.
         content_hash: SHA-256 of ``text`` (computed by the caller).
+        doc_id: The document id (see ``ingest/identity.py``); None takes the
+            file stem's slug. A sidecar's ``doc_id`` still overrides it.
 
     Returns:
         The metadata, the body offsets and Vietnamese warnings.
@@ -125,7 +120,7 @@ def extract_metadata(
     organisation = read_organisation(closing_text, number, header_text)
     signer, signer_title = read_signer(closing)
     meta = DocumentMeta(
-        doc_id=doc_id_for(source_path),
+        doc_id=doc_id or default_doc_id(source_path),
         title=title,
         number=number,
         issuer=issuer_name(organisation, issued.level, issued.locality),

@@ -52,7 +52,7 @@ def test_index_documents_upserts_by_content(real_index, session_cache, tmp_path)
 def _documents():
     from pathlib import Path
 
-    from ingest.pipeline import ingest_paths
+    from ingest.batch import ingest_paths
 
     root = Path(__file__).resolve().parents[2]
     return ingest_paths(sorted((root / "data" / "plans").glob("*.txt"))).documents

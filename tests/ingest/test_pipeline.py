@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 
 from index.store import ClauseIndex
+from ingest.batch import SkippedFile, expand_paths, ingest_paths
 from ingest.model import text_hash
-from ingest.pipeline import SkippedFile, apply_repair, expand_paths, ingest_paths, parse_text
+from ingest.pipeline import apply_repair, parse_text
 from settings import load_settings
 from tests.index.conftest import HashEmbedder
 
@@ -104,7 +105,7 @@ def test_repair_hook_fills_damage_score_and_readings():
 
 
 def test_ocr_plan_gets_repaired_readings_of_clauses_headings_and_title():
-    from ingest.pipeline import ingest_paths
+    from ingest.batch import ingest_paths
     from settings import load_settings
 
     report = ingest_paths(["data/plans/dong-nai_646-KH-TU_2026-01-09.txt"], settings=load_settings(environ={}))
@@ -119,7 +120,7 @@ def test_ocr_plan_gets_repaired_readings_of_clauses_headings_and_title():
 
 
 def test_clean_plan_gets_no_readings():
-    from ingest.pipeline import ingest_paths
+    from ingest.batch import ingest_paths
     from settings import load_settings
 
     document = ingest_paths(["data/plans/hue_KH-UBND.txt"], settings=load_settings(environ={})).documents[0]

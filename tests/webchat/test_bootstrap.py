@@ -77,7 +77,7 @@ def test_progress_encoder_gives_the_vectors_of_one_call_and_counts_passages(caps
 @pytest.mark.slow
 def test_build_index_writes_a_loadable_index(tmp_path, monkeypatch, session_cache):
     from index.store import ClauseIndex
-    from ingest.pipeline import ingest_paths
+    from ingest.batch import ingest_paths
 
     settings = load_settings(environ={}, index_dir=str(tmp_path / "index"), vector_cache=session_cache.path)
     plan = sorted(Path(settings.plans_dir).glob("ninh-binh*"))

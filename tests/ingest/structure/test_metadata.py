@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.identity import default_doc_id
 from ingest.places import find_localities, lookup_locality
-from ingest.structure.metadata import doc_id_for, extract_metadata
+from ingest.structure.metadata import extract_metadata
 from ingest.structure.sidecar import read_sidecar
 
 PLANS = Path(__file__).resolve().parents[3] / "data" / "plans"
@@ -117,5 +118,5 @@ def test_read_sidecar_reads_json_and_reports_bad_files(tmp_path):
 
 
 def test_doc_id_is_a_slug_of_the_stem():
-    assert doc_id_for("data/plans/hue_KH-UBND.txt") == "hue_KH-UBND"
-    assert doc_id_for("/x/Kế hoạch Đồng Nai.docx") == "Ke-hoach-Dong-Nai"
+    assert default_doc_id("data/plans/hue_KH-UBND.txt") == "hue_KH-UBND"
+    assert default_doc_id("/x/Kế hoạch Đồng Nai.docx") == "Ke-hoach-Dong-Nai"
