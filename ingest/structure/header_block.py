@@ -25,6 +25,14 @@ _DATE_RE = re.compile(
 _TITLE_RE = re.compile(r"^ke hoach(?: [a-z]+){0,2}$")
 
 
+def _one_line_title(plain: str) -> str:
+    """What follows "KẾ HOẠCH" when the title is written on its line ("KẾ HOẠCH Thực hiện ..."), else ""."""
+    match = re.match(r"(?:KẾ|KÊ|KE)\s+HOẠCH\b[\s:.–-]*(?P<rest>\S.*)$", plain)
+    if not match or _TITLE_RE.match(folded_form(plain)):
+        return ""
+    return match.group("rest").strip()
+
+
 def read_title_block(lines: list[PhysicalLine], limit: int) -> tuple[int, int, str]:
     """Find the "KẾ HOẠCH" title block among the first ``limit`` lines.
 
@@ -39,9 +47,13 @@ def read_title_block(lines: list[PhysicalLine], limit: int) -> tuple[int, int, s
     """
     for i, line in enumerate(lines[:limit]):
         plain = strip_markdown(line.text).strip()
-        if not plain or not _TITLE_RE.match(folded_form(plain)) or sum(c.isupper() for c in plain) < 5:
+        one_line = _one_line_title(plain)
+        if one_line:
+            plain, parts = "KẾ HOẠCH", [one_line]
+        elif not plain or not _TITLE_RE.match(folded_form(plain)) or sum(c.isupper() for c in plain) < 5:
             continue
-        parts: list[str] = []
+        else:
+            parts = []
         j = i + 1
         in_bold = False
         while j < len(lines):

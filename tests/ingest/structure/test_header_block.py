@@ -53,3 +53,15 @@ def test_read_number(line, number):
 )
 def test_read_date_and_place(line, expected):
     assert read_date_and_place(physical_lines(line)) == expected
+
+
+@pytest.mark.parametrize("title_line", [
+    "KẾ HOẠCH Thực hiện Chỉ thị số 52-CT/TW, ngày 03/10/2025 của Ban Bí thư về bảo hiểm y tế toàn dân",
+    "KẾ HOẠCH: Thực hiện Chỉ thị số 52-CT/TW, ngày 03/10/2025 của Ban Bí thư về bảo hiểm y tế toàn dân",
+])
+def test_a_title_written_on_one_line_is_read_whole(title_line):
+    lines = physical_lines(f"ỦY BAN NHÂN DÂN\nSố: 12/KH-UBND\n\n{title_line}\n\nI. MỤC ĐÍCH\n")
+    index, body_from, title = read_title_block(lines, 5)
+    assert (index, body_from) == (3, 5)
+    assert title == ("Kế hoạch thực hiện Chỉ thị số 52-CT/TW, ngày 03/10/2025 của Ban Bí thư "
+                     "về bảo hiểm y tế toàn dân")
