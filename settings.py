@@ -53,6 +53,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Kích thước tệp tối đa (MB) được nạp; tệp lớn hơn bị bỏ qua kèm thông báo."),
     Setting("max_document_chars", 1_000_000, "BHYT_MAX_DOCUMENT_CHARS",
             "Số ký tự tối đa của một văn bản khi nạp (văn bản dài hơn bị bỏ qua, kèm lời nhắn)."),
+    Setting("max_clause_chars", 3000, "BHYT_MAX_CLAUSE_CHARS",
+            "Số ký tự tối đa của một điều khoản; điều khoản dài hơn được tách ở cuối câu."),
     Setting("ocr_repair", True, "BHYT_OCR_REPAIR",
             "Chấm mức hư hại OCR của từng văn bản và tạo bản đọc lại có dấu cho văn bản hư hại (dùng để tìm kiếm)."),
     # --- embedding and index ---

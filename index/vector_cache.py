@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -87,18 +88,47 @@ class VectorCache:
             self._connection = None
 
 
-# Passages per embedding call when progress is reported (a multiple of the batch size 32).
+# Passages per embedding call (a multiple of the batch size 32); progress and the cache follow each call.
 PROGRESS_CHUNK = 128
+# How often a caller waiting for an embedding call looks up (Ctrl-C lands within this).
+_WAIT_STEP_S = 0.1
+
+
+def _interruptible(encode: Callable[[list[str]], np.ndarray], texts: list[str]) -> np.ndarray:
+    """``encode(texts)`` in a worker thread, the caller waiting in short steps.
+
+    An embedding call runs in C for seconds; waiting this way lets Ctrl-C reach
+    the main thread at once (the index being written is then discarded and the
+    old one kept), instead of when the call returns.
+    """
+    box: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            box["vectors"] = encode(texts)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller below
+            box["error"] = error
+
+    worker = threading.Thread(target=run, name="embed", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(_WAIT_STEP_S)
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["vectors"]  # type: ignore[return-value]
 
 
 def _encode_in_chunks(encode: Callable[[list[str]], np.ndarray], texts: list[str],
-                      progress: Callable[[int, int], None] | None) -> np.ndarray:
-    if progress is None or len(texts) <= PROGRESS_CHUNK:
-        return encode(texts)
+                      progress: Callable[[int, int], None] | None,
+                      keep: Callable[[list[str], np.ndarray], None]) -> np.ndarray:
+    """Embed ``texts`` chunk by chunk; each chunk's vectors are kept (``keep``) as soon as they exist."""
     parts = []
     for start in range(0, len(texts), PROGRESS_CHUNK):
-        parts.append(encode(texts[start:start + PROGRESS_CHUNK]))
-        progress(start + len(parts[-1]), len(texts))
+        chunk = texts[start:start + PROGRESS_CHUNK]
+        parts.append(_interruptible(encode, chunk))
+        keep(chunk, parts[-1])
+        if progress is not None and len(texts) > PROGRESS_CHUNK:
+            progress(start + len(chunk), len(texts))
     return np.concatenate(parts, axis=0)
 
 
@@ -124,7 +154,9 @@ def embed_with_cache(
         progress: Called as ``progress(done, total)`` after each chunk of
             :data:`PROGRESS_CHUNK` new passages, when there are more than one chunk's
             worth. Chunks are multiples of the embedders' batch size (32), so the
-            vectors are those of one call.
+            vectors are those of one call. Each chunk is written to ``cache`` as
+            soon as it is embedded, and each call runs in a worker thread so that
+            Ctrl-C stops the caller within a tenth of a second.
 
     Returns:
         (vectors in the order of ``texts``, number of texts actually embedded).
@@ -137,11 +169,15 @@ def embed_with_cache(
         missing = [h for h in missing if h not in have]
     if missing:
         text_by_hash = dict(zip(hashes, texts, strict=True))
-        fresh = _encode_in_chunks(encode, [text_by_hash[h] for h in missing], progress)
-        new = dict(zip(missing, fresh, strict=True))
-        have.update(new)
-        if cache is not None:
-            cache.put_many(embedder_id, new)
+
+        def keep(chunk: list[str], vectors: np.ndarray) -> None:
+            # Cached chunk by chunk: an interrupted build resumes without embedding these again.
+            new = dict(zip((text_sha256(t) for t in chunk), vectors, strict=True))
+            have.update(new)
+            if cache is not None:
+                cache.put_many(embedder_id, new)
+
+        _encode_in_chunks(encode, [text_by_hash[h] for h in missing], progress, keep)
     out = np.zeros((len(texts), dim), dtype=np.float32)
     for i, h in enumerate(hashes):
         out[i] = have[h]

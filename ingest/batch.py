@@ -126,7 +126,7 @@ def ingest_paths(
     Args:
         paths: Files and/or folders.
         settings: :class:`settings.Settings` (uses ``max_file_mb``, ``max_document_chars``,
-            ``ocr_repair``); None loads the defaults and environment.
+            ``max_clause_chars``, ``ocr_repair``); None loads the defaults and environment.
         restorer: OCR restorer passed to :func:`parse_text`; None takes
             :func:`default_repair` when the setting ``ocr_repair`` is on.
         damage_scorer: OCR damage scorer passed to :func:`parse_text` (same default).
@@ -141,7 +141,8 @@ def ingest_paths(
         settings = load_settings()
     if restorer is None and damage_scorer is None and settings.get("ocr_repair"):
         restorer, damage_scorer = default_repair()
-    limits = _Limits(int(settings.get("max_file_mb")) * 1024 * 1024, int(settings.get("max_document_chars")))
+    limits = _Limits(int(settings.get("max_file_mb")) * 1024 * 1024, int(settings.get("max_document_chars")),
+                     int(settings.get("max_clause_chars")))
     files, skipped = expand_paths(paths)
     ids = DocIdAssigner(known)
     documents: list[ParsedDocument] = []
@@ -164,6 +165,7 @@ def ingest_paths(
 class _Limits:
     max_bytes: int
     max_chars: int
+    max_clause_chars: int
 
 
 def _read_one(file_path: str, limits: _Limits, ids: DocIdAssigner, restorer: TextRestorer | None,
@@ -181,7 +183,8 @@ def _read_one(file_path: str, limits: _Limits, ids: DocIdAssigner, restorer: Tex
         explicit = str(sidecar["doc_id"]) if sidecar and sidecar.get("doc_id") else None
         choice = ids.assign(file_path, text_hash(text, 64), explicit)
         document = parse_text(text, file_path, encoding=source.encoding, sidecar=sidecar,
-                              restorer=restorer, damage_scorer=damage_scorer, doc_id=choice.doc_id)
+                              restorer=restorer, damage_scorer=damage_scorer, doc_id=choice.doc_id,
+                              max_clause_chars=limits.max_clause_chars)
     except UnreadableFileError as exc:
         skipped.append(SkippedFile(file_path, exc.message))
         return None, ""

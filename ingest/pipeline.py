@@ -22,6 +22,7 @@ from ingest.ocr.damage import score_damage
 from ingest.ocr.restore import Restorer
 from ingest.structure.clause_tree import build_clauses
 from ingest.structure.clean import logical_lines
+from ingest.structure.long_clauses import DEFAULT_MAX_CLAUSE_CHARS, split_long_clauses
 from ingest.structure.metadata import extract_metadata
 from ingest.vntext import nfc
 
@@ -109,6 +110,7 @@ def parse_text(
     restorer: TextRestorer | None = None,
     damage_scorer: Callable[[str], Any] | None = None,
     doc_id: str | None = None,
+    max_clause_chars: int = DEFAULT_MAX_CLAUSE_CHARS,
 ) -> ParsedDocument:
     """Parse the text of one plan into metadata and a clause tree.
 
@@ -121,6 +123,8 @@ def parse_text(
         damage_scorer: Optional OCR damage scorer, see :func:`apply_repair`.
         doc_id: The document id (``ingest/identity.py`` chooses it for files);
             None takes the file stem's slug.
+        max_clause_chars: Longer clauses are cut into parts at sentence ends
+            (``ingest/structure/long_clauses.py``).
 
     Returns:
         The :class:`ParsedDocument`; problems are reported in ``warnings`` (Vietnamese).
@@ -135,7 +139,7 @@ def parse_text(
         doc_id=doc_id,
     )
     lines = logical_lines(text, start=extracted.body_start, end=extracted.body_end)
-    clauses = build_clauses(extracted.meta.doc_id, text, lines)
+    clauses = split_long_clauses(build_clauses(extracted.meta.doc_id, text, lines), max_clause_chars)
     warnings = list(extracted.warnings)
     if not clauses:
         warnings.append("Không tìm thấy nội dung nào để trả lời trong văn bản.")

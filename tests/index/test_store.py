@@ -1,7 +1,11 @@
 """Tests for index/store.py: save/load, manifest checks, incremental upserts, atomic writes."""
 
 import json
+import os
 import shutil
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -191,3 +195,29 @@ def test_copy_of_index_directory_loads(tmp_path, mini_docs):
     _build(tmp_path, mini_docs)
     shutil.copytree(tmp_path / "index", tmp_path / "copy")
     assert len(ClauseIndex.load(tmp_path / "copy", HashEmbedder())) == 12
+
+
+class _StallingEmbedder(HashEmbedder):
+    """Embeds like HashEmbedder, but any passage call stalls, as a huge embedding in C would."""
+
+    def _encode(self, texts, is_query):
+        if not is_query:
+            time.sleep(30)
+        return super()._encode(texts, is_query)
+
+
+def test_ctrl_c_during_an_update_stops_at_once_and_keeps_the_old_index(tmp_path, mini_docs, settings):
+    built = _build(tmp_path, mini_docs)
+    before = _top(built, settings, QUESTIONS[0])
+    index = ClauseIndex.load(tmp_path / "index", _StallingEmbedder())
+    changed = make_document("ninh-binh_KH-UBND_2026-01", {("II", "2", "1"): "Nội dung mới hoàn toàn khác."})
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        index.upsert([changed])
+    timer.cancel()
+    assert time.perf_counter() - started < 2.0
+    reloaded = ClauseIndex.load(tmp_path / "index", HashEmbedder())
+    assert _top(reloaded, settings, QUESTIONS[0]) == before
+    assert [d.doc_id for d in reloaded.documents()] == [d.meta.doc_id for d in mini_docs]

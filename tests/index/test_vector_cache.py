@@ -1,8 +1,14 @@
 """Tests for index/vector_cache.py."""
 
-import numpy as np
+import os
+import signal
+import threading
+import time
 
-from index.vector_cache import VectorCache, embed_with_cache
+import numpy as np
+import pytest
+
+from index.vector_cache import PROGRESS_CHUNK, VectorCache, embed_with_cache
 
 
 def _encoder(log):
@@ -34,3 +40,32 @@ def test_cache_file_is_created_only_when_used(tmp_path):
     assert not path.exists()  # opening an index to answer must not write anything
     assert cache.get_many("e5-small", ["abc"]) == {}
     assert path.exists()
+
+
+def _interrupt_after(seconds: float) -> threading.Timer:
+    timer = threading.Timer(seconds, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    return timer
+
+
+def test_ctrl_c_stops_a_long_embedding_call_at_once_and_keeps_finished_chunks(tmp_path):
+    cache = VectorCache(tmp_path / "vectors.sqlite")
+    texts = [f"đoạn {i}" for i in range(PROGRESS_CHUNK + 3)]
+    calls = []
+
+    def slow(batch):  # the second call stands for minutes of embedding in C
+        calls.append(len(batch))
+        if len(calls) == 2:
+            time.sleep(30)
+        return np.ones((len(batch), 2), dtype=np.float32)
+
+    timer = _interrupt_after(0.5)
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        embed_with_cache(texts, "emb", slow, 2, cache=cache)
+    timer.cancel()
+    assert time.perf_counter() - started < 2.0
+    # The first chunk was kept: a second run embeds only the rest.
+    log = []
+    _, embedded = embed_with_cache(texts, "emb", _encoder(log), 2, cache=cache)
+    assert embedded == 3 and log == texts[PROGRESS_CHUNK:]
