@@ -8,7 +8,8 @@ of the five plans it recovers every word exactly, where pypdf splits footnote
 markers such as "tỉnh⁽¹⁾"; it is about 3x slower, 0.7 s for a plan), converts legacy-font
 (TCVN3/VNI) runs, and normalises to NFC with ``\\n`` line breaks. Every failure
 becomes :class:`UnreadableFileError` whose message is Vietnamese and names the file.
-Word files are read by ``docx_reader.py``, PDFs by ``pdf_reader.py``.
+Word files are read by ``docx_reader.py``; PDFs by ``pdf_reader.py``, which also
+leaves out page furniture (page numbers, running headers) and rejoins paragraphs.
 """
 
 from __future__ import annotations

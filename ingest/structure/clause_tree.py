@@ -2,7 +2,11 @@
 
 Hierarchy (outermost first): Roman sections ("I-", "II.", OCR "I1-" = II),
 numbered items ("1.", "1-"), lettered items ("a)"), bullets ("-", "+", "*";
-a bullet symbol not yet open nests under the open one, so "+" under "-").
+a bullet symbol not yet open nests under the open one, so "+" under "-", and
+a bullet indented deeper than the open one nests under it whatever its symbol,
+as Markdown lists nest). A Markdown heading takes the level its depth stands
+for in the document; one without a numeral is named by its position among its
+siblings ("## Mục tiêu" as the second section: path ("2",)).
 Attribute lines ("* Cơ quan, đơn vị thực hiện: ...", "Thời gian thực hiện: ...")
 close any open bullets and become children (kind "attribute") of the task they
 follow. Plain paragraphs belong to the open item or section (kind "paragraph");
@@ -26,6 +30,8 @@ from ingest.vntext import folded_form
 
 _TITLE_MAX = 160
 _RANKS = {"section": 0, "item": 1, "letter": 2}
+# A bullet indented this many columns deeper than the open bullet is its child (Markdown uses 2 or more).
+_NEST_INDENT = 2
 
 
 @dataclass
@@ -87,13 +93,14 @@ class _TreeBuilder:
         self.drafts: list[_Draft] = []
 
     def _child_path(self, parent: _Draft | None, key: str, label: str | None = None) -> tuple[str, ...]:
+        """Path of the next child of ``parent``: its label, else the key and its position ("p2", "3")."""
         if parent is None:
             self.top_counts[key] = self.top_counts.get(key, 0) + 1
             index = self.top_counts[key]
-            return (label if label is not None else f"{key}{index}",)
-        index = parent.next_child(key)
-        part = label if label is not None else (str(index) if key == "" else f"{key}{index}")
-        return parent.path + (part,)
+        else:
+            index = parent.next_child(key)
+        part = label if label else (str(index) if key in ("", "x") else f"{key}{index}")
+        return (parent.path if parent else ()) + (part,)
 
     def _add(self, kind: str, line: Line, parent: _Draft | None, path: tuple[str, ...], rank: int = 9) -> _Draft:
         titles = parent.titles + (parent.heading,) if parent else ()
@@ -133,10 +140,14 @@ class _TreeBuilder:
 
     def _add_bullet(self, line: Line) -> None:
         symbol = line.marker.label
+        # Open bullets indented deeper than this one are closed: the list is back at this depth.
+        while self.stack and self.stack[-1].kind == "bullet" and self.stack[-1].line.indent >= line.indent + _NEST_INDENT:
+            self.stack.pop()
         open_bullets = [d for d in self.stack if d.kind == "bullet"]
-        same = next((d for d in open_bullets if d.label == symbol), None)
+        same = next((d for d in open_bullets
+                     if d.label == symbol and abs(d.line.indent - line.indent) < _NEST_INDENT), None)
         if same is not None:
-            self._pop_to(same.rank)  # a sibling of the open bullet with this symbol
+            self._pop_to(same.rank)  # a sibling of the open bullet with this symbol and indentation
         rank = 3 + sum(1 for d in self.stack if d.kind == "bullet")
         parent = self._top()
         self.stack.append(self._add("bullet", line, parent, self._child_path(parent, ""), rank))

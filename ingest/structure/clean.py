@@ -10,7 +10,13 @@ cleaned reading:
 - hard wraps are joined (the Đak Đoa plan double-spaces every line, so a blank
   line alone does not end a paragraph: the previous line must end a sentence);
 - lone page numbers (the "4" in the Huế plan) are dropped;
-- markdown emphasis (``**bold**``, ``*italic*``) is removed;
+- Markdown is read as its reader sees it: emphasis (``**bold**``, ``*italic*``,
+  ``__bold__``, ``_italic_``), links (``[text](url)``), backslash escapes and the
+  ``#`` of headings are removed from the reading; a heading ("## II. MỤC TIÊU",
+  "## Mục tiêu") is one line whose level comes from its depth in the document
+  (:func:`ingest.structure.line_markers.heading_kinds`); list nesting by
+  indentation is kept in ``Line.indent``; footnotes ``[^1]`` are read as
+  footnotes;
 - footnotes ("¹ Chỉ thị ..." in An Giang, the OCR'd "1'V& thyc hién ..." block
   in Đồng Nai) become separate logical lines of kind ``"footnote"``, and the
   markers that cite them ("tỉnh⁽¹⁾", OCR "Tinh ty!", "Tinh ay3", "tinh*") are
@@ -28,15 +34,35 @@ there.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ingest.structure.footnotes import FootnoteMarkerReader, classify_lines, footnote_body
-from ingest.structure.line_markers import NO_MARKER, Marker, is_separator, parse_marker, uppercase_share
+from ingest.structure.line_markers import (
+    HEADING_CLOSE_RE,
+    HEADING_RE,
+    NO_MARKER,
+    Marker,
+    heading_kinds,
+    is_separator,
+    parse_marker,
+    uppercase_share,
+)
 from ingest.structure.lines import Line, PhysicalLine, collapse_spaces, physical_lines
 
 __all__ = ["join_wrapped", "logical_lines", "strip_markdown"]
 
 _BOLD_RE = re.compile(r"\*\*")
 _ITALIC_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+_UNDERSCORE_BOLD_RE = re.compile(r"(?<![\w_])__(?=[^\s_])(.+?)(?<=[^\s_])__(?![\w_])")
+_UNDERSCORE_ITALIC_RE = re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
+# "[text](url)" and "![alt](url)"; not "[^1]", a footnote reference.
+_LINK_RE = re.compile(r"!?\[(?!\^)([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
+_HARD_BREAK_RE = re.compile(r"\\(?=\s|$)")
+# Escaped characters are kept out of the emphasis rules as private-use characters meanwhile
+# (unless the text has such characters of its own).
+_ESCAPED_BASE = 0xE000
+_ESCAPED_RANGE_RE = re.compile("[\ue000-\ue07f]")
 _SENTENCE_END = (".", ":", "!", "?")
 
 
@@ -60,8 +86,8 @@ def _is_heading_like(group: list[PhysicalLine], marker: Marker) -> bool:
 
 def _starts_new(group: list[PhysicalLine], marker: Marker, line: PhysicalLine, gap: bool) -> bool:
     """Decide whether ``line`` opens a new logical line after ``group``."""
-    if parse_marker(line.text) is not NO_MARKER:
-        return True
+    if marker.heading or parse_marker(line.text) is not NO_MARKER:
+        return True  # a Markdown heading is one line
     last = group[-1].text
     if marker.kind == "section":
         # Section titles are one line unless the next line is still in capitals.
@@ -89,8 +115,25 @@ def join_wrapped(pieces: list[str]) -> str:
 
 
 def strip_markdown(text: str) -> str:
-    """Remove markdown emphasis: "**x**" and paired "*x*" (a lone glued "*" is kept)."""
-    return _ITALIC_RE.sub(r"\1", _BOLD_RE.sub("", text))
+    """The reading of a Markdown line: marks removed, words kept.
+
+    Removes the "#"s of a heading, emphasis ("**x**", "__x__" and paired "*x*",
+    "_x_"; a lone glued "*" is kept, it may cite a footnote), links (their text
+    is kept) and backslash escapes ("1\\." reads "1."). Footnote references
+    ("[^1]") are left for :class:`ingest.structure.footnotes.FootnoteMarkerReader`.
+    """
+    protect = "\\" in text and not _ESCAPED_RANGE_RE.search(text)
+    if protect:
+        text = _ESCAPE_RE.sub(lambda m: chr(_ESCAPED_BASE + ord(m.group(1))), text)
+    if HEADING_RE.match(text):
+        text = HEADING_CLOSE_RE.sub("", HEADING_RE.sub("", text, count=1))
+    text = _LINK_RE.sub(r"\1", text)
+    text = _UNDERSCORE_BOLD_RE.sub(r"\1", _BOLD_RE.sub("", text))
+    text = _UNDERSCORE_ITALIC_RE.sub(r"\1", _ITALIC_RE.sub(r"\1", text))
+    if protect:
+        text = _HARD_BREAK_RE.sub("", text)
+        text = _ESCAPED_RANGE_RE.sub(lambda m: chr(ord(m.group(0)) - _ESCAPED_BASE), text)
+    return text
 
 
 
@@ -150,9 +193,11 @@ def logical_lines(text: str, *, start: int = 0, end: int | None = None) -> list[
         groups.append(("footnote", number, flines))
     groups.sort(key=lambda g: g[2][0].start)
 
+    markers = [parse_marker(group[0].text) if kind == "text" else NO_MARKER for kind, _, group in groups]
+    levels = heading_kinds(markers)
     reader = FootnoteMarkerReader(set(footnotes))
     result = []
-    for kind, number, group in groups:
+    for (kind, number, group), marker in zip(groups, markers, strict=True):
         joined = strip_markdown(join_wrapped([ln.text for ln in group]))
         if kind == "footnote":
             cleaned = collapse_spaces(joined)
@@ -161,9 +206,10 @@ def logical_lines(text: str, *, start: int = 0, end: int | None = None) -> list[
             continue
         cleaned, refs = reader.read(joined)
         cleaned = collapse_spaces(cleaned)
-        marker = parse_marker(group[0].text)
+        if marker.heading:
+            marker = replace(marker, kind=levels[marker.heading])
         body = _strip_written_marker(cleaned, marker)
         if not any(ch.isalnum() for ch in body):
             continue  # a marker or stray punctuation alone carries nothing to answer from
-        result.append(Line(group[0].start, group[-1].end, cleaned, body, marker, "text", 0, refs))
+        result.append(Line(group[0].start, group[-1].end, cleaned, body, marker, "text", 0, refs, group[0].indent))
     return result

@@ -1,4 +1,4 @@
-"""Structural markers at the start of a line: section numerals, items, letters, bullets, attributes.
+"""Structural markers at the start of a line: section numerals, items, letters, bullets, attributes, headings.
 
 The clause tree of a plan is read from how its lines start: "II." (or the OCR'd
 "I1-") opens a section when its title is in capitals, "3." or "3 -" an item,
@@ -6,20 +6,47 @@ The clause tree of a plan is read from how its lines start: "II." (or the OCR'd
 (OCR spellings too) an attribute line. :func:`parse_marker` names the marker
 of a line as a :class:`Marker`; :func:`is_separator` spots decoration lines
 ("-----", a lone "*") that carry no text.
+
+Markdown is read the same way: emphasis around a marker ("**1. Mục đích**") and
+backslash escapes ("1\\.") are seen through, "* " is a bullet but "*text*" is
+emphasis, and a heading ("## II. MỤC TIÊU", "### 1. Mục tiêu chung", "## Mục
+tiêu") records its depth in ``Marker.heading``. A heading's numeral is its label,
+whatever its case; which level a depth stands for is a property of the whole
+document, decided by :func:`heading_kinds`.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ingest.vntext import folded_form
 
-__all__ = ["NO_MARKER", "Marker", "attribute_label", "is_separator", "parse_marker", "uppercase_share"]
+__all__ = [
+    "NO_MARKER", "RANKED_KINDS", "Marker", "attribute_label", "heading_kinds", "is_separator", "parse_marker",
+    "uppercase_share",
+]
+
+# The ranked levels of the clause tree, outermost first.
+RANKED_KINDS = ("section", "item", "letter")
 
 # Structural markers at the start of a physical line.
 _ROMAN_RE = re.compile(r"^(?P<label>[IVX][IVXl1]{0,4})\s*(?P<sep>[.\-–—:)])\s*(?=\S)")
-_ITEM_RE = re.compile(r"^(?P<label>\d{1,2})\s*(?:(?P<sep>[.)])\s*(?=[^\d\s])|(?P<dash>[-–])\s+(?=\S))")
+# "3." / "3)" then a word, or then a space and a figure ("2. 100% các xã"), but not "1.000"; "3 -" then a space.
+_ITEM_RE = re.compile(
+    r"^(?P<label>\d{1,2})\s*(?:(?P<sep>[.)])(?:\s+(?=\S)|(?=[^\d\s]))|(?P<dash>[-–])\s+(?=\S))"
+)
+# A Markdown ATX heading: 1-6 "#" and a space; its optional closing "#"s.
+#: A Markdown ATX heading's opening "#"s and its optional closing ones (also used by clean.py).
+HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})[ \t]+")
+HEADING_CLOSE_RE = re.compile(r"[ \t]+#+[ \t]*$")
+# Multi-level numbering of a heading ("1.2.", "2.1").
+_DECIMAL_RE = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")
+# Markdown emphasis opening a line: "**", "__", or a "*"/"_" closed later on the line.
+_EMPHASIS_OPEN_RE = re.compile(r"^(?:\*\*|__|\*(?=[^\s*])(?=.*[^\s*]\*)|_(?=[^\s_])(?=.*[^\s_]_))")
+# A Markdown backslash escape of a marker character ("1\.", "\-", "\*").
+_ESCAPED_RE = re.compile(r"\\([.)\-+*#])")
 _LETTER_RE = re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?=\S)")
 _BULLET_RE = re.compile(r"^(?P<label>[-–—+•*·])\s*(?=\S)")
 _SEPARATOR_RE = re.compile(r"^[-–—*_=.~\s]{3,}$|^\*$")
@@ -37,16 +64,20 @@ class Marker:
     """The structural marker a line starts with.
 
     Attributes:
-        kind: "section", "item", "letter", "bullet", "attribute" or "" (none).
+        kind: "section", "item", "letter", "bullet", "attribute", "heading" (a Markdown
+            heading without a numeral, its level still to be decided) or "" (none).
         label: Normalised label: "II" (OCR "I1" read as II), "3", "a", "-", "+", "*", "".
-        written: The marker exactly as written ("I1-", "3.", "-"), "" for none.
+        written: The marker exactly as written ("I1-", "3.", "-"), "" for none; for a
+            Markdown heading, the numeral after the "#"s ("II.", "" without one).
         sep: Separator after a number or numeral ("-", ".", ")"), "" otherwise.
+        heading: Depth of a Markdown heading ("## II." -> 2), 0 for other lines.
     """
 
     kind: str
     label: str
     written: str
     sep: str = ""
+    heading: int = 0
 
 
 NO_MARKER = Marker("", "", "")
@@ -72,22 +103,49 @@ def uppercase_share(text: str) -> float:
 
 
 def attribute_label(text: str) -> bool:
-    """True when ``text`` starts with an attribute label ("Thời gian thực hiện:", OCR spellings too)."""
-    folded = folded_form(text[:64]).replace("'", "").replace("’", "").replace("`", "")
+    """True when ``text`` starts with an attribute label ("Thời gian thực hiện:", OCR spellings too, in bold too)."""
+    folded = folded_form(text[:64].lstrip("*_")).replace("'", "").replace("’", "").replace("`", "")
+    folded = folded.replace("*", "").replace("_", "")
     return bool(_ATTRIBUTE_RE.match(folded))
+
+
+def _unmarked(text: str) -> str:
+    """``text`` without Markdown around its marker: an opening emphasis, backslash escapes."""
+    match = _EMPHASIS_OPEN_RE.match(text)
+    if match:
+        text = text[match.end():]
+    return _ESCAPED_RE.sub(r"\1", text[:12]) + text[12:]
+
+
+def _heading_marker(text: str, depth: int) -> Marker:
+    """The marker of a Markdown heading's text: its numeral, whatever the case of the title."""
+    text = _unmarked(HEADING_CLOSE_RE.sub("", text))
+    match = _ROMAN_RE.match(text)
+    if match and _roman_value(match.group("label").replace("1", "I").replace("l", "I")):
+        label = match.group("label").replace("1", "I").replace("l", "I")
+        return Marker("section", label, text[: match.end()].rstrip(), match.group("sep"), depth)
+    match = _DECIMAL_RE.match(text)
+    if match:
+        return Marker("item", match.group("label"), text[: match.end()].rstrip(), ".", depth)
+    inner = parse_marker(text)
+    if inner.kind in RANKED_KINDS:
+        return Marker(inner.kind, inner.label, inner.written, inner.sep, depth)
+    return Marker("heading", "", "", "", depth)
 
 
 def parse_marker(text: str) -> Marker:
     """Recognise the structural marker at the start of a stripped line.
 
     Args:
-        text: A stripped line (markdown "**" already removed is not required).
+        text: A stripped line, plain text or Markdown.
 
     Returns:
         The :class:`Marker`; ``NO_MARKER`` for a plain paragraph line.
     """
-    if text.startswith("**"):
-        text = text[2:]
+    heading = HEADING_RE.match(text)
+    if heading:
+        return _heading_marker(text[heading.end():], len(heading.group("hashes")))
+    text = _unmarked(text)
     match = _ROMAN_RE.match(text)
     if match:
         label = match.group("label").replace("1", "I").replace("l", "I")
@@ -111,6 +169,48 @@ def parse_marker(text: str) -> Marker:
         label = "-" if label in "–—" else label
         return Marker("bullet", label, text[: bullet.end()].rstrip())
     return NO_MARKER
+
+
+def heading_kinds(markers: list[Marker]) -> dict[int, str]:
+    """The level ("section", "item" or "letter") each Markdown heading depth stands for in one document.
+
+    A depth whose headings carry numerals takes the level they say (Roman numerals
+    sections, numbers items, letters lettered points; the top headings, numbered,
+    are sections when the document has no Roman numeral anywhere). A depth without
+    numerals sits one level under the nearest numbered depth above it, or, above
+    them all, one level over the top numbered one (a section at most); with no
+    numerals at all, depths are taken in order.
+    Deeper depths never get a higher level than shallower ones.
+
+    Args:
+        markers: The markers of every line of the document (headings and others).
+
+    Returns:
+        Heading depth -> kind, for every depth that occurs.
+    """
+    depths = sorted({m.heading for m in markers if m.heading})
+    if not depths:
+        return {}
+    any_roman = any(m.kind == "section" for m in markers)
+    voted: dict[int, int] = {}
+    for depth in depths:
+        votes = Counter(m.kind for m in markers if m.heading == depth and m.kind in RANKED_KINDS)
+        if votes:
+            rank = RANKED_KINDS.index(votes.most_common(1)[0][0])
+            if rank == 1 and not any_roman and depth == depths[0]:
+                rank = 0  # "## 1. MỤC TIÊU", the top headings, and no Roman numeral anywhere: sections
+            voted[depth] = max(rank, max(voted.values(), default=-1) + 1) if voted else rank
+    kinds: dict[int, str] = {}
+    for position, depth in enumerate(depths):
+        if depth in voted:
+            rank = voted[depth]
+        elif not voted:
+            rank = position
+        else:
+            above = [voted[d] for d in voted if d < depth]
+            rank = max(above) + 1 if above else max(min(voted.values()) - 1, 0)
+        kinds[depth] = RANKED_KINDS[min(rank, len(RANKED_KINDS) - 1)]
+    return kinds
 
 
 def is_separator(text: str) -> bool:

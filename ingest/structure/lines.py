@@ -29,12 +29,14 @@ class PhysicalLine:
         start: Offset of the first non-space character (line start when blank).
         end: Offset after the last non-space character (== start when blank).
         text: The stripped content.
+        indent: Columns of white space before the content (a tab counts to the next multiple of 4).
     """
 
     index: int
     start: int
     end: int
     text: str
+    indent: int = 0
 
     @property
     def blank(self) -> bool:
@@ -55,6 +57,7 @@ class Line:
         kind: "text" or "footnote".
         footnote_number: Number of a footnote line (0 for text lines).
         footnote_refs: Numbers of the footnotes this line cites.
+        indent: Indentation of its first physical line (Markdown nests lists by it).
     """
 
     char_start: int
@@ -65,6 +68,15 @@ class Line:
     kind: str = "text"
     footnote_number: int = 0
     footnote_refs: tuple[int, ...] = ()
+    indent: int = 0
+
+
+def _columns(white: str) -> int:
+    """Width of leading white space in columns, tabs stopping at multiples of 4."""
+    width = 0
+    for char in white:
+        width = (width // 4 + 1) * 4 if char == "\t" else width + 1
+    return width
 
 
 def physical_lines(text: str) -> list[PhysicalLine]:
@@ -86,7 +98,7 @@ def physical_lines(text: str) -> list[PhysicalLine]:
         left = len(raw) - len(raw.lstrip().lstrip(_EXTRA_SPACE).lstrip())
         content = raw.strip().strip(_EXTRA_SPACE).strip()
         start = pos + left if content else pos
-        lines.append(PhysicalLine(index, start, start + len(content), content))
+        lines.append(PhysicalLine(index, start, start + len(content), content, _columns(raw[:left]) if content else 0))
         index += 1
         if newline < 0:
             break

@@ -170,3 +170,28 @@ def test_first_sentence_is_capped():
     assert first_sentence("Sở Y tế: Chủ trì, phối hợp") == "Sở Y tế"
     long = "từ " * 100
     assert len(first_sentence(long, limit=40)) <= 41
+
+
+def test_bullets_nest_by_indentation_whatever_their_symbol():
+    # Markdown nests lists by indentation, with the same symbol at every depth.
+    text = "I. NHIỆM VỤ\n- Chỉ đạo các cơ sở y tế:\n  - Cải cách thủ tục;\n  - Bệnh án điện tử.\n- Báo cáo hằng năm.\n"
+    clauses = build_clauses("kh", text, logical_lines(text))
+    assert [(c.path, c.body) for c in clauses] == [
+        (("I",), "NHIỆM VỤ"),
+        (("I", "1"), "Chỉ đạo các cơ sở y tế:"),
+        (("I", "1", "1"), "Cải cách thủ tục;"),
+        (("I", "1", "2"), "Bệnh án điện tử."),
+        (("I", "2"), "Báo cáo hằng năm."),
+    ]
+
+
+def test_headings_without_numerals_are_named_by_their_position():
+    text = "## Mục tiêu\n\nNội dung.\n\n## Tổ chức thực hiện\n\n### Sở Y tế\n\n- Chủ trì.\n"
+    clauses = build_clauses("kh", text, logical_lines(text))
+    assert [(c.kind, c.path, c.label, c.titles) for c in clauses] == [
+        ("section", ("1",), "", ()),
+        ("paragraph", ("1", "p1"), "", ("Mục tiêu",)),
+        ("section", ("2",), "", ()),
+        ("item", ("2", "1"), "", ("Tổ chức thực hiện",)),
+        ("bullet", ("2", "1", "1"), "-", ("Tổ chức thực hiện", "Sở Y tế")),
+    ]

@@ -137,3 +137,33 @@ def test_ocr_footnote_markers_glued_to_words():
     assert "s6 310" in text_lines[0].body  # OCR digits inside words are not markers
     assert text_lines[1].body.startswith("Tang cuong") and text_lines[1].footnote_refs == ()
     assert "ho1," in text_lines[2].body and text_lines[2].footnote_refs == ()
+
+
+def test_strip_markdown_reads_headings_links_escapes_and_underscores():
+    assert strip_markdown("## II. MỤC TIÊU ##") == "II. MỤC TIÊU"
+    assert strip_markdown("__Sở Y tế__ chủ trì, _phối hợp_ với NP_VP6_KHYT") == "Sở Y tế chủ trì, phối hợp với NP_VP6_KHYT"
+    assert strip_markdown("theo [Chỉ thị 52](https://example.org/ct52) và") == "theo Chỉ thị 52 và"
+    assert strip_markdown("1\\. Mục đích \\*không nghiêng\\*") == "1. Mục đích *không nghiêng*"
+    assert strip_markdown("văn bản của tỉnh[^1] về") == "văn bản của tỉnh[^1] về"  # read by the footnote reader
+
+
+def test_item_starting_with_a_figure_is_not_glued_to_the_item_before():
+    # Text of a PDF: no blank line between items; "2. 100% ..." is an item of its own.
+    text = "1. Tỷ lệ bao phủ đạt trên 95% dân số\n2. 100% các xã, phường duy trì các nhóm tham gia\n"
+    lines = logical_lines(text)
+    assert [(ln.marker.kind, ln.marker.label, ln.body) for ln in lines] == [
+        ("item", "1", "Tỷ lệ bao phủ đạt trên 95% dân số"),
+        ("item", "2", "100% các xã, phường duy trì các nhóm tham gia"),
+    ]
+
+
+def test_markdown_heading_is_a_line_of_its_own_with_the_level_of_its_depth():
+    text = "## Mục tiêu\nĐến năm 2026 đạt 95%.\n### 1. Mục tiêu chung\n- Tăng bao phủ\n  tiếp tục.\n"
+    lines = logical_lines(text)
+    assert [(ln.marker.kind, ln.marker.label, ln.body, ln.indent) for ln in lines] == [
+        ("section", "", "Mục tiêu", 0),
+        ("", "", "Đến năm 2026 đạt 95%.", 0),
+        ("item", "1", "Mục tiêu chung", 0),
+        ("bullet", "-", "Tăng bao phủ tiếp tục.", 0),
+    ]
+    assert text[lines[0].char_start : lines[0].char_end] == "## Mục tiêu"

@@ -46,3 +46,21 @@ def test_footnote_body_drops_the_opening_number():
     assert footnote_body("⁽²⁾ Nghị quyết 42") == "Nghị quyết 42"
     assert footnote_body("1'V& thyc hién") == "V& thyc hién"
     assert footnote_body("Không có số") == "Không có số"
+
+
+def test_page_number_without_blank_lines_when_it_is_the_next_page():
+    # Text copied out of a PDF: "3" and "4" sit between the lines of a paragraph running over pages.
+    text = "Đoạn một.\n\n2\n\nĐoạn hai kéo dài\n3\nsang trang sau\n4\nvà trang sau nữa.\nCó 5\n7\nngười."
+    assert [cls for cls, _ in classes_of(text)] == [
+        "text", "blank", "page", "blank", "text", "page", "text", "page", "text", "text", "text", "text",
+    ]
+    assert [cls for cls, _ in classes_of("Số người\n5\ntham gia.")] == ["text", "text", "text"]
+
+
+def test_markdown_footnote_definitions_and_references():
+    text = "của tỉnh[^1] về BHYT.\n\n[^1]: Chỉ thị số 01-CT/TU,\n    ngày 25/8/2025.\n\nhiện chủ trương"
+    assert classes_of(text) == [
+        ("text", 0), ("blank", 0), ("footnote", 1), ("footnote", 1), ("blank", 0), ("text", 0),
+    ]
+    assert FootnoteMarkerReader({1}).read("của tỉnh[^1] về BHYT.") == ("của tỉnh về BHYT.", (1,))
+    assert footnote_body("[^1]: Chỉ thị số 01-CT/TU") == "Chỉ thị số 01-CT/TU"
