@@ -2,7 +2,8 @@
 
 :func:`read_source` is the only door from the file system into ingest. It checks
 the size before reading anything, decodes text files with
-:func:`ingest.reading.encoding.decode_bytes`, reads Word files with python-docx and PDFs
+:func:`ingest.reading.encoding.decode_bytes`, reads Word files (``docx_reader.py``: lxml on the package's XML, list numbering
+rendered by ``docx_numbering.py``) and PDFs
 with pdfplumber (chosen over pypdf by ``bench/encodings.py``: on LibreOffice PDFs
 of the five plans it recovers every word exactly, where pypdf splits footnote
 markers such as "tỉnh⁽¹⁾"; it is about 3x slower, 0.7 s for a plan), converts legacy-font

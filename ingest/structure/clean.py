@@ -47,7 +47,7 @@ from ingest.structure.line_markers import (
     parse_marker,
     uppercase_share,
 )
-from ingest.structure.lines import Line, PhysicalLine, collapse_spaces, physical_lines
+from ingest.structure.lines import TABLE_CELL_SEPARATOR, Line, PhysicalLine, collapse_spaces, physical_lines
 
 __all__ = ["join_wrapped", "logical_lines", "strip_markdown"]
 
@@ -94,6 +94,8 @@ def _starts_new(group: list[PhysicalLine], marker: Marker, line: PhysicalLine, g
         return uppercase_share(line.text) < 0.7
     if _starts_upper(line.text) and _is_heading_like(group, marker):
         return True
+    if gap and marker.kind == "bullet" and len(group) == 1 and TABLE_CELL_SEPARATOR in last:
+        return True  # a table row ("- Sở Y tế — Năm 2026") ends at the gap after it
     return gap and _ends_sentence(last) and _starts_upper(line.text)
 
 
@@ -103,15 +105,13 @@ def join_wrapped(pieces: list[str]) -> str:
     "52-" + "CT/TW" joins without a space (a number split at its hyphen);
     everything else joins with one space.
     """
-    out = ""
+    parts: list[str] = []
     for piece in pieces:
-        if not out:
-            out = piece
-        elif re.search(r"\d[-–/]$", out) and piece[:1].isalnum():
-            out += piece
-        else:
-            out += " " + piece
-    return out
+        # Only the end of the previous piece matters: looking at the whole joined text was quadratic.
+        if parts and not (re.search(r"\d[-–/]$", parts[-1][-2:]) and piece[:1].isalnum()):
+            parts.append(" ")
+        parts.append(piece)
+    return "".join(parts)
 
 
 def strip_markdown(text: str) -> str:

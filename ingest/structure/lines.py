@@ -15,10 +15,14 @@ from dataclasses import dataclass
 
 from ingest.structure.line_markers import NO_MARKER, Marker
 
-__all__ = ["Line", "PhysicalLine", "collapse_spaces", "physical_lines"]
+__all__ = ["TABLE_CELL_SEPARATOR", "Line", "PhysicalLine", "collapse_spaces", "physical_lines"]
 
 _EXTRA_SPACE = "\u200b\ufeff"
 
+
+#: How a reader writes the cells of one table row on one line ("- Sở Y tế — Tuyên truyền — Năm 2026"):
+#: the row is a bullet of its own, and a gap after it ends it (see ``clean.py``).
+TABLE_CELL_SEPARATOR = " — "
 
 @dataclass(frozen=True)
 class PhysicalLine:
