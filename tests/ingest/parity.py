@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from ingest.model import ParsedDocument
+from ingest.pipeline import parse_text
+from ingest.reading.readers import read_source
 
 
 @dataclass(frozen=True)
@@ -47,3 +50,9 @@ def clause_parity(original: ParsedDocument, converted: ParsedDocument) -> Parity
     missing = tuple((path, text) for _, path, text in (want - have).elements())[:10]
     extra = tuple((path, text) for _, path, text in (have - want).elements())[:10]
     return ParityReport(matched, sum(want.values()), missing, extra)
+
+
+def parse_file(path: Path) -> tuple[str, ParsedDocument]:
+    """A file read by ``read_source`` and parsed by ``parse_text``: (its text, the document)."""
+    source = read_source(path)
+    return source.text, parse_text(source.text, str(path), encoding=source.encoding)

@@ -16,22 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from ingest.model import ParsedDocument
 from ingest.pipeline import parse_text
 from ingest.reading.readers import read_source
 from ingest.vntext import nfc
 from tests.data.formats.build_pdf_md_corpus import PLANS as PLANS_DIR
 from tests.data.formats.build_pdf_md_corpus import Block, PdfStyle, register_fonts, render_pdf
-from tests.ingest.parity import clause_parity
+from tests.ingest.parity import clause_parity, parse_file
 
 PLANS = sorted(path.name for path in PLANS_DIR.glob("*.txt"))
 MIN_SHARE = 0.90
-
-
-def parse_file(path: Path) -> tuple[str, ParsedDocument]:
-    """A file read by ``read_source`` and parsed by ``parse_text``: (its text, the document)."""
-    source = read_source(path)
-    return source.text, parse_text(source.text, str(path), encoding=source.encoding)
 
 
 @pytest.mark.parametrize("plan", PLANS)

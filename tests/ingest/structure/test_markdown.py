@@ -10,15 +10,11 @@ per plan; 1.0 of every plan measured).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from ingest.model import ParsedDocument
 from ingest.pipeline import parse_text
-from ingest.reading.readers import read_source
 from ingest.vntext import nfc
-from tests.ingest.parity import clause_parity
+from tests.ingest.parity import clause_parity, parse_file
 
 PLANS = [
     "an-giang_KH-TU.txt",
@@ -28,12 +24,6 @@ PLANS = [
     "ninh-binh_KH-UBND_2026-01.txt",
 ]
 MIN_SHARE = 0.95
-
-
-def parse_file(path: Path) -> tuple[str, ParsedDocument]:
-    """A file read by ``read_source`` and parsed by ``parse_text``: (its text, the document)."""
-    source = read_source(path)
-    return source.text, parse_text(source.text, str(path), encoding=source.encoding)
 
 
 @pytest.mark.parametrize("plan", PLANS)
