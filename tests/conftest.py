@@ -19,6 +19,7 @@ builds it.
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,16 @@ def assistant_service(built_index):
 
     settings = load_settings(environ={}, index_dir=str(built_index.directory))
     return Assistant.from_index(built_index, settings)
+
+
+@pytest.fixture()
+def ctrl_c():
+    """Ctrl-C raises KeyboardInterrupt here, even when the test run was started with SIGINT ignored.
+
+    A shell starts background jobs (``make test &``, CI runners) with SIGINT ignored, and
+    Python then installs no handler of its own; tests that press Ctrl-C need it back.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+

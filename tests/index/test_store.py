@@ -206,7 +206,7 @@ class _StallingEmbedder(HashEmbedder):
         return super()._encode(texts, is_query)
 
 
-def test_ctrl_c_during_an_update_stops_at_once_and_keeps_the_old_index(tmp_path, mini_docs, settings):
+def test_ctrl_c_during_an_update_stops_at_once_and_keeps_the_old_index(ctrl_c, tmp_path, mini_docs, settings):
     built = _build(tmp_path, mini_docs)
     before = _top(built, settings, QUESTIONS[0])
     index = ClauseIndex.load(tmp_path / "index", _StallingEmbedder())

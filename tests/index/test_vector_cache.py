@@ -48,7 +48,7 @@ def _interrupt_after(seconds: float) -> threading.Timer:
     return timer
 
 
-def test_ctrl_c_stops_a_long_embedding_call_at_once_and_keeps_finished_chunks(tmp_path):
+def test_ctrl_c_stops_a_long_embedding_call_at_once_and_keeps_finished_chunks(ctrl_c, tmp_path):
     cache = VectorCache(tmp_path / "vectors.sqlite")
     texts = [f"đoạn {i}" for i in range(PROGRESS_CHUNK + 3)]
     calls = []
