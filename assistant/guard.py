@@ -21,7 +21,8 @@ _ENTITY_RE = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD_RE = re.compile(r"[^\W_]", re.UNICODE)
 
-EMPTY_MESSAGE = "Bạn chưa nhập câu hỏi. Hãy hỏi về nội dung các kế hoạch thực hiện BHYT toàn dân, ví dụ: \"Mục tiêu bao phủ BHYT năm 2026 của Ninh Bình là bao nhiêu?\""
+EMPTY_MESSAGE = ("Bạn chưa nhập câu hỏi. Trợ lý trả lời về các kế hoạch đã nạp: chỉ tiêu, cơ quan phụ trách, "
+                 "thời hạn, kinh phí (ví dụ: Ninh Bình cần đạt bao phủ bao nhiêu vào 2026?).")
 NO_WORDS_MESSAGE = "Câu hỏi chưa có chữ nào để tìm. Bạn hãy viết câu hỏi bằng lời, ví dụ: \"Ai chủ trì việc theo dõi thực hiện kế hoạch?\""
 MARKUP_ONLY_MESSAGE = "Câu hỏi chỉ gồm mã HTML/script nên không được xử lý. Bạn hãy viết câu hỏi bằng lời thường."
 MARKUP_NOTICE = "Phần mã HTML/script trong câu hỏi đã được bỏ đi; chỉ phần chữ được dùng để tìm kiếm."
