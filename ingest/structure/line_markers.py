@@ -37,7 +37,6 @@ _ROMAN_RE = re.compile(r"^(?P<label>[IVX][IVXl1]{0,4})\s*(?P<sep>[.\-–—:)])\
 _ITEM_RE = re.compile(
     r"^(?P<label>\d{1,2})\s*(?:(?P<sep>[.)])(?:\s+(?=\S)|(?=[^\d\s]))|(?P<dash>[-–])\s+(?=\S))"
 )
-# A Markdown ATX heading: 1-6 "#" and a space; its optional closing "#"s.
 #: A Markdown ATX heading's opening "#"s and its optional closing ones (also used by clean.py).
 HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})[ \t]+")
 HEADING_CLOSE_RE = re.compile(r"[ \t]+#+[ \t]*$")

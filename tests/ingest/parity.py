@@ -14,6 +14,7 @@ from pathlib import Path
 from ingest.model import ParsedDocument
 from ingest.pipeline import parse_text
 from ingest.reading.readers import read_source
+from ingest.vntext import nfc
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,19 @@ class ParityReport:
         return self.matched / self.total if self.total else 1.0
 
 
-def _key(clause) -> tuple[str, tuple[str, ...], str]:
+def clause_key(clause) -> tuple[str, tuple[str, ...], str]:
+    """What parity compares of a clause: kind, section path, body modulo whitespace."""
     return clause.kind, tuple(clause.path), " ".join(clause.body.split())
+
+
+def clause_keys(document: ParsedDocument) -> Counter:
+    """The multiset of :func:`clause_key` over a document's clauses."""
+    return Counter(clause_key(c) for c in document.clauses)
 
 
 def clause_parity(original: ParsedDocument, converted: ParsedDocument) -> ParityReport:
     """Compare the clause trees of ``original`` and ``converted`` (kind, section path, body modulo whitespace)."""
-    want = Counter(_key(c) for c in original.clauses)
-    have = Counter(_key(c) for c in converted.clauses)
+    want, have = clause_keys(original), clause_keys(converted)
     matched = sum((want & have).values())
     missing = tuple((path, text) for _, path, text in (want - have).elements())[:10]
     extra = tuple((path, text) for _, path, text in (have - want).elements())[:10]
@@ -56,3 +62,19 @@ def parse_file(path: Path) -> tuple[str, ParsedDocument]:
     """A file read by ``read_source`` and parsed by ``parse_text``: (its text, the document)."""
     source = read_source(path)
     return source.text, parse_text(source.text, str(path), encoding=source.encoding)
+
+
+def rendering_parity(txt_path: Path, rendered_path: Path, min_share: float) -> tuple[ParsedDocument, ParsedDocument]:
+    """Parse a plan and its rendering in another format; assert parity and exact offsets.
+
+    Returns:
+        (the .txt original, the rendering), both parsed, for further checks.
+    """
+    original = parse_text(txt_path.read_text(encoding="utf-8"), str(txt_path))
+    text, converted = parse_file(rendered_path)
+    report = clause_parity(original, converted)
+    print(f"{rendered_path.name}: {report.matched}/{report.total} = {report.share:.3f}")
+    assert report.share >= min_share, (report.missing, report.extra)
+    for clause in converted.clauses:
+        assert nfc(text)[clause.char_start : clause.char_end] == clause.text
+    return original, converted

@@ -14,17 +14,15 @@ Two kinds of test:
 from __future__ import annotations
 
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from ingest.model import ParsedDocument
-from ingest.pipeline import parse_text
 from ingest.reading.errors import UnreadableFileError
 from ingest.reading.readers import read_source
 from tests.data.formats.build_docx_corpus import PLANS, build_corpus
-from tests.ingest.parity import clause_parity
+from tests.ingest.parity import clause_keys, clause_parity, parse_file
 
 PLAN_STEMS = sorted(p.stem for p in PLANS.glob("*.txt"))
 META_FIELDS = ("title", "number", "issuer", "level", "locality", "province", "date", "place",
@@ -51,12 +49,7 @@ def corpus(tmp_path_factory):
 
 
 def _parse(path: Path) -> ParsedDocument:
-    source = read_source(path)
-    return parse_text(source.text, str(path), encoding=source.encoding)
-
-
-def _keys(document: ParsedDocument) -> Counter:
-    return Counter((c.kind, tuple(c.path), " ".join(c.body.split())) for c in document.clauses)
+    return parse_file(path)[1]
 
 
 @pytest.mark.parametrize("stem", PLAN_STEMS)
@@ -68,7 +61,7 @@ def test_plan_as_word_file_gives_the_clause_tree_of_its_txt(corpus, stem, record
     # Word numbering, not typed markers, carries the structure.
     assert rendering.numbered >= 25 and rendering.typed == 0
     # What the .txt does not have is the duty table, row by row, and nothing else.
-    extra = _keys(converted) - _keys(original)
+    extra = clause_keys(converted) - clause_keys(original)
     assert sorted(body for _, _, body in extra.elements()) == sorted(rendering.table_rows)
 
 
