@@ -59,7 +59,19 @@ _LIST_MARKER = re.compile(r"^(?:[-+•*]|[a-zđ]\)|\d+[.)])\s+", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class CitedClause:
-    """What faithfulness needs of one citation: its number, place and every wording of its clause."""
+    """A citation as the evaluation sees it: its number, clause id, place and every wording of its clause.
+
+    Attributes:
+        n: The [n] number in the answer.
+        doc_id: The cited document.
+        text: The quoted text (should be the source slice ``char_start:char_end``).
+        char_start: Start offset in the document's source text.
+        char_end: End offset (exclusive).
+        reading: The clause's repaired OCR reading ("" when none).
+        titles: Its headings (and their readings), which labels may quote.
+        locality: The plan's locality, which a comparison cell may name.
+        id: The clause id ("" for a citation of a chunk without one).
+    """
 
     n: int
     doc_id: str
@@ -69,6 +81,7 @@ class CitedClause:
     reading: str = ""
     titles: tuple[str, ...] = ()
     locality: str = ""
+    id: str = ""
 
 
 @dataclass(frozen=True)

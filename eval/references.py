@@ -28,8 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from eval.baseline import PlainRecipe
+from eval.faithfulness import CitedClause
 from eval.metrics import RetrievedSpan
-from eval.runner import CitedSpan, System, SystemOutput
+from eval.runner import System, SystemOutput
 from index.tokens import folded_tokens
 
 RRF_C = 60
@@ -151,7 +152,7 @@ class PasteTopClauses:
         lines = []
         for n, item in enumerate(top, start=1):
             text = self.source_text(item.doc_id)[item.char_start:item.char_end]
-            citations.append(CitedSpan(n, item.id, item.doc_id, text, item.char_start, item.char_end))
+            citations.append(CitedClause(n, item.doc_id, text, item.char_start, item.char_end, id=item.id))
             lines.append(f"{' '.join(text.split())} [{n}]")
         return SystemOutput(output.retrieved, "\n".join(lines), False, tuple(citations))
 

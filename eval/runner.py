@@ -57,33 +57,13 @@ def select(questions: Iterable[GoldQuestion], *, split: str = "all", limit: int 
 
 
 @dataclass(frozen=True)
-class CitedSpan:
-    """A citation as the evaluation sees it (the wordings faithfulness may quote included)."""
-
-    n: int
-    id: str
-    doc_id: str
-    text: str
-    char_start: int
-    char_end: int
-    reading: str = ""
-    titles: tuple[str, ...] = ()
-    locality: str = ""
-
-    def as_cited_clause(self) -> CitedClause:
-        """The form :mod:`eval.faithfulness` checks sentences against."""
-        return CitedClause(self.n, self.doc_id, self.text, self.char_start, self.char_end, self.reading,
-                           self.titles, self.locality)
-
-
-@dataclass(frozen=True)
 class SystemOutput:
     """What a system returned for one question."""
 
     retrieved: tuple[m.RetrievedSpan, ...]
     answer: str
     abstained: bool
-    citations: tuple[CitedSpan, ...] = ()
+    citations: tuple[CitedClause, ...] = ()
 
 
 class System(Protocol):
@@ -224,7 +204,7 @@ def score_question(gold: GoldQuestion, system: str, output: SystemOutput,
     sentences: tuple[SentenceCheck, ...] = ()
     reading = fa.ReadingScore(0, 0)
     if not output.abstained:
-        cited = [c.as_cited_clause() for c in output.citations]
+        cited = list(output.citations)
         sentences = fa.check_answer(output.answer, cited)
         if context.readings is not None:
             reading = fa.reading_accuracy(sentences, cited, context.readings)
@@ -232,7 +212,7 @@ def score_question(gold: GoldQuestion, system: str, output: SystemOutput,
                           values, valid, supported, facts_found, check, sentences, reading, gold.labels)
 
 
-def _citation_valid(citation: CitedSpan, locator: EvidenceLocator) -> bool:
+def _citation_valid(citation: CitedClause, locator: EvidenceLocator) -> bool:
     try:
         source = locator.text(citation.doc_id)
     except KeyError:

@@ -21,10 +21,10 @@ from assistant.answer import Answer
 from assistant.service import Assistant
 from eval.baseline import PlainRecipe
 from eval.evidence import EvidenceLocator
-from eval.faithfulness import CorrectedReadings
+from eval.faithfulness import CitedClause, CorrectedReadings
 from eval.metrics import RetrievedSpan
 from eval.references import ContradictAnswer, EchoQuestion, PasteTopClauses, Unit, reference_systems
-from eval.runner import CitedSpan, ScoringContext, SystemOutput
+from eval.runner import ScoringContext, SystemOutput
 from ingest.model import Clause
 
 REFERENCE_NAMES: tuple[str, ...] = ("bm25-chunks", "hybrid-chunks", "bm25-clauses")
@@ -51,8 +51,8 @@ def output_from_answer(answer: Answer, clause_of: Callable[[str], Clause] | None
                 titles += (*clause.titles, *clause.title_readings)
             except KeyError:
                 pass
-        citations.append(CitedSpan(c.n, c.id, c.doc_id, c.text, c.char_start, c.char_end, c.reading, titles,
-                                   c.locality))
+        citations.append(CitedClause(c.n, c.doc_id, c.text, c.char_start, c.char_end, c.reading, titles,
+                                     c.locality, id=c.id))
     return SystemOutput(retrieved, answer.answer, answer.abstained, tuple(citations))
 
 

@@ -10,11 +10,11 @@ import pytest
 
 from eval import __main__ as cli
 from eval.evidence import EvidenceLocator
+from eval.faithfulness import CitedClause
 from eval.gold.questions import GoldFormatError
 from eval.metrics import RetrievedSpan
 from eval.report import markdown_report, results_json, terminal_report, write_outputs
 from eval.runner import (
-    CitedSpan,
     SystemOutput,
     compare_runs,
     evaluate,
@@ -67,8 +67,8 @@ def good_system() -> FakeSystem:
     start, end = span_of(TARGET_EVIDENCE)
     wrong = RetrievedSpan("hue_KH-UBND:I.1:x", "hue_KH-UBND", 0, 40)
     gold = RetrievedSpan("hue_KH-UBND:II.2.1:abc", "hue_KH-UBND", start, end)
-    cite = CitedSpan(1, gold.id, gold.doc_id, TARGET_EVIDENCE, start, end)
-    bad_cite = CitedSpan(2, wrong.id, wrong.doc_id, "không khớp nguồn", 0, 16)
+    cite = CitedClause(1, gold.doc_id, TARGET_EVIDENCE, start, end, id=gold.id)
+    bad_cite = CitedClause(2, wrong.doc_id, "không khớp nguồn", 0, 16, id=wrong.id)
     q = [g["question"] for g in GOLD_LINES]
     return FakeSystem("hybrid", {
         q[0]: SystemOutput((gold, wrong), "Đạt trên 99.3% năm 2026 [1].", False, (cite,)),
