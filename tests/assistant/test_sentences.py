@@ -10,7 +10,6 @@ text and a closing sentence longer than the excerpt limit.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -31,13 +30,7 @@ from assistant.sentences import (
     split_sentences,
 )
 from ingest.vntext import nfc
-
-PLANS = Path(__file__).resolve().parents[2] / "data" / "plans"
-AN_GIANG = "an-giang_KH-TU.txt"
-DAK_DOA = "dak-doa-gia-lai_KH-DU_2026.txt"
-DONG_NAI = "dong-nai_646-KH-TU_2026-01-09.txt"
-HUE = "hue_KH-UBND.txt"
-NINH_BINH = "ninh-binh_KH-UBND_2026-01.txt"
+from tests.plans import AN_GIANG, DAK_DOA, DONG_NAI, HUE, NINH_BINH, PLANS
 
 
 def raw(plan: str, first: str, last: str, *, after: str = "") -> str:

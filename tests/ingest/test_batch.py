@@ -16,11 +16,12 @@ from assistant.commands.cli import INTERNAL_ERROR, main
 from ingest.batch import expand_paths, ingest_paths
 from ingest.pipeline import parse_text
 from settings import load_settings
+from tests import plans
+from tests.plans import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
-PLANS = ROOT / "data" / "plans"
-HUE = PLANS / "hue_KH-UBND.txt"
-NINH_BINH = PLANS / "ninh-binh_KH-UBND_2026-01.txt"
+HUE = PLANS / plans.HUE
+NINH_BINH = PLANS / plans.NINH_BINH
 HUE_DOCX = ROOT / "tests" / "data" / "formats" / "hue.docx"
 SETTINGS = load_settings(environ={}, ocr_repair=False)
 ENGLISH = re.compile(r"Errno|Traceback|Permission denied|No such file|Error:", re.IGNORECASE)

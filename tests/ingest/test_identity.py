@@ -8,10 +8,12 @@ from pathlib import Path
 from ingest.batch import ingest_paths
 from ingest.identity import DocIdAssigner, KnownSource, default_doc_id
 from settings import load_settings
+from tests import plans
+from tests.plans import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
-HUE = ROOT / "data" / "plans" / "hue_KH-UBND.txt"
-NINH_BINH = ROOT / "data" / "plans" / "ninh-binh_KH-UBND_2026-01.txt"
+HUE = PLANS / plans.HUE
+NINH_BINH = PLANS / plans.NINH_BINH
 HUE_DOCX = ROOT / "tests" / "data" / "formats" / "hue.docx"
 SETTINGS = load_settings(environ={}, ocr_repair=False)
 

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ingest.model import Clause
 from ingest.pipeline import parse_text
 from ingest.structure.clause_tree import build_clauses, first_sentence
 from ingest.structure.clean import logical_lines
-
-PLANS = Path(__file__).resolve().parents[3] / "data" / "plans"
-DONG_NAI = "dong-nai_646-KH-TU_2026-01-09.txt"
-AN_GIANG = "an-giang_KH-TU.txt"
-NINH_BINH = "ninh-binh_KH-UBND_2026-01.txt"
-DAK_DOA = "dak-doa-gia-lai_KH-DU_2026.txt"
-HUE = "hue_KH-UBND.txt"
+from tests.plans import AN_GIANG, DAK_DOA, DONG_NAI, HUE, NINH_BINH, PLANS
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ingest.pipeline import parse_text
 from ingest.structure.long_clauses import split_long_clauses
+from tests.plans import HUE, PLANS
 
-PLANS = Path(__file__).resolve().parents[3] / "data" / "plans"
-HUE = (PLANS / "hue_KH-UBND.txt").read_text(encoding="utf-8")
+HUE_TEXT = (PLANS / HUE).read_text(encoding="utf-8")
 
 
 def _plan_with_one_long_bullet(repeats: int) -> str:
@@ -43,7 +41,7 @@ def test_text_without_sentence_ends_is_cut_at_spaces_then_anywhere():
 
 
 def test_real_plans_are_not_cut():
-    document = parse_text(HUE, "hue.txt")
+    document = parse_text(HUE_TEXT, "hue.txt")
     assert split_long_clauses(document.clauses) == list(document.clauses)
     with pytest.raises(ValueError, match="max_chars must be > 0, got 0"):
         split_long_clauses(document.clauses, 0)
