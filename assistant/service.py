@@ -16,7 +16,7 @@ from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import check_question
 from assistant.intent import read_question
 from assistant.llm import LLMAnswerer
-from index.localities import same_locality
+from index.localities import plans_of
 from index.maintenance import open_index
 from index.retriever import HybridRetriever
 from settings import Settings, load_settings
@@ -98,7 +98,7 @@ class Assistant:
             return Answer(question=guard.question, answer=guard.message, abstained=True, mode=mode, refused=True,
                           timings_ms={"retrieve": 0.0, "answer": 0.0, "total": _ms(started)})
         text = guard.question
-        matching = sorted({d.locality for d in self.index.documents() if locality and same_locality(locality, d)})
+        matching = sorted({d.locality for d in plans_of([locality], self.index.documents())}) if locality else []
         if locality and not matching:
             known = ", ".join(self.localities())
             return Answer(question=text, abstained=True, mode=mode,

@@ -154,3 +154,20 @@ def read_catalog(directory: Path, dim: int) -> tuple[list[StoredDocument], list[
     finally:
         conn.close()
     return documents, clauses
+
+
+def read_document_metas(directory: Path) -> list[DocumentMeta]:
+    """Only the documents' metadata, in order: what ingest needs to choose ids, without loading clauses.
+
+    Raises:
+        FileNotFoundError, sqlite3.DatabaseError, ValueError, KeyError: As :func:`read_catalog`.
+    """
+    path = directory / DB_FILE
+    if not path.is_file():
+        raise FileNotFoundError(str(path))
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [meta_from_json(json.loads(meta))
+                for (meta,) in conn.execute("SELECT meta_json FROM documents ORDER BY position")]
+    finally:
+        conn.close()

@@ -2,8 +2,8 @@
 
 The one place where a locality written by a user (a filter, a place in a
 question) is matched against the plans' ``locality`` and ``province``
-metadata: :func:`detect_localities` (in a question), :func:`same_locality`
-(a filter value: "ninh bình", "Tỉnh Ninh Bình" and "Ninh Binh" all mean Ninh
+metadata: :func:`detect_localities` (in a question), :func:`plans_of`
+(filter values: "ninh bình", "Tỉnh Ninh Bình" and "Ninh Binh" all mean Ninh
 Bình) and :func:`overlapping_locality` (a place and a plan that contain one
 another: "Thừa Thiên Huế" and "Huế").
 
@@ -82,10 +82,12 @@ def locality_key(name: str) -> str:
     return _LEVEL_WORDS_RE.sub("", key)
 
 
-def same_locality(name: str, meta: DocumentMeta) -> bool:
-    """True when ``name`` (a filter value, any accents, with or without "tỉnh") is the plan's locality or province."""
-    key = locality_key(name)
-    return bool(key) and key in {locality_key(v) for v in (meta.locality, meta.province) if v}
+def plans_of(names: Iterable[str], documents: Iterable[DocumentMeta]) -> list[DocumentMeta]:
+    """The plans whose locality or province is one of ``names``: filter values, any accents, with or
+    without their level word ("ninh binh", "Tỉnh Ninh Bình" and "Ninh Binh" all name Ninh Bình)."""
+    keys = {locality_key(name) for name in names} - {""}
+    return [meta for meta in documents
+            if keys & {locality_key(v) for v in (meta.locality, meta.province) if v}]
 
 
 def overlapping_locality(name: str, meta: DocumentMeta) -> bool:

@@ -7,12 +7,14 @@ are cached in ``settings.vector_cache``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from index.catalog import read_document_metas
 from index.embedders import make_embedder
-from index.manifest import MANIFEST_FILE, IndexLoadError
+from index.manifest import MANIFEST_FILE
 from index.reports import UpdateReport
 from index.store import ClauseIndex
 from index.vector_cache import VectorCache
@@ -79,11 +81,13 @@ def known_sources(settings: Any) -> dict[str, KnownSource]:
     Ingest uses them so that a new file named like an indexed plan from
     elsewhere gets an id of its own instead of overwriting it.
     """
-    if not (Path(settings.get("index_dir")) / MANIFEST_FILE).exists():
+    directory = Path(settings.get("index_dir"))
+    if not (directory / MANIFEST_FILE).exists():
         return {}
     try:
-        index = open_index(settings, with_embedder=False)
-    except IndexLoadError:
+        # Only the documents table: the indexing step opens the whole index once, after.
+        metas = read_document_metas(directory)
+    except (OSError, sqlite3.DatabaseError, ValueError, KeyError):
         return {}  # an unusable index is rebuilt or reported by the indexing step
-    return {meta.doc_id: KnownSource(meta.source_path, meta.content_hash) for meta in index.documents()}
+    return {meta.doc_id: KnownSource(meta.source_path, meta.content_hash) for meta in metas}
 

@@ -37,7 +37,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables.config import run_in_executor
 
 from index.labels import section_label
-from index.localities import detect_localities, same_locality
+from index.localities import detect_localities, plans_of
 from index.store import ClauseIndex
 from index.types import ScoredClause
 from ingest.ocr.restore import Restorer
@@ -237,10 +237,9 @@ class HybridRetriever(BaseRetriever):
             return set(values) if key in ("doc_id", "locality") else {folded_form(v).strip() for v in values}
 
         localities, levels, doc_ids = wanted("locality"), wanted("level"), wanted("doc_id")
+        documents = self.index.documents() if localities is None else plans_of(localities, self.index.documents())
         keep = set()
-        for meta in self.index.documents():
-            if localities is not None and not any(same_locality(name, meta) for name in localities):
-                continue
+        for meta in documents:
             if levels is not None and folded_form(meta.level) not in levels:
                 continue
             if doc_ids is not None and meta.doc_id not in doc_ids:

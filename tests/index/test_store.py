@@ -221,3 +221,14 @@ def test_ctrl_c_during_an_update_stops_at_once_and_keeps_the_old_index(ctrl_c, t
     reloaded = ClauseIndex.load(tmp_path / "index", HashEmbedder())
     assert _top(reloaded, settings, QUESTIONS[0]) == before
     assert [d.doc_id for d in reloaded.documents()] == [d.meta.doc_id for d in mini_docs]
+
+
+def test_ingest_reads_the_indexed_sources_without_opening_the_index(tmp_path, mini_docs):
+    from index.maintenance import known_sources
+    from settings import load_settings
+
+    _build(tmp_path, mini_docs)
+    known = known_sources(load_settings(environ={}, index_dir=str(tmp_path / "index")))
+    assert {doc_id: source.content_hash for doc_id, source in known.items()} == {
+        d.meta.doc_id: d.meta.content_hash for d in mini_docs}
+    assert known_sources(load_settings(environ={}, index_dir=str(tmp_path / "none"))) == {}
