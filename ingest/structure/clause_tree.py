@@ -25,11 +25,12 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.model import Clause, make_clause_id
+from ingest.structure.line_markers import BULLET_RANK
 from ingest.structure.lines import Line
 from ingest.vntext import folded_form
 
 _TITLE_MAX = 160
-_RANKS = {"section": 0, "item": 1, "letter": 2}
+_RANKED = ("section", "item", "letter")
 # A bullet indented this many columns deeper than the open bullet is its child (Markdown uses 2 or more).
 _NEST_INDENT = 2
 
@@ -117,24 +118,24 @@ class _TreeBuilder:
 
     def add(self, line: Line) -> None:
         kind = line.marker.kind
-        if kind in _RANKS:
-            rank = _RANKS[kind]
+        if kind in _RANKED:
+            # Conventions nest by rank (Phần > Chương > I. > Điều > 1. > 1.1. > a)); a section
+            # with nothing outer open starts at the top.
+            rank = line.marker.nesting_rank
             self._pop_to(rank)
             parent = self._top()
-            if kind == "section":
-                parent, self.stack = None, []
             path = self._child_path(parent, "x", line.marker.label)
             self.stack.append(self._add(kind, line, parent, path, rank))
         elif kind == "bullet":
             self._add_bullet(line)
         elif kind == "attribute":
-            self._pop_to(3)
+            self._pop_to(BULLET_RANK)
             parent = self._top()
             self._add("attribute", line, parent, self._child_path(parent, "attr"))
         else:
             if _is_closing_paragraph(line):
                 self.stack = []
-            self._pop_to(3)
+            self._pop_to(BULLET_RANK)
             parent = self._top()
             self._add("paragraph", line, parent, self._child_path(parent, "p"))
 
@@ -148,7 +149,7 @@ class _TreeBuilder:
                      if d.label == symbol and abs(d.line.indent - line.indent) < _NEST_INDENT), None)
         if same is not None:
             self._pop_to(same.rank)  # a sibling of the open bullet with this symbol and indentation
-        rank = 3 + sum(1 for d in self.stack if d.kind == "bullet")
+        rank = BULLET_RANK + sum(1 for d in self.stack if d.kind == "bullet")
         parent = self._top()
         self.stack.append(self._add("bullet", line, parent, self._child_path(parent, ""), rank))
 

@@ -48,6 +48,7 @@ from ingest.structure.line_markers import (
     uppercase_share,
 )
 from ingest.structure.lines import TABLE_CELL_SEPARATOR, Line, PhysicalLine, collapse_spaces, physical_lines
+from ingest.vntext import folded_form
 
 __all__ = ["join_wrapped", "logical_lines", "strip_markdown"]
 
@@ -88,6 +89,8 @@ def _starts_new(group: list[PhysicalLine], marker: Marker, line: PhysicalLine, g
     """Decide whether ``line`` opens a new logical line after ``group``."""
     if marker.heading or parse_marker(line.text) is not NO_MARKER:
         return True  # a Markdown heading is one line
+    if folded_form(line.text[:12]).startswith("tren day la"):
+        return True  # the closing paragraph ("Trên đây là Kế hoạch ...") never continues a clause
     last = group[-1].text
     if marker.kind == "section":
         # Section titles are one line unless the next line is still in capitals.
@@ -207,7 +210,8 @@ def logical_lines(text: str, *, start: int = 0, end: int | None = None) -> list[
         cleaned, refs = reader.read(joined)
         cleaned = collapse_spaces(cleaned)
         if marker.heading:
-            marker = replace(marker, kind=levels[marker.heading])
+            level = levels[marker.heading]
+            marker = replace(marker, kind=level, rank=marker.rank if level == marker.kind else 0)
         body = _strip_written_marker(cleaned, marker)
         if not any(ch.isalnum() for ch in body):
             continue  # a marker or stray punctuation alone carries nothing to answer from

@@ -13,6 +13,14 @@ emphasis, and a heading ("## II. MỤC TIÊU", "### 1. Mục tiêu chung", "## M
 tiêu") records its depth in ``Marker.heading``. A heading's numeral is its label,
 whatever its case; which level a depth stands for is a property of the whole
 document, decided by :func:`heading_kinds`.
+
+Plans written in other conventions are read too: "Phần I." / "PHẦN THỨ HAI",
+"Chương II.", "Mục 2." (sections), "Điều 3." and decimal numbering "2.1." /
+"2.1.3" (items), "a." and "b-" (lettered points), and Roman sections whose
+title is not in capitals ("II. Nhiệm vụ và giải pháp"). Each marker carries a
+``rank`` that orders the conventions the way Vietnamese administrative texts
+nest them (Phần > Chương > Mục > I. > Điều > 1. > 1.1. > 1.1.1. > a) > bullets),
+so the tree nests whatever subset a plan uses without a per-document pass.
 """
 
 from __future__ import annotations
@@ -24,12 +32,18 @@ from dataclasses import dataclass
 from ingest.vntext import folded_form
 
 __all__ = [
-    "NO_MARKER", "RANKED_KINDS", "Marker", "attribute_label", "heading_kinds", "is_separator", "parse_marker",
-    "uppercase_share",
+    "BULLET_RANK", "KIND_RANKS", "NO_MARKER", "RANKED_KINDS", "Marker", "attribute_label", "heading_kinds",
+    "is_separator", "parse_marker", "uppercase_share",
 ]
 
 # The ranked levels of the clause tree, outermost first.
 RANKED_KINDS = ("section", "item", "letter")
+# Nesting rank of each numbering convention (smaller = outer). A kind's default rank is its
+# commonest convention's: Roman sections, "1." items, "a)" points. Bullets nest from BULLET_RANK on.
+_STYLE_RANKS = {"phan": 1, "chuong": 2, "muc": 3, "roman": 4, "dieu": 10, "number": 11, "decimal2": 12,
+                "decimal3": 13, "letter": 20}
+KIND_RANKS = {"section": 4, "item": 11, "letter": 20}
+BULLET_RANK = 30
 
 # Structural markers at the start of a physical line.
 _ROMAN_RE = re.compile(r"^(?P<label>[IVX][IVXl1]{0,4})\s*(?P<sep>[.\-–—:)])\s*(?=\S)")
@@ -47,6 +61,16 @@ _EMPHASIS_OPEN_RE = re.compile(r"^(?:\*\*|__|\*(?=[^\s*])(?=.*[^\s*]\*)|_(?=[^\s
 # A Markdown backslash escape of a marker character ("1\.", "\-", "\*").
 _ESCAPED_RE = re.compile(r"\\([.)\-+*#])")
 _LETTER_RE = re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?=\S)")
+# "a. Nội dung", "b- Nội dung": a lowercase letter, "." or a dash, a space.
+_LETTER_DOT_RE = re.compile(r"^(?P<label>[a-zđ])\s*(?P<sep>[.\-–])\s+(?=\S)")
+# "Phần I.", "PHẦN THỨ HAI", "Chương 2:", "Mục II -", "Điều 3." (matched on the folded line).
+_KEYWORD_RE = re.compile(
+    r"^(?P<word>phan|chuong|muc|dieu)\s+(?P<label>[ivxl]+|\d{1,2}|thu\s+(?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi))"
+    r"(?![\w/])\s*(?P<sep>[.:\-–—)])?\s*"
+)
+_ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
+# "2.1. Nội dung", "2.1.3 Nội dung": decimal numbering of items, a capital after it (not "2.5 triệu").
+_PLAIN_DECIMAL_RE = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){1,2})\.?\s+(?=\S)")
 _BULLET_RE = re.compile(r"^(?P<label>[-–—+•*·])\s*(?=\S)")
 _SEPARATOR_RE = re.compile(r"^[-–—*_=.~\s]{3,}$|^\*$")
 # Attribute labels, matched on the folded (accent-free, lowercase) text with
@@ -70,6 +94,8 @@ class Marker:
             Markdown heading, the numeral after the "#"s ("II.", "" without one).
         sep: Separator after a number or numeral ("-", ".", ")"), "" otherwise.
         heading: Depth of a Markdown heading ("## II." -> 2), 0 for other lines.
+        rank: Nesting rank of the numbering convention (see ``_STYLE_RANKS``); 0 takes the
+            kind's default (:data:`KIND_RANKS`), bullets and attributes have none.
     """
 
     kind: str
@@ -77,6 +103,12 @@ class Marker:
     written: str
     sep: str = ""
     heading: int = 0
+    rank: int = 0
+
+    @property
+    def nesting_rank(self) -> int:
+        """The rank the clause tree nests by: the convention's own, else the kind's default."""
+        return self.rank or KIND_RANKS.get(self.kind, BULLET_RANK)
 
 
 NO_MARKER = Marker("", "", "")
@@ -128,7 +160,7 @@ def _heading_marker(text: str, depth: int) -> Marker:
         return Marker("item", match.group("label"), text[: match.end()].rstrip(), ".", depth)
     inner = parse_marker(text)
     if inner.kind in RANKED_KINDS:
-        return Marker(inner.kind, inner.label, inner.written, inner.sep, depth)
+        return Marker(inner.kind, inner.label, inner.written, inner.sep, depth, inner.rank)
     return Marker("heading", "", "", "", depth)
 
 
@@ -145,19 +177,29 @@ def parse_marker(text: str) -> Marker:
     if heading:
         return _heading_marker(text[heading.end():], len(heading.group("hashes")))
     text = _unmarked(text)
+    keyword = _keyword_marker(text)
+    if keyword is not None:
+        return keyword
     match = _ROMAN_RE.match(text)
     if match:
         label = match.group("label").replace("1", "I").replace("l", "I")
         rest = text[match.end():]
-        if _roman_value(label) and uppercase_share(rest) >= 0.7:
+        # A title in capitals, or a capitalised title after "II." / "II-" ("II. Nhiệm vụ và giải pháp").
+        titled = match.group("sep") in ".-–" and rest[:1].isupper()
+        if _roman_value(label) and (uppercase_share(rest) >= 0.7 or titled):
             return Marker("section", label, text[: match.end()].rstrip(), match.group("sep"))
+    match = _PLAIN_DECIMAL_RE.match(text)
+    if match and text[match.end():][:1].isupper():
+        label = match.group("label")
+        return Marker("item", label, text[: match.end()].rstrip(), ".", rank=_STYLE_RANKS[f"decimal{label.count('.') + 1}"])
     match = _ITEM_RE.match(text)
     if match and 0 < int(match.group("label")) <= 50:
         sep = match.group("sep") or match.group("dash")
         return Marker("item", str(int(match.group("label"))), text[: match.end()].rstrip(), sep)
-    match = _LETTER_RE.match(text)
+    match = _LETTER_RE.match(text) or _LETTER_DOT_RE.match(text)
     if match:
-        return Marker("letter", match.group("label"), text[: match.end()].rstrip(), ")")
+        sep = match.groupdict().get("sep") or ")"
+        return Marker("letter", match.group("label"), text[: match.end()].rstrip(), sep)
     bullet = _BULLET_RE.match(text)
     rest = text[bullet.end():] if bullet else text
     if attribute_label(rest):
@@ -168,6 +210,33 @@ def parse_marker(text: str) -> Marker:
         label = "-" if label in "–—" else label
         return Marker("bullet", label, text[: bullet.end()].rstrip())
     return NO_MARKER
+
+
+def _keyword_marker(text: str) -> Marker | None:
+    """"Phần I.", "PHẦN THỨ HAI", "Chương 2:", "Mục II -", "Điều 3." — or None.
+
+    "Mục tiêu" is not a marker (a numeral must follow the word); without a separator the
+    rest must be a capitalised title or nothing ("PHẦN I" alone on its line).
+    """
+    folded = folded_form(text[:40])
+    match = _KEYWORD_RE.match(folded)
+    if match is None or len(folded) != len(text[:40]):
+        return None
+    rest = text[match.end():]
+    if match.group("sep") is None and rest and not rest[:1].isupper():
+        return None
+    raw = match.group("label")
+    if raw.startswith("thu"):
+        label = str(_ORDINALS[raw.split()[-1]])
+    elif raw.isdigit():
+        label = str(int(raw))
+    else:
+        label = raw.upper()
+        if not _roman_value(label):
+            return None
+    word = match.group("word")
+    kind = "item" if word == "dieu" else "section"
+    return Marker(kind, label, text[: match.end()].rstrip(), match.group("sep") or "", rank=_STYLE_RANKS[word])
 
 
 def heading_kinds(markers: list[Marker]) -> dict[int, str]:

@@ -187,3 +187,38 @@ def test_headings_without_numerals_are_named_by_their_position():
         ("item", ("2", "1"), "", ("Tổ chức thực hiện",)),
         ("bullet", ("2", "1", "1"), "-", ("Tổ chức thực hiện", "Sở Y tế")),
     ]
+
+
+OTHER_CONVENTIONS = """ỦY BAN NHÂN DÂN XÃ THUẬN AN
+Số: 12/KH-UBND
+KẾ HOẠCH
+Thực hiện Chỉ thị số 52-CT/TW về bảo hiểm y tế toàn dân
+
+Phần I. Mục đích, yêu cầu
+1.1. Mục đích
+Nâng cao nhận thức của người dân về bảo hiểm y tế.
+PHẦN THỨ HAI
+NHIỆM VỤ VÀ GIẢI PHÁP
+Điều 1. Công tác tuyên truyền
+a. Tổ chức tuyên truyền trên loa truyền thanh xã.
+b- Vận động hộ gia đình tham gia.
+• Phát tờ rơi tại các thôn.
+Điều 2. Chỉ tiêu
+2.1. Năm 2026 tỷ lệ bao phủ đạt 95%.
+2.2. Năm 2030 đạt 100%.
+Trên đây là Kế hoạch thực hiện./.
+"""
+
+
+def test_a_plan_numbered_in_other_conventions_keeps_its_tree():
+    doc = parse_text(OTHER_CONVENTIONS, "thuan-an.txt")
+    shape = [(c.kind, c.path) for c in doc.clauses]
+    assert shape == [
+        ("section", ("I",)), ("item", ("I", "1.1")), ("paragraph", ("I", "1.1", "p1")),
+        ("section", ("2",)), ("item", ("2", "1")), ("letter", ("2", "1", "a")), ("letter", ("2", "1", "b")),
+        ("bullet", ("2", "1", "b", "1")), ("item", ("2", "2")), ("item", ("2", "2", "2.1")),
+        ("item", ("2", "2", "2.2")), ("paragraph", ("p1",)),
+    ]
+    by_path = {c.path: c for c in doc.clauses}
+    assert by_path[("2", "2", "2.1")].titles[-1] == "2. Chỉ tiêu"
+    assert by_path[("p1",)].body.startswith("Trên đây là Kế hoạch")  # not glued to the last item

@@ -38,10 +38,55 @@ def test_uppercase_share_counts_letters_only():
     assert uppercase_share("2026 - 2030") == 0.0
 
 
-def test_roman_numeral_needs_a_title_in_capitals():
+def test_roman_numeral_opens_a_section_with_a_title_in_capitals_or_capitalised():
     marker = parse_marker("II. NHIỆM VỤ VÀ GIẢI PHÁP")
     assert (marker.kind, marker.label, marker.written, marker.sep) == ("section", "II", "II.", ".")
-    assert parse_marker("V. Tổ chức thực hiện trong năm") is NO_MARKER  # not a section title
+    marker = parse_marker("V. Tổ chức thực hiện")  # plans written in sentence case
+    assert (marker.kind, marker.label) == ("section", "V")
+    assert parse_marker("V. tổ chức thực hiện") is NO_MARKER  # no capital: not a title
+    assert parse_marker("II: tổ chức") is NO_MARKER
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "label", "written"),
+    [
+        ("Phần I. MỤC ĐÍCH, YÊU CẦU", "section", "I", "Phần I."),
+        ("PHẦN THỨ HAI", "section", "2", "PHẦN THỨ HAI"),
+        ("Phần thứ ba: Tổ chức thực hiện", "section", "3", "Phần thứ ba:"),
+        ("Chương II: Nhiệm vụ", "section", "II", "Chương II:"),
+        ("Mục 3. Kinh phí", "section", "3", "Mục 3."),
+        ("Điều 4. Trách nhiệm của Trạm Y tế", "item", "4", "Điều 4."),
+        ("2.1. Mục tiêu chung", "item", "2.1", "2.1."),
+        ("3.2.1 Tuyên truyền trên loa truyền thanh", "item", "3.2.1", "3.2.1"),
+        ("a. Tổ chức tập huấn cho cán bộ", "letter", "a", "a."),
+        ("b- Vận động hộ gia đình", "letter", "b", "b-"),
+        ("đ) Kiểm tra, giám sát", "letter", "đ", "đ)"),
+    ],
+)
+def test_numbering_conventions_of_other_plans(text, kind, label, written):
+    marker = parse_marker(text)
+    assert (marker.kind, marker.label, marker.written) == (kind, label, written)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mục tiêu đến năm 2030 đạt 100%.",   # "Mục" without a numeral
+        "Phần lớn người dân đã tham gia.",
+        "Điều chỉnh mức đóng theo lộ trình.",
+        "2.5 triệu người tham gia bảo hiểm y tế",  # a decimal figure, not "2.5." numbering
+        "Điều 12 của luật quy định",          # a reference to an article, lower-case after it
+    ],
+)
+def test_running_text_is_not_a_numbering_marker(text):
+    assert parse_marker(text).kind in ("", "bullet")
+
+
+def test_conventions_nest_in_administrative_order():
+    ranks = [parse_marker(t).nesting_rank for t in (
+        "Phần I. MỤC ĐÍCH", "Chương II: Nhiệm vụ", "Mục 3. Kinh phí", "II. NHIỆM VỤ", "Điều 4. Trách nhiệm",
+        "1. Mục tiêu", "2.1. Mục tiêu chung", "2.1.3 Tuyên truyền", "a) Tập huấn", "- Phát tờ rơi")]
+    assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
 
 
 @pytest.mark.parametrize(("text", "label"), [("2. 100% các xã, phường duy trì", "2"), ("3) 95% dân số tham gia", "3")])
