@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.model import Clause, DocumentMeta
+from ingest.model import Clause, DocumentMeta, SentenceSpan
 
 DB_FILE = "index.sqlite"
 
@@ -95,6 +95,7 @@ def clause_from_json(data: dict) -> Clause:
     values = {k: v for k, v in data.items() if k in fields}
     for key in ("path", "titles", "footnotes", "title_readings"):
         values[key] = tuple(values.get(key, ()))
+    values["sentences"] = tuple(SentenceSpan(*span) for span in values.get("sentences", ()))
     return Clause(**values)
 
 

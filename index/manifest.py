@@ -22,7 +22,9 @@ from index.faiss_file import FAISS_FILE
 from index.tokens import TOKENIZER_VERSION
 from ingest.model import DocumentMeta
 
-FORMAT_VERSION = 2  # 2: clauses carry OCR repaired readings (reading, title_readings)
+# 2: clauses carry OCR repaired readings (reading, title_readings)
+# 3: clauses carry their structure (heading, is_heading, attribute, agency, year, sentence spans)
+FORMAT_VERSION = 3
 MANIFEST_FILE = "manifest.json"
 REBUILD_HINT = "Chạy: python -m assistant ingest data/plans --rebuild"
 

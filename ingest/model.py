@@ -91,6 +91,23 @@ class DocumentMeta:
 
 
 @dataclass(frozen=True)
+class SentenceSpan:
+    """One sentence of a clause.
+
+    Attributes:
+        start: Start offset into the NFC text of the source file (what a citation highlights).
+        end: End offset (exclusive).
+        read_start: Start offset into the clause's ``search_text`` (what an answer quotes).
+        read_end: End offset (exclusive) into ``search_text``.
+    """
+
+    start: int
+    end: int
+    read_start: int
+    read_end: int
+
+
+@dataclass(frozen=True)
 class Clause:
     """One answerable unit of a plan: a section title, item ("1."), letter item
     ("a)", called "điểm"), bullet, attribute line, footnote or paragraph.
@@ -112,6 +129,16 @@ class Clause:
         footnotes: Ids of footnote clauses this clause cites.
         reading: Repaired reading for OCR-damaged text ("" when not repaired).
         title_readings: Repaired readings of ``titles`` (empty when not repaired).
+        heading: The clause's own name without its number ("Sở Tài chính", "Mục tiêu cụ thể"),
+            from the repaired reading when there is one.
+        is_heading: True when the clause is only a heading (no sentence of its own).
+        attribute: For an attribute line, what it states: "responsibility", "deadline",
+            "funding", "product" or "other"; "" for other clauses.
+        agency: The agency whose duty the clause is (its own agency heading or lead, else the
+            nearest ancestor's), "" when none.
+        year: The year its heading context is about ("b) Mục tiêu đến năm 2026" -> "2026"), "" when none.
+        sentences: Its sentences (:class:`SentenceSpan`), in order.
+    Fields from ``heading`` on are filled by :func:`ingest.structure.annotate.annotate`.
     """
 
     id: str
@@ -128,6 +155,18 @@ class Clause:
     footnotes: tuple[str, ...] = ()
     reading: str = ""
     title_readings: tuple[str, ...] = ()
+    heading: str = ""
+    is_heading: bool = False
+    attribute: str = ""
+    agency: str = ""
+    year: str = ""
+    sentences: tuple[SentenceSpan, ...] = ()
+
+    @property
+    def sentence_texts(self) -> tuple[str, ...]:
+        """The text of each sentence as answers quote it (from ``search_text``)."""
+        text = self.search_text
+        return tuple(text[s.read_start:s.read_end] for s in self.sentences)
 
     @property
     def search_text(self) -> str:
@@ -146,6 +185,7 @@ class Clause:
         data["titles"] = list(self.titles)
         data["footnotes"] = list(self.footnotes)
         data["title_readings"] = list(self.title_readings)
+        data["sentences"] = [[s.start, s.end, s.read_start, s.read_end] for s in self.sentences]
         return data
 
 

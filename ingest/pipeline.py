@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from ingest.model import ParsedDocument, text_hash
 from ingest.ocr.damage import score_damage
 from ingest.ocr.restore import Restorer
+from ingest.structure.annotate import annotate
 from ingest.structure.clause_tree import build_clauses
 from ingest.structure.clean import logical_lines
 from ingest.structure.long_clauses import DEFAULT_MAX_CLAUSE_CHARS, split_long_clauses
@@ -144,4 +145,4 @@ def parse_text(
     if not clauses:
         warnings.append("Không tìm thấy nội dung nào để trả lời trong văn bản.")
     document = ParsedDocument(extracted.meta, tuple(clauses), text, tuple(warnings))
-    return apply_repair(document, restorer=restorer, damage_scorer=damage_scorer)
+    return annotate(apply_repair(document, restorer=restorer, damage_scorer=damage_scorer))
