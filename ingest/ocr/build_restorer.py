@@ -1,6 +1,6 @@
 """Build the restorer's n-gram count files in ``ingest/ocr/resources/``.
 
-Two plain TSV files are written (format in :class:`ingest.ocr.restore.NgramCounts`):
+Three plain TSV files are written (format in :class:`ingest.ocr.syllable_ngrams.NgramCounts`):
 
 - ``syllable_ngrams_external.tsv``: from the underthesea wheel (Apache-2.0),
   read straight from the ``.whl`` zip without installing it: the running text
@@ -9,9 +9,17 @@ Two plain TSV files are written (format in :class:`ingest.ocr.restore.NgramCount
   list (each word counted once as its own run).
 - ``syllable_ngrams_plans.tsv``: the clean plans in ``data/plans/`` (files whose
   damage score is above the threshold, i.e. OCR output, are skipped).
+- ``syllable_ngrams_lexicon.tsv``: dictionary entries from installed
+  dependencies, each counted once as its own run, with its capitalisation:
+  pyvi's word list (``pyvi/models/words.txt``, ~31k words and names) and the
+  names of Vietnam's provinces, communes and wards (``vietnam_provinces``'s
+  ``data/flat-divisions.json``).
+
+How much each file weighs and the decoder options are in ``resources/restorer.json``.
 
 Usage::
 
+    python -m ingest.ocr.build_restorer                   # plans + lexicon (external file kept)
     pip download underthesea==9.5.0 --no-deps -d /tmp/ut
     python -m ingest.ocr.build_restorer --underthesea-wheel /tmp/ut/underthesea-9.5.0-py3-none-any.whl
     python -m ingest.ocr.build_restorer --plans-only      # refresh the plan counts only
@@ -20,6 +28,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
 import sys
 import zipfile
 from pathlib import Path
@@ -62,6 +72,8 @@ def external_counts(wheel: Path) -> NgramCounts:
                 counts.add_run(run, edges=False)
     for key in [k for k, v in counts.ngrams.items() if k.count(" ") == 2 and v < MIN_EXTERNAL_TRIGRAM]:
         del counts.ngrams[key]
+    # The shipped file predates capitalisation counts; leaving them out keeps a rebuild identical.
+    counts.capitals.clear()
     return counts
 
 
@@ -79,6 +91,44 @@ def plan_counts(paths: list[Path]) -> NgramCounts:
     return counts
 
 
+def package_file(package: str, relative: str) -> Path:
+    """A data file shipped inside an installed package (found without importing it)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"Không tìm thấy gói {package} (cần cài các phụ thuộc của dự án).")
+    path = Path(next(iter(spec.submodule_search_locations))) / relative
+    if not path.exists():
+        raise FileNotFoundError(f"Không tìm thấy {relative} trong gói {package}.")
+    return path
+
+
+def lexicon_counts(words_file: Path, divisions_file: Path) -> NgramCounts:
+    """Count dictionary entries: one word per line of ``words_file``, each division name of ``divisions_file``.
+
+    Args:
+        words_file: pyvi's ``models/words.txt`` (one word or name per line).
+        divisions_file: vietnam_provinces's ``data/flat-divisions.json`` (records
+            with ``name`` and ``province_name``).
+    """
+    counts = NgramCounts.empty()
+    for entry in nfc(words_file.read_text(encoding="utf-8")).splitlines():
+        counts.add_entry(entry)
+    provinces = set()
+    for division in json.loads(divisions_file.read_text(encoding="utf-8")):
+        counts.add_entry(nfc(division["name"]))
+        provinces.add(nfc(division["province_name"]))
+    for province in sorted(provinces):
+        counts.add_entry(province)
+    return counts
+
+
+def default_lexicon_counts() -> NgramCounts:
+    """:func:`lexicon_counts` of the installed pyvi and vietnam_provinces packages."""
+    return lexicon_counts(
+        package_file("pyvi", "models/words.txt"), package_file("vietnam_provinces", "data/flat-divisions.json")
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(description="Xây dựng mô hình khôi phục dấu tiếng Việt.")
@@ -88,14 +138,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plans-only", action="store_true", help="Chỉ tính lại phần đếm từ các kế hoạch.")
     args = parser.parse_args(argv)
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    external_name, plans_name = DEFAULT_MODEL_FILES
-    if not args.plans_only:
-        if args.underthesea_wheel is None or not args.underthesea_wheel.exists():
+    external_name, plans_name, lexicon_name = DEFAULT_MODEL_FILES
+    if args.underthesea_wheel is not None:
+        if not args.underthesea_wheel.exists():
             print("Cần --underthesea-wheel trỏ tới tệp .whl của underthesea.", file=sys.stderr)
             return 2
         ext = external_counts(args.underthesea_wheel)
         ext.write(args.out_dir / external_name)
         print(f"Đã ghi {external_name}: {len(ext.ngrams)} n-gram, {len(ext.surfaces)} cách viết.")
+    elif not args.plans_only and not (args.out_dir / external_name).exists():
+        print(f"Thiếu {external_name}: hãy chạy lại với --underthesea-wheel.", file=sys.stderr)
+        return 2
+    if not args.plans_only:
+        lexicon = default_lexicon_counts()
+        lexicon.write(args.out_dir / lexicon_name)
+        print(f"Đã ghi {lexicon_name}: {len(lexicon.ngrams)} n-gram, {len(lexicon.capitals)} âm tiết viết hoa.")
     paths = clean_plan_paths(args.plans_dir)
     plans = plan_counts(paths)
     plans.write(args.out_dir / plans_name)

@@ -13,7 +13,10 @@ Only letters of Vietnamese syllables change: numbers, dates, document numbers
 keeps the token's case pattern (lower, Capitalised, UPPER).
 
 The model is plain TSV in ``ingest/ocr/resources/`` (see :class:`NgramCounts`),
-built by ``python -m ingest.ocr.build_restorer``.
+built by ``python -m ingest.ocr.build_restorer``; ``resources/restorer.json``
+says how much each count file weighs and which decoder options the shipped
+restorer uses (chosen on the development half of the Đồng Nai lines, see
+``bench/restore.py``).
 
 This module is the entry point and holds the decoder (:class:`Restorer`). Its
 parts live in ``syllable_ngrams.py`` (counts, file format, probabilities),
@@ -25,6 +28,7 @@ them from there.
 from __future__ import annotations
 
 import heapq
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,11 +40,22 @@ from ingest.ocr.syllable_ngrams import BOS, EOS, NgramCounts, SyllableModel
 from ingest.syllables import is_vietnamese_syllable
 from ingest.vntext import canonical_syllable, fold_diacritics, nfc
 
-__all__ = ["CONFUSIONS_FILE", "DEFAULT_MODEL_FILES", "RESOURCES_DIR", "Restoration", "Restorer"]
+__all__ = [
+    "CONFIG_FILE",
+    "CONFUSIONS_FILE",
+    "DEFAULT_MODEL_FILES",
+    "RESOURCES_DIR",
+    "Restoration",
+    "Restorer",
+    "read_config",
+]
 
 RESOURCES_DIR = Path(__file__).resolve().parent / "resources"
-DEFAULT_MODEL_FILES = ("syllable_ngrams_external.tsv", "syllable_ngrams_plans.tsv")
+DEFAULT_MODEL_FILES = ("syllable_ngrams_external.tsv", "syllable_ngrams_plans.tsv", "syllable_ngrams_lexicon.tsv")
 CONFUSIONS_FILE = "ocr_confusions.json"
+CONFIG_FILE = "restorer.json"
+CONFIG_FORMAT = "restorer-config v1"
+_OCR_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,9 @@ class Restorer:
         valid_edit_surcharge: Extra edit units for editing a token that already
             folds to a known syllable (>= 0).
         confusions: Parsed ``ocr_confusions.json``; the shipped table when None.
+        case_weight: Weight of the evidence a Capitalised token gives in the
+            middle of a sentence (log-probability that the reading is written
+            so; names and agencies), 0 to ignore case (>= 0).
     """
 
     def __init__(
@@ -93,6 +111,7 @@ class Restorer:
         edit_weight: float = 4.0,
         valid_edit_surcharge: float = 0.5,
         confusions: dict | None = None,
+        case_weight: float = 0.0,
     ):
         if beam_width <= 0:
             raise ValueError(f"beam_width must be > 0, got {beam_width}")
@@ -110,18 +129,33 @@ class Restorer:
             raise ValueError(f"valid_edit_surcharge must be >= 0, got {valid_edit_surcharge}")
         self.edit_weight = edit_weight
         self.valid_edit_surcharge = valid_edit_surcharge
+        if case_weight < 0:
+            raise ValueError(f"case_weight must be >= 0, got {case_weight}")
+        self.case_weight = case_weight
         self._model = SyllableModel(counts, backoff=backoff)
         table = confusions if confusions is not None else _load_confusions()
         self._confusions = ConfusionRules.from_table(table)
+        # Candidates depend on the lowercased token only; plans repeat their words a lot.
+        self._ocr_cache: dict[str, tuple[tuple[str, str, float], ...]] = {}
 
     # ----- construction -------------------------------------------------------------
 
     @classmethod
-    def from_files(cls, paths: Iterable[str | Path], **options) -> Restorer:
-        """Build a restorer from one or more count files (counts are summed)."""
+    def from_files(
+        cls, paths: Iterable[str | Path], *, weights: dict[str, int] | None = None, **options
+    ) -> Restorer:
+        """Build a restorer from one or more count files.
+
+        Args:
+            paths: Count files (:meth:`NgramCounts.write` format); their counts are summed.
+            weights: File name -> integer weight its counts are multiplied by (1 when absent).
+            **options: Constructor options.
+        """
         counts = NgramCounts.empty()
         for path in paths:
-            counts = counts.merged(NgramCounts.read(path))
+            file_counts = NgramCounts.read(path)
+            weight = (weights or {}).get(Path(path).name, 1)
+            counts = counts.merged(file_counts if weight == 1 else file_counts.scaled(weight))
         return cls(counts, **options)
 
     @classmethod
@@ -168,6 +202,14 @@ class Restorer:
 
     def _ocr_candidates(self, token: str) -> tuple[tuple[str, str, float], ...]:
         lower = token.lower()
+        cached = self._ocr_cache.get(lower)
+        if cached is None:
+            if len(self._ocr_cache) >= _OCR_CACHE_SIZE:  # OCR junk is unbounded; keep memory flat
+                self._ocr_cache.clear()
+            cached = self._ocr_cache[lower] = self._ocr_candidates_uncached(lower)
+        return cached
+
+    def _ocr_candidates_uncached(self, lower: str) -> tuple[tuple[str, str, float], ...]:
         folded = fold_diacritics(lower)
         best: dict[str, tuple[float, str]] = {}
         # A token that already reads as a syllable is edited only on strong evidence.
@@ -183,6 +225,14 @@ class Restorer:
                 best[canon] = (best[canon][0] - 0.1, best[canon][1])
         ranked = sorted(best.items(), key=lambda kv: (kv[1][0], -self._model.unigram(kv[0])))
         return tuple((c, s, cost) for c, (cost, s) in ranked[: self.max_candidates * 2])
+
+    def _with_case_evidence(self, candidates: tuple) -> tuple:
+        """Add the cost of reading a mid-sentence Capitalised token as each candidate."""
+        scale = self.case_weight / self.edit_weight if self.edit_weight else self.case_weight
+        return tuple(
+            (canon, surface, penalty - scale * self._model.capital_log_prob(canon))
+            for canon, surface, penalty in candidates
+        )
 
     # ----- public API ---------------------------------------------------------------
 
@@ -254,6 +304,8 @@ class Restorer:
             candidates: tuple = ()
             if not is_protected(match, text, protected):
                 candidates = self._ocr_candidates(word) if ocr else self._accent_candidates(word)
+                if ocr and self.case_weight and _capitalised_mid_sentence(text, match.start(), word):
+                    candidates = self._with_case_evidence(candidates)
             if not candidates:
                 if current:
                     runs.append(current)
@@ -291,8 +343,30 @@ class Restorer:
         return "".join(pieces)
 
 
+def _capitalised_mid_sentence(text: str, start: int, word: str) -> bool:
+    """True when ``word`` (at ``start`` of ``text``) is Capitalised and follows a word or a comma."""
+    letters = [ch for ch in word if ch.isalpha()]
+    if not letters or not letters[0].isupper() or sum(ch.isupper() for ch in letters) > 1:
+        return False
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i >= 0 and (text[i].isalnum() or text[i] == ",")
+
+
 def _load_confusions() -> dict:
     return read_confusions(RESOURCES_DIR / CONFUSIONS_FILE)
+
+
+def read_config(path: Path = RESOURCES_DIR / CONFIG_FILE) -> dict:
+    """Read ``restorer.json``: ``counts`` (file name -> weight) and decoder ``options``.
+
+    Fails in words when the format is not ``restorer-config v1``.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != CONFIG_FORMAT:
+        raise ValueError(f"Tệp {path.name} không đúng định dạng '{CONFIG_FORMAT}'.")
+    return data
 
 
 @lru_cache(maxsize=1)
@@ -303,4 +377,7 @@ def _default_restorer() -> Restorer:
             f"Thiếu tệp mô hình khôi phục dấu: {', '.join(missing)} trong {RESOURCES_DIR}. "
             "Hãy chạy: python -m ingest.ocr.build_restorer"
         )
-    return Restorer.from_files(RESOURCES_DIR / name for name in DEFAULT_MODEL_FILES)
+    config = read_config()
+    return Restorer.from_files(
+        (RESOURCES_DIR / name for name in DEFAULT_MODEL_FILES), weights=config["counts"], **config["options"]
+    )

@@ -16,14 +16,14 @@ from ingest.ocr.damage import is_abbreviation
 
 #: A word of plain restoration: letters only.
 WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
-#: A token of OCR repair: letters, digits and the symbols OCR puts for letters ("s6", "1a", "¢y").
-OCR_TOKEN_RE = re.compile(r"(?:[^\W_]|[&@¢€¥])+", re.UNICODE)
+#: A token of OCR repair: letters, digits and the symbols OCR puts for letters ("s6", "1a", "¢y", "$6").
+OCR_TOKEN_RE = re.compile(r"(?:[^\W_]|[&@¢€¥$])+", re.UNICODE)
 
 _CHUNK_RE = re.compile(r"\S+")
 _ROMAN_RE = re.compile(r"^[IVXLC]+$")
 # Roman numerals of section headings as OCR reads them: "I1-" for "II-".
 _OCR_ROMAN_RE = re.compile(r"^[IVXLC1l]+$")
-_OCR_SYMBOLS = "&@¢€¥"
+_OCR_SYMBOLS = "&@¢€¥$"
 # Document numbers and dates: "52-CT/TW", "646-KH/TU", "-KH/TU", "03/10/2025".
 _DOC_NUMBER_RE = re.compile(r"\d/|/\d|\d+\s*-\s*[A-ZĐ]|[A-ZĐ]/[A-ZĐ]|\d{3,}", re.UNICODE)
 

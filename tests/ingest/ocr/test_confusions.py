@@ -42,3 +42,19 @@ def test_rules_apply_only_where_they_say_and_never_drop_a_digit():
     assert rules.variants("pap", {"dap"}) == {"dap": 0.3}
     assert rules.variants("pap", {"pad"}) == {}  # "p" -> "d" only at the start
     assert rules.variants("9thang", {"thang"}) == {}  # a dropped digit would lose a number
+
+
+def test_lost_vowels_are_put_back_only_in_short_unknown_tokens():
+    rules = ConfusionRules.from_table({**TABLE, "insert_letters": "ao", "insert_cost": 1.0})
+    assert rules.variants("tp", {"tap", "top"}) == {"tap": 1.0, "top": 1.0}
+    assert rules.variants("s", {"so", "sa"}) == {"so": 1.0, "sa": 1.0}
+    assert rules.variants("ta", {"ta", "tao"}) == {"ta": 0.0}  # "ta" reads already: nothing inserted
+    assert rules.variants("thng", {"thang"}) == {}  # long tokens never get a vowel back
+    assert ConfusionRules.from_table(TABLE).variants("tp", {"tap"}) == {}  # no insertion unless the table says
+
+
+def test_shipped_table_reaches_the_ocr_spellings_of_o_horn_and_dollar_s():
+    rules = ConfusionRules.from_table(read_confusions(RESOURCES_DIR / CONFUSIONS_FILE))
+    assert "loi" in rules.variants("lgi", {"loi"})  # "lợi" scanned "lgi"
+    assert "luong" in rules.variants("lugng", {"luong"})  # "lượng" scanned "lugng"
+    assert "so" in rules.variants("$6", {"so"})  # "số" scanned "$6"
