@@ -1,0 +1,1 @@
+"""Metamorphic evaluation: the five plans rewritten by other hands, and the same questions asked of them."""

@@ -1,0 +1,195 @@
+"""New localities for rewritten plans, from the real list of provinces, communes and wards.
+
+Names come from the ``vietnam-provinces`` package (the 34 provinces and cities
+and their 3,300 communes, wards and special zones after the 2025 reform). A
+plan issued by a province becomes another province's; a commune's plan another
+commune's (in another province); a centrally-run city's plan a ward's or a
+province's. :func:`locality_substitutions` lists every spelling of the old
+locality the plan or a question may use (accented, upper case, accent-less,
+the OCR "P" for "Đ") with its new counterpart, and the level words that go
+with a change of level ("thành phố" -> "phường", "Thành ủy" -> "Đảng ủy phường").
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from vietnam_provinces import Province, VietNamDivisionType, Ward
+
+from eval.metamorphic.mapping import Substitution
+from ingest.places import ALIASES, province_called
+from ingest.vntext import fold_diacritics, folded_form, nfc
+
+__all__ = ["NewLocality", "SourceLocality", "choose_locality", "locality_substitutions", "provinces_named", "spellings"]
+
+# Level of a source plan -> the levels a rewrite of it may take.
+TARGET_LEVELS = {"tỉnh": ("tỉnh",), "thành phố": ("phường", "tỉnh"), "xã": ("xã",)}
+_PREFIXES = {VietNamDivisionType.XA: "Xã ", VietNamDivisionType.PHUONG: "Phường "}
+
+
+@dataclass(frozen=True)
+class SourceLocality:
+    """The locality a source plan is issued by, as ingest reads it.
+
+    Attributes:
+        name: "Ninh Bình", "Huế", "Đak Đoa".
+        level: "tỉnh", "thành phố" or "xã".
+        province: The province a commune lies in (the name itself otherwise).
+    """
+
+    name: str
+    level: str
+    province: str
+
+
+@dataclass(frozen=True)
+class NewLocality:
+    """The locality a rewrite is issued by.
+
+    Attributes:
+        name: Bare name, without its level word.
+        level: "tỉnh", "xã" or "phường".
+        province: Province it lies in (itself for a province).
+    """
+
+    name: str
+    level: str
+    province: str
+
+
+def _bare(name: str, division: VietNamDivisionType) -> str:
+    name = nfc(name).strip()
+    prefix = _PREFIXES.get(division, "")
+    return name[len(prefix):].strip() if prefix and name.startswith(prefix) else name
+
+
+def _phrases(text: str, longest: int = 5) -> set[str]:
+    """Every run of up to ``longest`` words of ``text`` folded, to tell at once whether a name occurs in it."""
+    words = re.findall(r"\w+", folded_form(text))
+    return {" ".join(words[i:i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
+
+
+def _usable(name: str, avoided: set[str], taken: set[str], province_names: set[str]) -> bool:
+    folded = " ".join(re.findall(r"\w+", folded_form(name)))
+    if any(ch.isdigit() for ch in name) or len(name.split()) < 2 or folded in taken or folded in province_names:
+        return False
+    # A commune or ward named like a province, even one merged away ("Bắc Kạn"), reads as that province.
+    if province_called(name) is not None or name in ALIASES:
+        return False
+    return folded not in avoided
+
+
+def _candidates(level: str, avoided: set[str], taken_folded: set[str]) -> list[NewLocality]:
+    provinces = {p.code: nfc(p.name).removeprefix("Thành phố ") for p in Province.iter_all()}
+    province_names = {folded_form(n) for n in provinces.values()}
+    if level == "tỉnh":
+        candidates = [NewLocality(nfc(p.name), "tỉnh", nfc(p.name)) for p in Province.iter_all()
+                      if p.division_type == VietNamDivisionType.TINH]
+        return [c for c in candidates if folded_form(c.name) not in taken_folded
+                and folded_form(c.name) not in avoided]
+    division = VietNamDivisionType.XA if level == "xã" else VietNamDivisionType.PHUONG
+    # A commune's plan names its province as "tỉnh …": only communes of provinces proper, and of a
+    # province no other rewrite is issued by.
+    in_province = {p.code for p in Province.iter_all() if p.division_type == VietNamDivisionType.TINH}
+    candidates = [NewLocality(_bare(w.name, division), level, provinces[w.province_code])
+                  for w in Ward.iter_all() if w.division_type == division
+                  and (level == "phường" or w.province_code in in_province)]
+    return [c for c in candidates if _usable(c.name, avoided, taken_folded, province_names)
+            and folded_form(c.province) not in avoided
+            and (level == "phường" or folded_form(c.province) not in taken_folded)]
+
+
+def choose_locality(level: str, rng: random.Random, *, avoid_text: str = "",
+                    taken: Iterable[str] = ()) -> NewLocality:
+    """A real locality of ``level`` ("tỉnh", "xã" or "phường") named nowhere in ``avoid_text``.
+
+    Names (and a commune's province) already ``taken`` by other rewrites, names of provinces
+    (today's, those merged away in 2025 and their aliases), names with digits and one-word names
+    are skipped, so a name never collides with other text. Once every name of a level is taken
+    (a corpus larger than the list), names repeat.
+    """
+    avoided = _phrases(avoid_text)
+    candidates = _candidates(level, avoided, {folded_form(t) for t in taken}) or _candidates(level, avoided, set())
+    if not candidates:
+        raise ValueError(f"no {level} left to choose")
+    return rng.choice(sorted(candidates, key=lambda c: (c.name, c.province)))
+
+
+def provinces_named(text: str) -> list[str]:
+    """Provinces and cities (of the package's list) that ``text`` names, most named first."""
+    folded = folded_form(text)
+    counts = []
+    for province in Province.iter_all():
+        name = nfc(province.name).removeprefix("Thành phố ")
+        found = len(re.findall(rf"(?<!\w){re.escape(folded_form(name))}(?!\w)", folded))
+        if found:
+            counts.append((-found, name))
+    return [name for _, name in sorted(counts)]
+
+
+def _ocr_upper(name: str) -> str:
+    """The OCR'd capitals of a name: accents lost, a word-initial "Đ" read as "P" ("PONG NAI")."""
+    return fold_diacritics(re.sub(r"(?<!\w)Đ", "P", name.upper()))
+
+
+_STYLES = {
+    "plain": lambda n: n,
+    "upper": str.upper,
+    "lower": str.lower,
+    "folded": fold_diacritics,
+    "folded_upper": lambda n: fold_diacritics(n).upper(),
+    "folded_lower": lambda n: fold_diacritics(n).lower(),
+    "ocr_upper": _ocr_upper,
+}
+
+
+def spellings(name: str) -> list[tuple[str, str]]:
+    """Ways a name is written, each with the style it is written in (first style wins a tie).
+
+    Styles: "plain" (as is), "upper", "lower", "folded" (accents lost), "folded_upper",
+    "folded_lower", "ocr_upper" (accents lost, "Đ" read as "P").
+    """
+    seen, unique = set(), []
+    for style, write in _STYLES.items():
+        form = write(name)
+        if form not in seen:
+            seen.add(form)
+            unique.append((style, form))
+    return unique
+
+
+def _styled(name: str, style: str) -> str:
+    return _STYLES[style](name)
+
+
+def _name_pairs(old: str, new: str, kind: str) -> list[Substitution]:
+    return [Substitution(kind, form, _styled(new, style)) for style, form in spellings(old)]
+
+
+# Level words of a centrally-run city and what they become at the new level.
+_CITY_WORDS = {
+    "phường": (("thành phố", "phường"), ("Thành ủy", "Đảng ủy phường"), ("Thành uỷ", "Đảng uỷ phường")),
+    "tỉnh": (("thành phố", "tỉnh"), ("Thành ủy", "Tỉnh ủy"), ("Thành uỷ", "Tỉnh uỷ")),
+}
+
+
+def _level_pairs(old_level: str, new_level: str) -> list[Substitution]:
+    if old_level != "thành phố":
+        return []
+    pairs = []
+    for old, new in _CITY_WORDS[new_level]:
+        variants = ((old, new), (old[:1].upper() + old[1:], new[:1].upper() + new[1:]), (old.upper(), new.upper()),
+                    (fold_diacritics(old).lower(), fold_diacritics(new).lower()))
+        pairs += [Substitution("level", o, n) for o, n in variants]
+    return pairs
+
+
+def locality_substitutions(source: SourceLocality, new: NewLocality) -> list[Substitution]:
+    """Every spelling of the old locality (and its province, and level words) with its replacement."""
+    pairs = _name_pairs(source.name, new.name, "locality")
+    if source.level == "xã" and source.province and source.province != source.name:
+        pairs += _name_pairs(source.province, new.province, "province")
+    return pairs + _level_pairs(source.level, new.level)
