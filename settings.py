@@ -75,10 +75,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Hệ số ưu tiên đoạn thuộc địa phương được nêu trong câu hỏi."),
     # --- answering ---
     Setting("answer_mode", "extractive", "BHYT_MODE", "Chế độ trả lời: 'extractive' hoặc 'llm'."),
-    # Calibrated by `python -m eval calibrate` on the gold dev split (best plateau 0.48-0.56, middle 0.52).
-    Setting("abstain_threshold", 0.52, "BHYT_ABSTAIN_THRESHOLD",
-            "Ngưỡng điểm hỗ trợ dưới đó trợ lý từ chối trả lời (hiệu chỉnh trên phần dev của tập vàng: "
-            "python -m eval calibrate)."),
+    # The abstention model's probability is Platt-calibrated on development questions (`python -m eval fit`):
+    # 0.5 abstains when an answer is more likely wrong than right.
+    Setting("abstain_threshold", 0.5, "BHYT_ABSTAIN_THRESHOLD",
+            "Xác suất (đã hiệu chỉnh) có câu trả lời dưới đó trợ lý từ chối trả lời (0,5: từ chối khi khả năng "
+            "sai cao hơn đúng; mô hình huấn luyện bằng python -m eval fit)."),
     Setting("max_question_chars", 2000, "BHYT_MAX_QUESTION_CHARS", "Độ dài câu hỏi tối đa (ký tự)."),
     Setting("max_citations", 5, "BHYT_MAX_CITATIONS", "Số trích dẫn tối đa trong một câu trả lời."),
     # --- LLM mode ---

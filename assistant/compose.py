@@ -16,28 +16,19 @@ from typing import Protocol
 from assistant.answer import Answer, Citation
 from assistant.duties import AgencyBlock
 from assistant.intent import QuestionIntent
-from assistant.sentences import (
-    AGENCY_RE,
-    AMOUNT_RE,
-    DATE_RE,
-    PERCENT_RE,
-    YEAR_RE,
-    excerpt,
-    focus_excerpt,
-    heading_name,
-    is_agency_heading,
-    is_heading_only,
-    last_year,
-    percent_years,
-    split_sentences,
-)
+from assistant.sentences import AMOUNT_RE, DATE_RE, PERCENT_RE, excerpt, focus_excerpt, percent_years
 from index.labels import section_label
 from index.types import ScoredClause
 from ingest.model import Clause, DocumentMeta
+from ingest.structure.roles import AGENCY_RE, YEAR_RE, strip_numbering
 from ingest.vntext import folded_form
 
-# Sentence score weights (see assistant/extractive.py).
-W_COVERAGE, W_EVIDENCE, W_PRIOR = 0.55, 0.25, 0.20
+# A runner-up sentence is quoted beside the best one when the fitted model finds it nearly as
+# likely to answer (this share of the best probability) and more likely than not.
+RUNNER_UP_SHARE = 0.8
+RUNNER_UP_MIN_P = 0.5
+# A comparison row is shown when its sentence is at least this share as likely as the best row's.
+ROW_SHARE = 0.3
 
 
 class ClauseTree(Protocol):
@@ -55,20 +46,25 @@ MAX_LIST_ITEMS = 8
 
 @dataclass(frozen=True)
 class Unit:
-    """One candidate sentence with the clause it quotes and its scores."""
+    """One candidate sentence with the clause it quotes.
+
+    Attributes:
+        scored: The clause (retrieved, or reached through the tree).
+        sentence: The sentence as answers quote it.
+        role: "self", "child" or "attribute" (how it was reached).
+        position: Its index among the clause's sentences.
+        features: Its feature vector (:data:`assistant.features.UNIT_FEATURES`).
+        coverage: Share of the question's content words it holds (the first feature).
+        score: P(it states the answer), from the fitted unit model.
+    """
 
     scored: ScoredClause
     sentence: str
-    role: str            # "self", "child", "attribute"
+    role: str
+    position: int = 0
+    features: tuple[float, ...] = ()
     coverage: float = 0.0
-    evidence: float = 0.0
-    prior: float = 0.0
-    agreement: float = 0.0
-
-    @property
-    def score(self) -> float:
-        """The sentence score (see the module docstring)."""
-        return W_COVERAGE * self.coverage + W_EVIDENCE * self.evidence + W_PRIOR * self.prior
+    score: float = 0.0
 
 
 def derive(parent: ScoredClause, child: Clause) -> ScoredClause:
@@ -117,8 +113,7 @@ def anchor_for(intent: QuestionIntent) -> re.Pattern | None:
 
 def stated_percent(unit: Unit, years: Sequence[str]) -> float | None:
     """The percentage a row's sentence states for the question's year (any year when none is asked)."""
-    heading_year = last_year(" ".join(unit.scored.clause.search_titles))
-    for value, year in percent_years(unit.sentence, heading_year):
+    for value, year in percent_years(unit.sentence, unit.scored.clause.year):
         if not years or year in years:
             return value
     return None
@@ -139,26 +134,23 @@ def owner_prefix(unit: Unit, intent: QuestionIntent) -> str:
     """The owner of a sentence when it does not say it itself.
 
     An attribute line ("Thời gian thực hiện: Thường xuyên.") is prefixed with its
-    task; for responsibility questions, a sentence under an agency heading
-    ("2. Sở Tài chính") that names no agency is prefixed with that agency.
+    task; for targets, a sentence without a year gets its heading when that names the
+    year ("Mục tiêu đến năm 2026: "); for responsibility questions, a sentence whose
+    clause belongs to an agency ("2. Sở Tài chính") that it does not name is prefixed
+    with that agency.
     """
-    titles = unit.scored.clause.search_titles
+    clause = unit.scored.clause
+    titles = clause.search_titles
     if unit.role == "attribute" and titles:
-        return f"{excerpt(heading_name(titles[-1]), limit=140)} — "
+        return f"{excerpt(strip_numbering(titles[-1]), limit=140)} — "
     if intent.kind == "target" and titles and not YEAR_RE.search(unit.sentence):
-        heading = heading_name(titles[-1])
-        if YEAR_RE.search(heading) and len(heading) <= 60:  # "Mục tiêu đến năm 2026"
+        heading = strip_numbering(titles[-1])
+        if clause.year and clause.year in heading and len(heading) <= 60:  # "Mục tiêu đến năm 2026"
             return f"{heading}: "
         return ""
-    if intent.kind != "responsibility":
+    if intent.kind != "responsibility" or not clause.agency:
         return ""
-    for title in reversed(unit.scored.clause.search_titles[1:]):
-        if is_agency_heading(title):
-            name = heading_name(title)
-            if folded_form(name) not in folded_form(unit.sentence):
-                return f"{name}: "
-            return ""
-    return ""
+    return "" if folded_form(clause.agency) in folded_form(unit.sentence) else f"{clause.agency}: "
 
 
 def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, support: float,
@@ -174,13 +166,14 @@ def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, sup
         same_clause = [u for u in units if u.scored.id == best.scored.id and u is not best]
         ranked = same_clause + [u for u in ranked if u not in same_clause]
     chosen: list[Unit] = [best]
+    floor = max(RUNNER_UP_SHARE * best.score, RUNNER_UP_MIN_P)
     for unit in ranked:
         if len(chosen) >= min(3, max_citations):
             break
         same_funding_clause = intent.kind == "funding" and unit.scored.id == best.scored.id
-        if unit is best or (not same_funding_clause and (unit.score < 0.8 * best.score or unit.coverage < 0.3)):
+        if unit is best or (not same_funding_clause and unit.score < floor):
             continue
-        if unit.role != "attribute" and is_heading_only(unit.scored.clause) and unit.scored.clause.kind in (
+        if unit.role != "attribute" and unit.scored.clause.is_heading and unit.scored.clause.kind in (
                 "section", "item"):
             continue  # a heading says nothing by itself
         if any(unit.sentence == c.sentence for c in chosen):
@@ -217,7 +210,7 @@ def compose_list(question: str, units: list[Unit], best: Unit, top: tuple, suppo
     clause = best.scored.clause
     reached_from = best.scored
     own_parts = [k for k in index.children(clause.id) if k.kind not in ("footnote", "attribute")]
-    if own_parts and is_heading_only(clause):
+    if own_parts and clause.is_heading:
         head, parts = clause, own_parts          # "3. Nâng cao chất lượng KCB" and its bullets
     elif own_parts:
         head, parts = clause, [clause, *own_parts]  # an item that says something, then its parts
@@ -240,7 +233,7 @@ def compose_list(question: str, units: list[Unit], best: Unit, top: tuple, suppo
         lines.append(f"- {excerpt(' '.join((part.reading or part.body).split()))} [{n}]")
     if len(parts) > limit:
         lines.append(f"(và {len(parts) - limit} ý khác trong cùng mục)")
-    title = heading_name(head.reading or head.body) if is_heading_only(head) else ""
+    title = head.heading if head.is_heading else ""
     locality = best.scored.locality
     intro = f"Theo kế hoạch của {locality}" if locality else "Theo kế hoạch"
     intro += f", mục \"{excerpt(title, limit=160)}\" gồm:" if title else ", các nội dung gồm:"
@@ -254,7 +247,7 @@ def duty_lines(block: AgencyBlock, numbering: dict[str, int], citations: list[Ci
     members = list(block.members)
     if len(members) == 1:
         n = cite(members[0], numbering, citations)
-        sentences = split_sentences(members[0].clause.reading or members[0].clause.body)
+        sentences = members[0].clause.sentence_texts
         return [f"- {excerpt(s)} [{n}]" for s in sentences[:MAX_LIST_ITEMS]]
     lines = []
     for position, member in enumerate(members[:max_citations]):
@@ -297,18 +290,13 @@ def compose_compare(question: str, units: list[Unit], top: tuple, support: float
         keys = {folded_form(a) for a in asked}
         units = [u for u in units if folded_form(u.scored.locality) in keys] or units
     ranks_extreme = any(c in intent.cues for c in ("cao nhat", "thap nhat"))
-    # Comparing figures: per locality, the sentence that states the figure wins over a closer paraphrase.
-    by_figure = ranks_extreme or (intent.kind in ("target", "compare") and bool(intent.years))
-
-    def rank(unit: Unit) -> tuple[float, float]:
-        return (unit.evidence, unit.score) if by_figure else (unit.score, unit.evidence)
-
     for unit in units:
         key = unit.scored.locality or unit.scored.clause.doc_id
-        if key not in best_by_locality or rank(unit) > rank(best_by_locality[key]):
+        if key not in best_by_locality or unit.score > best_by_locality[key].score:
             best_by_locality[key] = unit
     rows = sorted(best_by_locality.items(), key=lambda kv: kv[1].score, reverse=True)
-    rows = [(loc, u) for loc, u in rows if u.coverage >= 0.25][: max(max_citations, 2)]
+    top_p = rows[0][1].score if rows else 0.0
+    rows = [(loc, u) for loc, u in rows if u.score >= ROW_SHARE * top_p][: max(max_citations, 2)]
     numbering: dict[str, int] = {}
     citations: list[Citation] = []
     lines = ["| Địa phương | Nội dung | Nguồn |", "|---|---|---|"]

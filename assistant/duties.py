@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from assistant.intent import content_terms
 from index.types import ScoredClause
 from ingest.model import Clause
+from ingest.structure.roles import strip_numbering
 
 NAME_WORDS = 12            # an item that starts with its agency: the name is within its first words
 MAX_HEADING_CHARS = 90     # a heading longer than this is a sentence, not an agency name
-_NUMBERING_RE = re.compile(r"^\s*(?:[IVXLC]+|\d+|[a-zđ])\s*[.\-)]\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def agency_name(clause: Clause) -> tuple[str, bool]:
     tỉnh: Lãnh đạo ..." -> (the part before the colon, False); otherwise the
     first :data:`NAME_WORDS` words.
     """
-    text = _NUMBERING_RE.sub("", _reading(clause)).strip()
+    text = strip_numbering(_reading(clause))
     if len(text) <= MAX_HEADING_CHARS and not re.search(r"[.;]\s", text):
         return text.rstrip(":. "), True
     head, colon, _ = text.partition(":")

@@ -1,45 +1,31 @@
-"""The default answerer: picks the sentences of the retrieved clauses that answer.
+"""The default answerer: a fitted model picks the sentences of the retrieved clauses that answer.
 
 Offline and deterministic. From the fused top clauses (and their neighbours in
-the clause tree: bullets under a numbered item, "Cơ quan thực hiện" /
-"Thời gian thực hiện" attribute lines under a task, paragraphs under an agency
-heading) it splits bodies into sentences, scores each sentence, and writes a
-short Vietnamese answer whose inline [n] markers point at citations built
-from clause metadata only (:meth:`Citation.from_scored`).
+the clause tree: bullets under a numbered item, attribute lines under a task,
+paragraphs under an agency heading) it takes every sentence as a candidate
+(:meth:`ExtractiveAnswerer.candidates`), describes each with the features of
+:mod:`assistant.features`, and scores it with the fitted unit model
+(:mod:`assistant.ranker`): ``Unit.score`` is P(this sentence states the answer).
+The abstention model turns the best candidate and the candidate set's flags (a
+named kind of institution never named, only targets when the present is asked)
+and how the set meets the question's words into
+P(answered), exposed as ``Answer.support``; below the ``abstain_threshold``
+setting the answer abstains. The result is a typed :class:`Decision` that
+:mod:`assistant.compose` only renders, with [n] markers pointing at citations
+built from clause metadata only.
 
-Sentence score (all parts in [0, 1])::
-
-    score = 0.55 * coverage + 0.25 * evidence + 0.20 * prior
-
-- ``coverage``: share of the question's content words (folded, abbreviations
-  spelled out, IDF-weighted over the candidate sentences) found in the
-  sentence; a word found only in the clause's headings counts half (fully
-  when the heading is the agency that owns the clause, "2. Sở Tài chính").
-- ``evidence``: what the question type needs (see :func:`evidence_score`):
-  numbers/percentages for targets, agencies for responsibility, dates for
-  deadlines, "ngân sách/kinh phí/nguồn" for funding, an amount in đồng when
-  the question asks for money.
-- ``prior``: the clause's fused retrieval score divided by the top one.
-
-Support score (exposed as ``Answer.support``; the answer abstains below the
-``abstain_threshold`` setting)::
-
-    support = (0.60 * coverage + 0.25 * evidence + 0.15 * agreement) * penalty
-
-taken at the best sentence, where ``agreement`` is 1 when that clause (or the
-clause it hangs under) was found by both the dense and the lexical channel,
-0.5 by one, and ``penalty`` is 0 when the question names a place with no
-ingested plan, 0.3 when it asks for an amount in đồng and no candidate states
-one, 0.4 when it names a document that is not an ingested plan and that the
-plans only cite by number.
+Four checks stay rules because they are facts, not judgements: a place the
+question names that no ingested plan covers, a document it names that is no
+ingested plan and that the plans only cite by number, a sum of money asked when
+no candidate states one, and a question about the plan document itself (its
+number, date, issuer).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from assistant.answer import Answer
 from assistant.compose import (
@@ -55,30 +41,62 @@ from assistant.compose import (
     whole_plan,
 )
 from assistant.duties import AgencyBlock, find_agency_block, subject_phrase
+from assistant.features import (
+    CandidateSetStats,
+    candidate_set_stats,
+    question_features,
+    sentence_terms,
+    term_weights,
+    unit_features,
+)
 from assistant.intent import QuestionIntent, QuestionReading, content_terms, read_question
 from assistant.plan_facts import answer_about_plan
-from assistant.sentences import (
-    AMOUNT_RE,
-    PERCENT_RE,
-    TARGET_WORDING_RE,
-    evidence_score,
-    is_agency_heading,
-    is_heading_only,
-    split_sentences,
-)
+from assistant.ranker import AnswerStep, load_answer_step
+from assistant.sentences import AMOUNT_RE, PERCENT_RE, TARGET_WORDING_RE
 from index.localities import overlapping_locality
 from index.types import ScoredClause
 from ingest.model import DocumentMeta
 from ingest.vntext import folded_form, nfc
 
-__all__ = ["ExtractiveAnswerer"]
+__all__ = ["Candidates", "Decision", "ExtractiveAnswerer"]
 
-S_COVERAGE, S_EVIDENCE, S_AGREEMENT = 0.60, 0.25, 0.15
-PENALTY_AMOUNT_MISSING = 0.3
-PENALTY_CITED_DOCUMENT = 0.4
-PENALTY_FOCUS_MISSING = 0.3   # "Bệnh viện nào ...?" and no candidate names one
-PENALTY_ONLY_TARGETS = 0.4    # "hiện nay đã đạt bao nhiêu?" and the candidates state only targets
 MAX_CANDIDATES = 8          # retrieved clauses whose sentences are read
+
+
+@dataclass
+class Candidates:
+    """Every candidate sentence of one question, with features, before any model scores them.
+
+    Attributes:
+        units: The candidate sentences (``Unit.features`` filled, ``score`` not yet).
+        pool: The retrieved clauses they come from (the asked localities' when named).
+        terms: The question's content terms.
+        flags: Conditions of the whole set, features of the abstention model:
+            "focus_missing", "only_targets".
+        detail: What a flag refers to (the institution kind, the cited document numbers).
+        early: An answer decided before scoring (a place with no plan, a question about the plan
+            document itself, nothing retrieved), else None.
+    """
+
+    units: list[Unit] = field(default_factory=list)
+    pool: list[ScoredClause] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    flags: dict[str, bool] = field(default_factory=dict)
+    detail: dict[str, str] = field(default_factory=dict)
+    stats: CandidateSetStats = field(default_factory=lambda: CandidateSetStats(0.0, 1.0, 1.0))
+    early: Answer | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the fitted step decided: the ranked candidates, P(answered) and, when abstaining, why."""
+
+    units: tuple[Unit, ...]
+    best: Unit | None
+    probability: float
+    abstain: bool
+    reason: str = ""
+    detail: str = ""
 
 
 _SET_ASIDE_RE = re.compile(r"(?<!\w)ngoai\s+[^,?]{1,60},")
@@ -88,13 +106,14 @@ class ExtractiveAnswerer:
     """Grounded answers from retrieved clauses, with [n] citations; abstains when unsupported.
 
     Args:
-        settings: Uses ``abstain_threshold`` (0..1) and ``max_citations`` (> 0).
+        settings: Uses ``abstain_threshold`` (a probability in 0..1) and ``max_citations`` (> 0).
+        answer_step: The fitted models (default: the bundled ``assistant/resources/answer_step.json``).
 
     Raises:
         ValueError: If a setting is out of range (the message names the value).
     """
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings, answer_step: AnswerStep | None = None) -> None:
         threshold = float(settings.abstain_threshold)
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"abstain_threshold must be in [0, 1], got {threshold}")
@@ -103,6 +122,14 @@ class ExtractiveAnswerer:
             raise ValueError(f"max_citations must be > 0, got {max_citations}")
         self.abstain_threshold = threshold
         self.max_citations = max_citations
+        self._answer_step = answer_step
+
+    @property
+    def answer_step(self) -> AnswerStep:
+        """The fitted models (read on first use)."""
+        if self._answer_step is None:
+            self._answer_step = load_answer_step()
+        return self._answer_step
 
     def answer(self, question: str, retrieved: Sequence[ScoredClause], index: ClauseTree | None = None, *,
                locality: str | None = None, abstain_threshold: float | None = None,
@@ -128,50 +155,91 @@ class ExtractiveAnswerer:
         documents = list(index.documents()) if index is not None else []
         if reading is None:
             reading = read_question(question, documents)
+        found = self.candidates(question, retrieved, index, locality=locality, reading=reading)
+        if found.early is not None:
+            return found.early
+        decision = self.decide(found, reading.intent, threshold)
+        support = round(decision.probability, 4)
+        if decision.abstain:
+            return compose_abstention(question, retrieved, top, support, reason=decision.reason,
+                                      detail=decision.detail)
+        return self._render(question, decision, found, reading, retrieved, top, support, index, locality)
+
+    def candidates(self, question: str, retrieved: Sequence[ScoredClause], index: ClauseTree | None = None, *,
+                   locality: str | None = None, reading: QuestionReading | None = None) -> Candidates:
+        """The candidate sentences of ``question`` with their features (no model involved)."""
+        question = nfc(question)
+        retrieved = list(retrieved)
+        top = tuple(retrieved[:10])
+        documents = list(index.documents()) if index is not None else []
+        if reading is None:
+            reading = read_question(question, documents)
         intent = reading.intent
         asked = [locality] if locality else list(reading.localities)
         missing = [p for p in reading.places
                    if documents and not any(overlapping_locality(p, d) for d in documents)]
         if missing and not asked:
-            return compose_abstention(question, retrieved, top, 0.0, reason="place", detail=", ".join(missing))
+            return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="place",
+                                                       detail=", ".join(missing)))
+        cited_only = self._documents_cited_only(intent, documents)
+        if cited_only:  # a document the plans only cite by number: its content is not here
+            return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="cited",
+                                                       detail=", ".join(cited_only)))
         if intent.about_plan and asked:
             named = [d for d in documents if any(overlapping_locality(a, d) for a in asked)]
             about = answer_about_plan(question, intent.about_plan, named)
             if about is not None:
-                return replace(about, retrieved=top)
-
+                return Candidates(early=replace(about, retrieved=top))
         pool = retrieved
         if asked:
             keys = {folded_form(a) for a in asked}
-            in_asked = [s for s in retrieved if folded_form(s.locality) in keys]
-            pool = in_asked or retrieved
+            pool = [s for s in retrieved if folded_form(s.locality) in keys] or retrieved
         if not pool:
-            return compose_abstention(question, retrieved, top, 0.0, reason="none")
-
+            return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="none"))
         units = self._units(pool[:MAX_CANDIDATES] if intent.kind != "compare" else pool, index, intent)
         q_terms = self._question_terms(reading.query, documents, asked, reading.places)
-        self._score_units(units, q_terms, intent, pool)
         if not units:
-            return compose_abstention(question, retrieved, top, 0.0, reason="none")
-
-        best = max(units, key=lambda u: u.score)
-        penalty, reason, detail = 1.0, "weak", ""
+            return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="none"))
         if intent.wants_amount and not any(AMOUNT_RE.search(u.sentence) for u in units):
-            penalty, reason = PENALTY_AMOUNT_MISSING, "amount"
-        if intent.focus_noun and not any(
-                re.search(rf"(?<!\w){intent.focus_noun}(?!\w)", folded_form(u.sentence)) for u in units):
-            penalty, reason, detail = min(penalty, PENALTY_FOCUS_MISSING), "focus", intent.focus_noun
-        if intent.asks_current and intent.kind == "target" and not any(
+            # A sum of money asked and none stated where the answer would be: said plainly, never guessed.
+            return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="amount"))
+        units, stats = self._featurise(units, q_terms, intent, pool)
+        flags = {
+            "focus_missing": bool(intent.focus_noun) and not any(
+                re.search(rf"(?<!\w){intent.focus_noun}(?!\w)", folded_form(u.sentence)) for u in units),
+            "only_targets": intent.asks_current and intent.kind == "target" and not any(
                 PERCENT_RE.search(u.sentence) and not TARGET_WORDING_RE.search(folded_form(u.sentence))
-                for u in units):
-            penalty, reason = min(penalty, PENALTY_ONLY_TARGETS), "current"
-        cited_only = self._documents_cited_only(intent, documents)
-        if cited_only:
-            penalty, reason, detail = min(penalty, PENALTY_CITED_DOCUMENT), "cited", ", ".join(cited_only)
-        support = (S_COVERAGE * best.coverage + S_EVIDENCE * best.evidence + S_AGREEMENT * best.agreement) * penalty
-        support = round(min(1.0, max(0.0, support)), 4)
-        if support < threshold:
-            return compose_abstention(question, retrieved, top, support, reason=reason, detail=detail)
+                for u in units),
+        }
+        detail = {"focus_missing": intent.focus_noun}
+        return Candidates(units=units, pool=list(pool), terms=q_terms, flags=flags, detail=detail, stats=stats)
+
+    def decide(self, found: Candidates, intent: QuestionIntent, threshold: float) -> Decision:
+        """Score the candidates with the fitted models; abstain below ``threshold``."""
+        step = self.answer_step
+        scored = [replace(u, score=step.unit.probability(u.features)) for u in found.units]
+        ranked = sorted(scored, key=lambda u: u.score, reverse=True)
+        best = ranked[0]
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        vector = question_features(best.score, second, best.features, intent, len(found.terms), found.stats,
+                                   **found.flags)
+        probability = step.abstain.probability(vector)
+        if probability >= threshold:
+            return Decision(tuple(scored), best, probability, False)
+        reason = next((name for name in ("focus_missing", "only_targets") if found.flags.get(name)), "weak")
+        names = {"focus_missing": "focus", "only_targets": "current", "weak": "weak"}
+        return Decision(tuple(scored), best, probability, True, names[reason], found.detail.get(reason, ""))
+
+    def _render(self, question: str, decision: Decision, found: Candidates, reading: QuestionReading,
+                retrieved: Sequence[ScoredClause], top: tuple, support: float, index: ClauseTree | None,
+                locality: str | None) -> Answer:
+        """Write the decided answer: an agency's duties, a comparison, a list or the best sentences."""
+        intent = reading.intent
+        units = list(decision.units)
+        best = decision.best
+        documents = list(index.documents()) if index is not None else []
+        asked = [locality] if locality else list(reading.localities)
+        pool = found.pool
         if intent.wants_duties and index is not None and (intent.kind != "compare" or len(asked) > 1):
             phrase = subject_phrase(intent.duty_subject, self._place_words(reading.places, documents, asked))
             blocks = self._agency_blocks(phrase, pool[:MAX_CANDIDATES], retrieved, asked, index)
@@ -179,10 +247,9 @@ class ExtractiveAnswerer:
                 return compose_duties(question, blocks, top, support, max_citations=self.max_citations)
         if (intent.kind == "compare" and len(asked) != 1) or len(asked) > 1:
             return compose_compare(question, units, top, support, intent, asked, max_citations=self.max_citations,
-                                   terms=q_terms)
+                                   terms=found.terms)
         # A bare heading ("2. Mục tiêu cụ thể") answers only through its parts.
-        bare_heading = index is not None and is_heading_only(best.scored.clause) and bool(
-            index.children(best.scored.id))
+        bare_heading = index is not None and best.scored.clause.is_heading and bool(index.children(best.scored.id))
         if intent.kind == "list" or bare_heading:
             listed = compose_list(question, units, best, top, support, index, max_citations=self.max_citations)
             if listed is not None:
@@ -198,18 +265,15 @@ class ExtractiveAnswerer:
             if scored.id in seen:
                 return
             seen.add(scored.id)
-            text = scored.clause.reading or scored.clause.body or scored.clause.text
-            for sentence in split_sentences(text):
-                units.append(Unit(scored=scored, sentence=sentence, role=role))
+            for position, sentence in enumerate(scored.clause.sentence_texts):
+                units.append(Unit(scored=scored, sentence=sentence, role=role, position=position))
 
         for scored in pool:
             add(scored, "attribute" if scored.clause.kind == "attribute" else "self")
             if index is None:
                 continue
-            kids = list(index.children(scored.id))
-            for kid in kids:
-                derived = by_id.get(kid.id) or derive(scored, kid)
-                add(derived, "attribute" if kid.kind == "attribute" else "child")
+            for kid in index.children(scored.id):
+                add(by_id.get(kid.id) or derive(scored, kid), "attribute" if kid.kind == "attribute" else "child")
             # A bullet's task owns "Cơ quan thực hiện" / "Thời gian thực hiện" lines.
             if intent.kind in ("responsibility", "deadline") and scored.clause.parent_id:
                 parent = clause_or_none(index, scored.clause.parent_id)
@@ -235,36 +299,26 @@ class ExtractiveAnswerer:
         terms = [t for t in content_terms(question) if t not in drop]
         return list(dict.fromkeys(terms))
 
-    def _score_units(self, units: list[Unit], q_terms: list[str], intent: QuestionIntent,
-                     pool: Sequence[ScoredClause]) -> None:
+    def _featurise(self, units: list[Unit], q_terms: list[str], intent: QuestionIntent,
+                   pool: Sequence[ScoredClause]) -> tuple[list[Unit], CandidateSetStats]:
+        """Each unit with its features (:data:`assistant.features.UNIT_FEATURES`) and coverage, and how the
+        candidate set as a whole meets the question's words."""
         top_score = max((s.score for s in pool), default=0.0) or 1.0
-        unit_terms = [set(content_terms(u.sentence)) for u in units]
+        unit_terms = [sentence_terms(u.sentence) for u in units]
+        weights = term_weights(q_terms, unit_terms)
         title_terms: dict[str, set[str]] = {}
-        owner_terms: dict[str, set[str]] = {}  # an agency heading owns the paragraphs under it
-        n = len(units)
-        weights = {}
-        for t in q_terms:
-            df = sum(1 for terms in unit_terms if t in terms)
-            weights[t] = math.log(1.0 + (n + 1) / (1.0 + df))
-        total = sum(weights.values())
-        for i, unit in enumerate(units):
+        owner_terms: dict[str, set[str]] = {}
+        result = []
+        for unit, terms in zip(units, unit_terms, strict=True):
             clause = unit.scored.clause
             if clause.id not in title_terms:
-                owner = [t for t in clause.search_titles[1:] if is_agency_heading(t)]
                 title_terms[clause.id] = set(content_terms(" ".join(clause.search_titles)))
-                owner_terms[clause.id] = set(content_terms(" ".join(owner)))
-            if total > 0:
-                got = sum(w * (1.0 if t in unit_terms[i] or t in owner_terms[clause.id]
-                               else 0.5 if t in title_terms[clause.id] else 0.0)
-                          for t, w in weights.items())
-                coverage = got / total
-            else:
-                coverage = 0.0
-            evidence = evidence_score(intent, unit.sentence, role=unit.role, titles=clause.search_titles)
-            channels = (unit.scored.dense_rank is not None) + (unit.scored.lexical_rank is not None)
-            agreement = channels / 2 if channels else 0.5
-            units[i] = replace(unit, coverage=coverage, evidence=evidence,
-                               prior=max(0.0, min(1.0, unit.scored.score / top_score)), agreement=agreement)
+                owner_terms[clause.id] = set(content_terms(clause.agency))
+            vector = unit_features(unit, terms, title_terms[clause.id], owner_terms[clause.id], weights, intent,
+                                   top_score)
+            result.append(replace(unit, features=tuple(vector), coverage=vector[0]))
+        anywhere = set().union(*unit_terms, *title_terms.values(), *owner_terms.values())
+        return result, candidate_set_stats(weights, anywhere)
 
     def _documents_cited_only(self, intent: QuestionIntent, documents: Sequence[DocumentMeta]) -> list[str]:
         """Document numbers in the question that are not an ingested plan nor named in a plan's title."""

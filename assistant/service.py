@@ -127,6 +127,20 @@ class Assistant:
                    "total": (finished - started) * 1000}
         return replace(answer, timings_ms=timings, notices=(*guard.notices, *answer.notices))
 
+    def candidates(self, question: str):
+        """The extractive step's candidates for ``question`` before any model scores them (for fitting).
+
+        Returns:
+            :class:`assistant.extractive.Candidates` (its ``early`` is set when a rule decides first).
+        """
+        text = check_question(question, self.settings.max_question_chars).question
+        reading = read_question(text, list(self.index.documents()))
+        retrieved = list(self.retriever.retrieve(reading.query, localities=reading.localities))
+        named = list(reading.localities)
+        if reading.intent.kind == "compare" or len(named) > 1:
+            retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None, reading.localities)
+        return self.extractive.candidates(text, retrieved, self.index, reading=reading), reading
+
     def _add_per_locality(self, text: str, retrieved: list, names: list[str] | None,
                           localities: tuple[str, ...]) -> list:
         """For comparisons, make sure every plan (or every plan named) contributes its best clauses."""

@@ -46,12 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Bỏ dấu và viết thường mọi câu hỏi (như gõ trên điện thoại) trước khi chạy.")
     run.add_argument("--no-charts", action="store_true", help="Không vẽ biểu đồ.")
     run.add_argument("--quiet", action="store_true", help="Không hiện thanh tiến trình.")
-    calibrate = commands.add_parser("calibrate", help="Hiệu chỉnh ngưỡng từ chối trên phần dev của tập vàng.")
-    calibrate.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="Tệp câu hỏi vàng (JSON lines).")
-    calibrate.add_argument("--index", default=None, help="Thư mục chỉ mục (mặc định theo thiết lập index_dir).")
-    calibrate.add_argument("--lowest", type=float, default=0.2, help="Ngưỡng nhỏ nhất thử.")
-    calibrate.add_argument("--highest", type=float, default=0.8, help="Ngưỡng lớn nhất thử.")
-    calibrate.add_argument("--step", type=float, default=0.02, help="Bước ngưỡng.")
+    run.add_argument("--metamorphic", action="store_true",
+                     help="So sánh kế hoạch gốc với bản viết lại kiểu khác (đánh số, địa phương, số liệu, xuống dòng).")
+    run.add_argument("--metamorphic-seed", type=int, default=52, help="Hạt giống của bộ viết lại (--metamorphic).")
+    fit = commands.add_parser("fit", help="Huấn luyện bước trả lời (chọn câu, từ chối) từ các tập câu hỏi huấn luyện.")
+    fit.add_argument("--train", nargs="*", default=None, help="Tệp câu hỏi huấn luyện (mặc định eval/gold/train_*).")
+    fit.add_argument("--dev", nargs="*", default=None,
+                     help="Tệp câu hỏi phát triển để chọn mô hình và hiệu chỉnh (mặc định gold.jsonl, holdout).")
+    fit.add_argument("--out", default=None, help="Tệp trọng số (mặc định assistant/resources/answer_step.json).")
+    fit.add_argument("--index", default=None, help="Thư mục chỉ mục (mặc định theo thiết lập index_dir).")
     return parser
 
 
@@ -76,6 +79,10 @@ def run_title(args: argparse.Namespace) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     """Execute ``run``; returns the exit code."""
+    if args.metamorphic:
+        from eval.metamorphic.command import metamorphic_command
+
+        return metamorphic_command(args, default_systems=DEFAULT_SYSTEMS)
     names = [n.strip() for n in args.systems.split(",") if n.strip()]
     if args.bootstrap < 0:
         print(f"Lỗi: --bootstrap không được âm, nhận {args.bootstrap}.", file=sys.stderr)
@@ -126,13 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return run_command(args)
-    if args.command == "calibrate":
-        from eval.calibrate import run
+    if args.command == "fit":
+        from eval.fit import run
         from eval.gold.questions import GoldFormatError
         from index.manifest import IndexLoadError
 
         try:
-            print(run(args.gold, args.index, args.lowest, args.highest, args.step))
+            print(run(args.train, args.dev, args.out, args.index))
         except (GoldFormatError, IndexLoadError, ValueError) as exc:
             print(f"Lỗi: {exc}", file=sys.stderr)
             return 2

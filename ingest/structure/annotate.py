@@ -37,7 +37,7 @@ def annotate_clauses(clauses: tuple[Clause, ...] | list[Clause]) -> tuple[Clause
     for clause in clauses:
         parent = done.get(clause.parent_id) if clause.parent_id else None
         text = clause.search_text
-        heading = strip_numbering(first_sentence(" ".join(text.split())))
+        heading = first_sentence(strip_numbering(text)).rstrip(":").strip()
         is_heading = clause.kind not in _NO_HEADING_KINDS and bool(text.strip()) and is_heading_text(text)
         attribute = attribute_kind(text) if clause.kind == "attribute" else ""
         own_agency = ""

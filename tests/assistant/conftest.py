@@ -14,6 +14,7 @@ import pytest
 
 from index.types import ScoredClause
 from ingest.model import Clause, DocumentMeta, make_clause_id, text_hash
+from ingest.structure.annotate import annotate_clauses
 from ingest.vntext import nfc
 
 PLANS = Path(__file__).resolve().parents[2] / "data" / "plans"
@@ -57,6 +58,12 @@ class TinyTree:
         clause = Clause(id=make_clause_id(doc_id, path, text), doc_id=doc_id, kind=kind, path=path,
                         titles=tuple(titles), text=text, body=body, char_start=start, char_end=end,
                         parent_id=parent.id if parent else "", label=label)
+        chain = []
+        ancestor = parent
+        while ancestor is not None:
+            chain.insert(0, ancestor)
+            ancestor = self.by_id.get(ancestor.parent_id)
+        clause = annotate_clauses([*chain, clause])[-1]  # structure as ingest records it
         self.by_id[clause.id] = clause
         self.kids.setdefault(clause.id, [])
         if parent is not None:

@@ -1,7 +1,7 @@
 """Tests for assistant/compose.py: how answers are written and cited, on real plan clauses.
 
 The clauses are the verbatim plan slices of tests/assistant/conftest.py (Huế,
-Ninh Bình, Đak Đoa); the candidate sentences are what ``split_sentences`` makes
+Ninh Bình, Đak Đoa); the candidate sentences are the ones ingest records (``Clause.sentence_texts``)
 of them, as in the answerer. The tests check the written text itself: [n]
 markers numbered in order of first use and pointing at the right clause, the
 comparison table's shape, owners written before sentences that do not name
@@ -19,9 +19,6 @@ from assistant.compose import (
     AMOUNT_RE,
     DATE_RE,
     PERCENT_RE,
-    W_COVERAGE,
-    W_EVIDENCE,
-    W_PRIOR,
     Unit,
     anchor_for,
     cite,
@@ -39,7 +36,6 @@ from assistant.compose import (
 )
 from assistant.duties import AgencyBlock
 from assistant.intent import QuestionIntent
-from assistant.sentences import split_sentences
 from index.labels import section_label
 from ingest.vntext import nfc
 from tests.assistant.conftest import build_tiny_tree, find
@@ -52,12 +48,11 @@ DD_2026 = "- Tỷ lệ bao phủ bảo hiểm y tế toàn xã đạt trên 95%"
 MARKER_RE = re.compile(r"\[(\d+)\]")
 
 
-def unit(tree, words: str, *, sentence: int = 0, role: str = "self", coverage: float = 1.0,
-         evidence: float = 1.0, prior: float = 1.0, score: float = 0.02) -> Unit:
-    """A candidate sentence (the ``sentence``-th of the clause holding ``words``)."""
+def unit(tree, words: str, *, sentence: int = 0, role: str = "self", p: float = 0.9, fused: float = 0.02) -> Unit:
+    """A candidate sentence (the ``sentence``-th of the clause holding ``words``) the model scored ``p``."""
     clause = find(tree, words)
-    text = split_sentences(clause.reading or clause.body)[sentence]
-    return Unit(tree.scored(clause, score), text, role, coverage=coverage, evidence=evidence, prior=prior)
+    text = clause.sentence_texts[sentence]
+    return Unit(tree.scored(clause, fused), text, role, position=sentence, score=p)
 
 
 def markers(text: str) -> list[int]:
@@ -78,12 +73,6 @@ def target(**fields) -> QuestionIntent:
 
 
 # --- units, numbering, anchors ---------------------------------------------------------------------------
-
-
-def test_unit_score_weighs_coverage_evidence_and_prior(tiny_tree):
-    u = unit(tiny_tree, HUE_2026, coverage=0.8, evidence=0.5, prior=0.25)
-    assert u.score == pytest.approx(W_COVERAGE * 0.8 + W_EVIDENCE * 0.5 + W_PRIOR * 0.25)
-    assert (W_COVERAGE, W_EVIDENCE, W_PRIOR) == (0.55, 0.25, 0.20)
 
 
 def test_cite_numbers_each_clause_once_in_order_of_first_use(tiny_tree):
@@ -152,8 +141,8 @@ def test_whole_plan_walks_one_plan_in_reading_order(tiny_tree):
 
 def test_single_answer_quotes_the_best_sentence_with_marker_one(tiny_tree):
     best = unit(tiny_tree, NB_2026)
-    other_place = unit(tiny_tree, HUE_2026, score=0.05)   # better scored, but another locality
-    weak = unit(tiny_tree, NB_2030, coverage=0.2)          # same locality, covers too little of the question
+    other_place = unit(tiny_tree, HUE_2026, p=0.95)   # more likely, but another locality
+    weak = unit(tiny_tree, NB_2030, p=0.3)            # same locality, unlikely to answer
     answer = compose_single("Mục tiêu bao phủ BHYT năm 2026 của Ninh Bình?", [other_place, weak, best], best,
                             (best.scored,), 0.9, target(years=("2026",)), max_citations=5)
     assert answer.answer == "Theo kế hoạch của Ninh Bình: Đến năm 2026, tỉ lệ bao phủ bảo hiểm y tế đạt trên 95%. [1]"
@@ -165,7 +154,7 @@ def test_single_answer_quotes_the_best_sentence_with_marker_one(tiny_tree):
 
 def test_single_answer_lists_close_runners_up_of_the_same_plan(tiny_tree):
     best = unit(tiny_tree, NB_2026)
-    runner_up = unit(tiny_tree, NB_2030, coverage=0.9)
+    runner_up = unit(tiny_tree, NB_2030, p=0.85)
     answer = compose_single("Ninh Bình đặt mục tiêu bao phủ thế nào?", [best, runner_up], best, (), 0.8, target(),
                             max_citations=5)
     lines = answer.answer.split("\n")
@@ -264,8 +253,8 @@ def test_duties_in_two_plans_continue_the_numbering(tiny_tree):
 
 
 def _compare_units(tree) -> list[Unit]:
-    return [unit(tree, HUE_2026, evidence=1.0, coverage=0.9), unit(tree, NB_2026, evidence=1.0, coverage=0.8),
-            unit(tree, NB_2030, evidence=0.6, coverage=0.9), unit(tree, DD_2026, evidence=1.0, coverage=0.7)]
+    return [unit(tree, HUE_2026, p=0.9), unit(tree, NB_2026, p=0.85), unit(tree, NB_2030, p=0.6),
+            unit(tree, DD_2026, p=0.8)]
 
 
 def _table(text: str) -> list[list[str]]:
@@ -283,7 +272,7 @@ def test_comparison_is_a_table_with_one_cited_row_per_locality(tiny_tree):
     assert all(len(row) == 3 for row in table)
     assert [row[0] for row in table[2:]] == ["Huế", "Ninh Bình", "Đak Đoa"]  # sorted by name
     assert [row[2] for row in table[2:]] == ["[1]", "[2]", "[3]"]
-    # Ninh Bình's row is the sentence with the 2026 figure, not the closer-scored 2030 one.
+    # Ninh Bình's row is its most likely sentence (the 2026 figure), not the 2030 one.
     assert table[3][1] == "Đến năm 2026, tỉ lệ bao phủ bảo hiểm y tế đạt trên 95%."
     assert "99,3%" in table[2][1] and "95%" in table[4][1]
     assert answer.answer.endswith("\n\nCao nhất trong các kế hoạch đã nạp: Huế (99,3%).")
@@ -302,7 +291,7 @@ def test_comparison_keeps_only_the_named_localities_and_rows_that_cover_the_ques
     named = compose_compare("?", units, (), 0.8, target(years=("2026",)), ("Huế", "Ninh Bình"), max_citations=5)
     assert [row[0] for row in _table(named.answer)[2:]] == ["Huế", "Ninh Bình"]
     assert "Cao nhất" not in named.answer and "Thấp nhất" not in named.answer
-    thin = [units[0], units[1], unit(tiny_tree, DD_2026, coverage=0.2)]
+    thin = [units[0], units[1], unit(tiny_tree, DD_2026, p=0.2)]
     answer = compose_compare("?", thin, (), 0.8, target(years=("2026",)), max_citations=5)
     assert [row[0] for row in _table(answer.answer)[2:]] == ["Huế", "Ninh Bình"]
 
@@ -313,9 +302,9 @@ def test_comparison_cell_is_an_excerpt_and_the_citation_keeps_the_whole_clause()
                        section="Phần kết › đoạn 1")
     report = tree.add(HUE, "paragraph", ("V", "9", "p1"), "Các Sở, ban, ngành và cơ quan liên quan định kỳ",
                       "Thành ủy, Bộ Y tế.", section="Mục V › 9. Chế độ thông tin, báo cáo › đoạn 1")
-    long_part = split_sentences(closing.body)[1]
-    units = [Unit(tree.scored(closing, 0.03), long_part, "self", coverage=0.9, evidence=1.0, prior=0.5),
-             Unit(tree.scored(report, 0.03), report.body, "self", coverage=0.9, evidence=1.0, prior=0.5)]
+    long_part = closing.sentence_texts[1]
+    units = [Unit(tree.scored(closing, 0.03), long_part, "self", position=1, score=0.9),
+             Unit(tree.scored(report, 0.03), report.body, "self", score=0.9)]
     answer = compose_compare("Huế và Ninh Bình báo cáo sơ kết 6 tháng trước ngày nào?", units, (), 0.8,
                              QuestionIntent(kind="deadline"), ("Huế", "Ninh Bình"), max_citations=5,
                              terms=["bao", "cao", "so", "ket", "6", "thang"])

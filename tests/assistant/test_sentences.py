@@ -13,22 +13,9 @@ import re
 
 import pytest
 
-from assistant.intent import QuestionIntent
-from assistant.sentences import (
-    DATE_RE,
-    MAX_SENTENCE_CHARS,
-    PERCENT_RE,
-    attribute_kind,
-    evidence_score,
-    excerpt,
-    focus_excerpt,
-    heading_name,
-    is_agency_heading,
-    is_heading_only,
-    last_year,
-    percent_years,
-    split_sentences,
-)
+from assistant.sentences import DATE_RE, PERCENT_RE, excerpt, focus_excerpt, percent_years
+from ingest.structure.roles import agency_heading, attribute_kind, is_heading_text, last_year, strip_numbering
+from ingest.structure.sentences import MAX_SENTENCE_CHARS, sentence_bounds
 from ingest.vntext import nfc
 from tests.plans import AN_GIANG, DAK_DOA, DONG_NAI, HUE, NINH_BINH, PLANS
 
@@ -54,8 +41,10 @@ HUE_TARGET_RAW = raw(HUE, "Tỷ lệ bao phủ BHYT toàn thành phố", "trư�
 HUE_TARGET = " ".join(HUE_TARGET_RAW.split())
 
 
-def intent(kind: str, **fields) -> QuestionIntent:
-    return QuestionIntent(kind=kind, **fields)
+def split_sentences(body: str) -> list[str]:
+    """The sentences ingest records for a clause body (``ingest.structure.sentences``)."""
+    body = " ".join(body.split())
+    return [body[s:e] for s, e in sentence_bounds(body)]
 
 
 # --- split_sentences -------------------------------------------------------------------------------------
@@ -185,60 +174,6 @@ def test_focus_excerpt_centres_on_the_part_about_the_question():
     assert focus_excerpt(HUE_TARGET, ["bao", "phu"]) == HUE_TARGET
 
 
-# --- what a sentence carries -------------------------------------------------------------------------------
-
-
-def test_target_evidence_prefers_the_figure_for_the_asked_year():
-    paragraph = passage(HUE, "Tập trung đẩy mạnh giải quyết toàn diện", "chỉ tiêu về bao phủ BHYT toàn dân.")
-    assert evidence_score(intent("target", years=("2030",)), HUE_TARGET) == 1.0
-    assert evidence_score(intent("target", years=("2030",)), paragraph) == 0.8  # names 2030, figure is 2026's
-    assert evidence_score(intent("target"), HUE_TARGET) == 1.0
-    reporting = split_sentences(NINH_BINH_CLOSING)[1]
-    assert evidence_score(intent("target"), reporting) == 0.7  # a figure ("6 tháng"), no percentage
-    deadline = passage(HUE, "Các Sở, ban, ngành và cơ quan liên quan định kỳ", "Thành ủy, Bộ Y tế.")
-    assert evidence_score(intent("target"), deadline) == 0.0  # "trước ngày 20/11": a date is not a figure
-
-
-def test_a_rate_is_not_an_amount_of_money():
-    asks_money = intent("other", wants_amount=True)
-    assert evidence_score(asks_money, HUE_TARGET) == 0.0
-    assert evidence_score(asks_money, split_sentences(AN_GIANG_TARGETS)[0]) == 0.0  # "2026, tỷ lệ"
-
-
-def test_responsibility_evidence_from_agencies_and_their_headings():
-    ask = intent("responsibility")
-    finance = passage(NINH_BINH, "Chủ trì, phối hợp với Sở Y tế, Bảo hiểm xã hội tỉnh", "đơn")
-    assert evidence_score(ask, finance) == 1.0
-    closing_duty = passage(HUE, "Tự kiểm tra, giám sát việc thực hiện chính sách BHYT", "cho người dân.")
-    assert evidence_score(ask, closing_duty) == 0.0
-    titles = ("V. TỔ CHỨC THỰC HIỆN", "2. Sở Tài chính")
-    assert evidence_score(ask, closing_duty, titles=titles) == 0.8
-
-
-def test_deadline_evidence_from_dates_and_attribute_lines():
-    ask = intent("deadline")
-    reporting = passage(HUE, "Các Sở, ban, ngành và cơ quan liên quan định kỳ", "Thành ủy, Bộ Y tế.")
-    assert evidence_score(ask, reporting) == 1.0  # "trước ngày 20/11"
-    timing = passage(DAK_DOA, "Thời gian thực hiện: Thường xuyên.", "Thường xuyên.")
-    assert evidence_score(ask, timing, role="attribute") == 1.0
-    assert evidence_score(ask, timing) == 0.6  # "thường xuyên" is a period, not a date
-    plain = passage(AN_GIANG, "Khuyến khích tạo điều kiện phát triển", "bảo hiểm sức khỏe.")
-    assert evidence_score(ask, plain) == 0.0
-
-
-def test_funding_evidence_prefers_the_plans_funding_section():
-    ask = intent("funding")
-    funding = passage(HUE, "Kinh phí thực hiện Kế hoạch này", "phân cấp quản lý ngân sách.")
-    assert evidence_score(ask, funding, titles=("IV. KINH PHÍ",)) == 1.0
-    assert evidence_score(ask, funding) == 0.8
-    assert evidence_score(ask, HUE_TARGET) == 0.0
-
-
-def test_list_evidence_is_for_the_parts_of_an_item():
-    assert evidence_score(intent("list"), HUE_TARGET, role="child") == 1.0
-    assert evidence_score(intent("list"), HUE_TARGET) == 0.3
-
-
 def test_attribute_kind_reads_the_label_before_the_colon():
     assert attribute_kind(passage(DAK_DOA, "Thời gian thực hiện: Hằng năm.", "Hằng năm.")) == "deadline"
     assert attribute_kind(HUE_TARGET) == ""
@@ -251,12 +186,12 @@ def test_attribute_kind_reads_the_label_before_the_colon():
 def test_agency_headings_and_heading_names():
     finance = passage(HUE, "2. Sở Tài chính", "2. Sở Tài chính")
     social_insurance = passage(NINH_BINH, "6. Bảo hiểm xã hội tỉnh", "6. Bảo hiểm xã hội tỉnh")
-    assert is_agency_heading(finance) and is_agency_heading(social_insurance)
-    assert not is_agency_heading(passage(HUE, "9. Chế độ thông tin, báo cáo", "báo cáo"))
-    assert not is_agency_heading(passage(DAK_DOA, "1. Mục tiêu đến năm 2026", "2026"))
-    assert heading_name(finance) == "Sở Tài chính"
-    assert heading_name(passage(DAK_DOA, "IV- TỔ CHỨC THỰC HIỆN", "THỰC HIỆN")) == "TỔ CHỨC THỰC HIỆN"
-    assert heading_name(passage(DAK_DOA, "1. Mục tiêu đến năm 2026", "2026")) == "Mục tiêu đến năm 2026"
+    assert agency_heading(finance) and agency_heading(social_insurance)
+    assert not agency_heading(passage(HUE, "9. Chế độ thông tin, báo cáo", "báo cáo"))
+    assert not agency_heading(passage(DAK_DOA, "1. Mục tiêu đến năm 2026", "2026"))
+    assert strip_numbering(finance) == "Sở Tài chính"
+    assert strip_numbering(passage(DAK_DOA, "IV- TỔ CHỨC THỰC HIỆN", "THỰC HIỆN")) == "TỔ CHỨC THỰC HIỆN"
+    assert strip_numbering(passage(DAK_DOA, "1. Mục tiêu đến năm 2026", "2026")) == "Mục tiêu đến năm 2026"
 
 
 @pytest.mark.parametrize(("words", "heading"), [
@@ -267,5 +202,6 @@ def test_agency_headings_and_heading_names():
 ])
 def test_heading_only_clauses(tiny_tree, words, heading):
     clause = next(c for c in tiny_tree.by_id.values() if c.text.startswith(words))
-    assert is_heading_only(clause) is heading
+    assert is_heading_text(clause.reading or clause.body) is heading
+    assert clause.is_heading is heading
 
