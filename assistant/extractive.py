@@ -53,7 +53,7 @@ from assistant.intent import QuestionIntent, QuestionReading, content_terms, rea
 from assistant.plan_facts import answer_about_plan
 from assistant.ranker import AnswerStep, load_answer_step
 from assistant.sentences import AMOUNT_RE, PERCENT_RE, TARGET_WORDING_RE
-from index.localities import overlapping_locality
+from index.localities import locality_key, overlapping_locality
 from index.types import ScoredClause
 from ingest.model import DocumentMeta
 from ingest.vntext import folded_form, nfc
@@ -288,7 +288,7 @@ class ExtractiveAnswerer:
         """Folded words of the places a question names or the corpus covers (not content)."""
         drop: set[str] = set()
         for name in list(asked) + list(places) + [d.locality for d in documents]:
-            drop.update(folded_form(name).split())
+            drop.update(locality_key(name).split())  # the name's words; "xã", "phường" stay content
         return drop
 
     def _question_terms(self, question: str, documents: Sequence[DocumentMeta], asked: Sequence[str],

@@ -16,9 +16,9 @@ Cues that are question words ("bao nhiêu", "ai", "khi nào", "nơi nào") weigh
 more than topic words ("mục tiêu", "ngân sách"), so "Ai chủ trì việc đạt mục
 tiêu?" is a responsibility question, not a target one.
 
-:func:`named_places` finds Vietnamese provinces and cities a question names
-(whether or not a plan for them was ingested), so the answerer can tell
-"the plans do not cover Lào Cai" from "the plans do not say".
+:func:`named_places` finds the provinces, cities, communes and wards a question
+names (whether or not a plan for them was ingested), so the answerer can tell
+"the plans do not cover xã Ia Grai" from "the plans do not say".
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from index.localities import detect_localities
 from index.tokens import ABBREVIATIONS, CASE_SENSITIVE_ABBREVIATIONS, COMPOSITIONAL_ABBREVIATIONS
 from ingest.model import DocumentMeta
-from ingest.places import place_names
+from ingest.places import places_in_question
 from ingest.vntext import canonical_spelling, folded_form, is_accentless, nfc
 
 INTENT_KINDS: tuple[str, ...] = ("target", "responsibility", "deadline", "list", "funding", "compare", "other")
@@ -120,9 +120,6 @@ STOPWORDS: frozenset[str] = frozenset(folded_form(w) for w in """
 
 _STOP_PHRASE_RE = re.compile(r"(?<!\w)(?:bao nhieu|nhu the nao|the nao|la gi|cho biet|khi nao|bao gio|o dau|"
                              r"phai khong|co khong|hay khong|dieu gi|cai gi|viec gi)(?!\w)")
-
-_AMBIGUOUS_PLACE_PHRASES = frozenset({"cao bang", "hoa binh"})
-_PLACE_MARKERS = r"(?:tinh|thanh pho|tp\.?|xa|huyen|quan|phuong|o|tai|cua|va)"
 
 _MONEY_RE = re.compile(r"\b(?:bao nhieu (?:dong|tien)|(?:trieu|ty|ti|nghin|ngan) dong|so tien|muc tien)\b")
 _DOC_NUMBER_RE = re.compile(r"\b\d{1,4}\s*[-/]\s*[A-ZĐ]{1,6}(?:\s*/\s*[A-ZĐ]{1,6})*\b|\b\d{1,4}/\d{4}/[A-ZĐ\-]+\b")
@@ -325,38 +322,14 @@ def content_terms(text: str) -> list[str]:
 
 
 def named_places(question: str) -> tuple[str, ...]:
-    """Vietnamese provinces/cities named in ``question``, with accents, in order.
+    """Places ``question`` names, in order, as answers name them: "Lào Cai", "xã Ia Grai".
 
-    A name counts when it is capitalised as a name, or (for lowercase and
-    accent-less typing) when a place word precedes it ("tỉnh", "ở", "tại",
-    "của"), so "nâng cao bằng cách" is not read as Cao Bằng.
+    Found by :func:`ingest.places.places_in_question`: a province or city by its name (written
+    as a name, after a place word, or phone-typed), a commune or ward only with its level word
+    ("xã Ia Grai", "xa ia grai"), with its province when the question names it ("xã Tân Phú,
+    tỉnh Đồng Nai"); "nâng cao bằng cách" names no place.
     """
-    text = nfc(question)
-    folded = folded_form(text)
-    # Phone typing: all lowercase, no accents. Then a name of two or more syllables counts
-    # by itself, except the few that are also common phrases ("nâng cao bằng", "hòa bình").
-    phone_typed = text == text.lower() and is_accentless(text)
-    found: list[tuple[int, str]] = []
-    for name in place_names():
-        key = folded_form(name)
-        for m in re.finditer(rf"(?<![\w]){re.escape(key)}(?![\w])", folded):
-            written = text[m.start():m.end()]
-            capitalised = all(w[:1].isupper() for w in written.split() if w[:1].isalpha())
-            preceded = re.search(rf"(?<![\w]){_PLACE_MARKERS}\s+$", folded[:m.start()]) is not None
-            typed_bare = phone_typed and len(key.split()) >= 2 and key not in _AMBIGUOUS_PLACE_PHRASES
-            if capitalised or preceded or typed_bare:
-                found.append((m.start(), name))
-                break
-    # "Thừa Thiên Huế" also contains "Huế": keep the longest name at a place.
-    found.sort(key=lambda item: (item[0], -len(item[1])))
-    result: list[str] = []
-    covered_until = -1
-    for start, name in found:
-        if start < covered_until:
-            continue
-        result.append(name)
-        covered_until = start + len(folded_form(name))
-    return tuple(result)
+    return tuple(dict.fromkeys(mention.label for mention in places_in_question(question)))
 
 
 @dataclass(frozen=True)
@@ -367,7 +340,8 @@ class QuestionReading:
         text: The question, NFC.
         intent: What it asks for.
         query: The form retrieval and term matching see (:func:`retrieval_query`).
-        places: Provinces and cities it names, with accents (:func:`named_places`).
+        places: Provinces, cities, communes and wards it names, with accents ("Lào Cai", "xã Ia Grai";
+            :func:`named_places`).
         localities: Localities of the indexed plans it names (``index/localities.py``).
     """
 

@@ -1,17 +1,18 @@
 """Localities of the corpus: which a question names, and whether a name means a plan's locality.
 
 The one place where a locality written by a user (a filter, a place in a
-question) is matched against the plans' ``locality`` and ``province``
-metadata: :func:`detect_localities` (in a question), :func:`plans_of`
+question) is matched against the plans' ``locality``, ``province`` and
+``level`` metadata: :func:`detect_localities` (in a question), :func:`plans_of`
 (filter values: "ninh bình", "Tỉnh Ninh Bình" and "Ninh Binh" all mean Ninh
-Bình) and :func:`overlapping_locality` (a place and a plan that contain one
-another: "Thừa Thiên Huế" and "Huế").
+Bình; "xã Đak Đoa", "Dak Doa" and "ĐẮK ĐOA" the plan of xã Đak Đoa) and
+:func:`overlapping_locality` (a place and a plan that contain one another:
+"Thừa Thiên Huế" and "Huế", "Gia Lai" and the plan of xã Đak Đoa).
 
-"Ở Huế ...", "xã Đak Đoa", "tỉnh Ninh Bình", accent-less "o hue", "dong nai":
-names come from the documents' ``locality`` and ``province`` metadata and are
-matched on diacritic-folded forms with word boundaries. A name written with
-accents in the question must match them exactly (after canonical spelling), so
-"huệ" is not taken for "Huế"; an accent-less name matches on its folded form.
+Places are found in text by ``ingest/places.py`` (:func:`places_in_question`):
+a province counts by its name, a commune or ward after its level word ("xã Ia
+Grai") or by its bare name when it is an indexed plan's locality ("dak doa").
+A commune is never matched through its province: "xã Ia Grai, tỉnh Gia Lai"
+does not name the plan of xã Đak Đoa, also in Gia Lai, while "tỉnh Gia Lai" does.
 """
 
 from __future__ import annotations
@@ -20,14 +21,60 @@ import re
 from collections.abc import Iterable
 
 from ingest.model import DocumentMeta
-from ingest.vntext import folded_form, is_accentless, nfc, search_form
+from ingest.places import COMMUNE_LEVELS, PROVINCE_LEVELS, Locality, PlaceMention, places_in_question, read_place_name
+from ingest.vntext import nfc
+
+__all__ = ["detect_localities", "locality_key", "overlapping_locality", "plans_of"]
 
 
-def _name_pattern(name: str) -> re.Pattern | None:
-    words = re.findall(r"\w+", folded_form(name))
-    if not words:
-        return None
-    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)")
+def locality_key(name: str) -> str:
+    """The comparison form of a place name: folded, without its level word, spaces collapsed."""
+    return read_place_name(name).key
+
+
+def _plan_places(documents: Iterable[DocumentMeta]) -> tuple[Locality, ...]:
+    """The indexed plans' localities as places a question may name by their bare name."""
+    return tuple(dict.fromkeys(Locality(meta.locality, meta.level, meta.province or meta.locality)
+                               for meta in documents if meta.locality))
+
+
+def _is_commune_plan(meta: DocumentMeta) -> bool:
+    return meta.level in COMMUNE_LEVELS or (meta.level not in PROVINCE_LEVELS and
+                                            bool(meta.province) and locality_key(meta.province) !=
+                                            locality_key(meta.locality))
+
+
+def _same_commune(key: str, level: str, province: str, meta: DocumentMeta) -> bool:
+    """The plan is the commune ``key`` (of ``level`` and ``province`` when they are known)."""
+    if not _is_commune_plan(meta) or locality_key(meta.locality) != key:
+        return False
+    if level and meta.level in COMMUNE_LEVELS and meta.level != level:
+        return False
+    return not province or not meta.province or locality_key(meta.province) == locality_key(province)
+
+
+def _contains(a: str, b: str) -> bool:
+    """Same place, or one name contains the other as whole words ("thua thien hue", "hue")."""
+    return bool(a and b) and (a == b or re.search(rf"(?<!\w){re.escape(b)}(?!\w)", a) is not None
+                              or re.search(rf"(?<!\w){re.escape(a)}(?!\w)", b) is not None)
+
+
+def _mention_priority(mention: PlaceMention, meta: DocumentMeta) -> int | None:
+    """0 when ``mention`` names the plan's own locality, 1 when it names the province the plan lies in,
+    None when it names neither."""
+    loc = mention.locality
+    key = locality_key(loc.name)
+    if not loc.level:  # an indexed plan's locality of unknown level: by its name only
+        return 0 if locality_key(meta.locality) == key else None
+    if not loc.is_province:
+        province = loc.province if mention.province_named else ""
+        level = loc.level if mention.marked else ""
+        return 0 if _same_commune(key, level, province, meta) else None
+    if not _is_commune_plan(meta) and _contains(key, locality_key(meta.locality)):
+        return 0
+    if meta.province and _contains(key, locality_key(meta.province)):
+        return 1
+    return None
 
 
 def detect_localities(question: str, documents: Iterable[DocumentMeta]) -> list[str]:
@@ -38,64 +85,47 @@ def detect_localities(question: str, documents: Iterable[DocumentMeta]) -> list[
         documents: Metadata of the indexed documents.
 
     Returns:
-        Distinct ``DocumentMeta.locality`` values (with accents). A document also
-        matches through its province ("tỉnh Gia Lai" names the plan of xã Đak Đoa).
-        A locality's own name wins over a province that merely contains it.
+        Distinct ``DocumentMeta.locality`` values (with accents). A plan also matches through
+        its province ("tỉnh Gia Lai" names the plan of xã Đak Đoa), never through a commune of
+        that province ("xã Ia Grai, tỉnh Gia Lai" names no plan). A locality's own name wins over
+        a province that merely contains it.
     """
-    question = nfc(question)
-    folded_question = folded_form(question)
-    # Folding maps each NFC character to one character, so offsets line up.
-    aligned = len(folded_question) == len(question)
+    documents = [meta for meta in documents if meta.locality]
     found: list[tuple[int, int, str]] = []  # (position, priority, locality)
-    for meta in documents:
-        if not meta.locality:
-            continue
-        names = [(meta.locality, 0)]
-        if meta.province and folded_form(meta.province) != folded_form(meta.locality):
-            names.append((meta.province, 1))
-        for name, priority in names:
-            pattern = _name_pattern(name)
-            if pattern is None:
-                continue
-            for match in pattern.finditer(folded_question):
-                if aligned:
-                    span = question[match.start():match.end()]
-                    if not is_accentless(span) and search_form(" ".join(span.split())) != search_form(name):
-                        continue
-                found.append((match.start(), priority, meta.locality))
-                break
+    for mention in places_in_question(nfc(question), known=_plan_places(documents)):
+        for meta in documents:
+            priority = _mention_priority(mention, meta)
+            if priority is not None:
+                found.append((mention.start, priority, meta.locality))
     found.sort()
-    ordered: list[str] = []
-    for _, _, locality in found:
-        if locality not in ordered:
-            ordered.append(locality)
-    return ordered
-
-
-# Words that say what kind of place a name is, not which place ("tỉnh Ninh Bình").
-_LEVEL_WORDS_RE = re.compile(r"^(?:tinh|thanh pho|tp\.?|xa|phuong|dac khu|huyen|quan|thi xa|thi tran)\s+")
-
-
-def locality_key(name: str) -> str:
-    """The comparison form of a place name: folded, without its level word, spaces collapsed."""
-    key = " ".join(folded_form(name).replace("-", " ").split()).strip(" ,.:;")
-    return _LEVEL_WORDS_RE.sub("", key)
+    return list(dict.fromkeys(locality for _, _, locality in found))
 
 
 def plans_of(names: Iterable[str], documents: Iterable[DocumentMeta]) -> list[DocumentMeta]:
     """The plans whose locality or province is one of ``names``: filter values, any accents, with or
-    without their level word ("ninh binh", "Tỉnh Ninh Bình" and "Ninh Binh" all name Ninh Bình)."""
-    keys = {locality_key(name) for name in names} - {""}
-    return [meta for meta in documents
-            if keys & {locality_key(v) for v in (meta.locality, meta.province) if v}]
+    without their level word ("ninh binh", "Tỉnh Ninh Bình" and "Ninh Binh" all name Ninh Bình;
+    "xã Đak Đoa", "Dak Doa" and "ĐẮK ĐOA" name Đak Đoa). A name written as a commune ("xã ...")
+    names only a commune's plan, never a province's."""
+    written = [read_place_name(name) for name in names]
+    written = [w for w in written if w.key]
+    chosen: list[DocumentMeta] = []
+    for meta in documents:
+        values = {locality_key(v) for v in (meta.locality, meta.province) if v}
+        if any(_same_commune(w.key, w.level, w.province, meta) if w.is_commune else w.key in values
+               for w in written):
+            chosen.append(meta)
+    return chosen
 
 
 def overlapping_locality(name: str, meta: DocumentMeta) -> bool:
-    """True when ``name`` and the plan's locality or province are the same place or one contains the other."""
-    key = locality_key(name)
-    for value in (meta.locality, meta.province):
-        other = locality_key(value) if value else ""
-        if key and other and (key == other or re.search(rf"(?<!\w){re.escape(other)}(?!\w)", key)
-                              or re.search(rf"(?<!\w){re.escape(key)}(?!\w)", other)):
-            return True
-    return False
+    """True when ``name`` and the plan's locality or province are the same place or one contains the other.
+
+    ``name`` is a place as the assistant names it ("Gia Lai", "xã Ia Grai",
+    "xã Tân Phú, tỉnh Đồng Nai") or a plan's locality. A commune overlaps only its own plan:
+    "xã Ia Grai" does not overlap the plan of xã Đak Đoa, though both lie in Gia Lai.
+    """
+    written = read_place_name(name)
+    if written.is_commune:
+        return _same_commune(written.key, written.level, written.province, meta)
+    key = written.key
+    return any(_contains(key, locality_key(value)) for value in (meta.locality, meta.province) if value)

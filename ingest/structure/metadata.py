@@ -7,17 +7,16 @@ title and name, stamps). :func:`extract_metadata` finds both blocks, reads the
 metadata out of them (the body text is used when there is no header, as in the
 An Giang and Huế plans) and returns the offsets of the body between them.
 
-Locality names are matched on folded forms through a small table of Vietnamese
-provinces and centrally-run cities (:data:`LOCALITIES`), with the OCR confusion
-"Đ" -> "P" undone ("PONG NAI" -> "Đồng Nai"). An optional sidecar
+Locality names are matched on folded forms through the table of Vietnamese
+provinces, cities, communes and wards (``ingest.places.localities()``), with the
+OCR confusion "Đ" -> "P" undone ("PONG NAI" -> "Đồng Nai"). An optional sidecar
 ``<file>.meta.json`` overrides any field, including ``doc_id``.
 
 This module is the entry point and puts the parts together. They live in
 ``header_block.py`` (title block, number, place and date), ``closing_block.py``
 (where the closing block starts, recipients, signer, issuing organisation),
-``plan_locality.py`` (:class:`Locality`, :data:`LOCALITIES`,
-:func:`lookup_locality`, :func:`find_localities` and the choice of the issuing
-locality) and ``sidecar.py`` (:func:`sidecar_path`, :func:`read_sidecar` and
+``plan_locality.py`` (the choice of the issuing locality, from the table in
+``ingest/places.py``) and ``sidecar.py`` (:func:`sidecar_path`, :func:`read_sidecar` and
 the overrides); import them from there.
 """
 

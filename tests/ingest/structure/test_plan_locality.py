@@ -1,28 +1,8 @@
-"""Tests for ingest/structure/plan_locality.py: the locality table and the choice of the issuing locality."""
+"""Tests for ingest/structure/plan_locality.py: the choice of the issuing locality (the table: tests/ingest/test_places.py)."""
 
 from __future__ import annotations
 
-from ingest.places import LOCALITIES, find_localities, fold_ocr
 from ingest.structure.plan_locality import IssuingLocality, issuing_locality
-
-
-def test_table_holds_cities_and_provinces_once():
-    names = [loc.name for loc in LOCALITIES]
-    assert len(names) == len(set(names))
-    assert {loc.level for loc in LOCALITIES} == {"tỉnh", "thành phố"}
-    assert next(loc for loc in LOCALITIES if loc.name == "Huế").level == "thành phố"
-
-
-def test_fold_ocr_undoes_d_read_as_p_at_word_starts_only():
-    assert fold_ocr("PONG NAI") == "dong nai"
-    assert fold_ocr("Pang uy") == "dang uy"
-    assert fold_ocr("phong trào") == "phong trao"  # "ph" is a real onset
-
-
-def test_find_localities_most_named_first_on_folded_text():
-    text = "tinh Dong Nai ... tinh Lam Dong ... Dong Nai"
-    assert [loc.name for loc in find_localities(text, accented=False)] == ["Đồng Nai", "Lâm Đồng"]
-    assert find_localities(text) == []  # accented matching wants the accents
 
 
 def test_place_line_wins_when_it_is_a_table_locality():
@@ -43,3 +23,25 @@ def test_without_a_place_line_the_header_then_the_body_decides():
     body = "Thực hiện Chỉ thị, Ban Thường vụ Tỉnh ủy An Giang ban hành kế hoạch."
     assert issuing_locality("", "", "", body) == IssuingLocality("An Giang", "An Giang", "tỉnh", "")
     assert issuing_locality("Nơi khác", "", "", "") == IssuingLocality("", "", "", "Nơi khác")
+
+
+def test_a_commune_of_the_table_gets_its_level_and_province_from_the_table():
+    # An "ĐU" plan whose place line is a ward: the ward, its level and its province.
+    assert issuing_locality("Thuận Hóa", "05-KH/ĐU", "ĐẢNG BỘ THÀNH PHỐ HUẾ", "") == IssuingLocality(
+        "Thuận Hóa", "Huế", "phường", "Thuận Hóa")
+    # A name six provinces share is resolved by the province of the header.
+    assert issuing_locality("Tân Phú", "-KH/ĐU", "ĐẢNG BỘ TỈNH ĐỒNG NAI", "") == IssuingLocality(
+        "Tân Phú", "Đồng Nai", "xã", "Tân Phú")
+    # An older header names the province before the merger: it stays the plan's province.
+    assert issuing_locality("Ia Grai", "-KH/ĐU", "ĐẢNG BỘ TỈNH BÌNH ĐỊNH", "").province == "Bình Định"
+
+
+def test_a_header_naming_the_commune_decides_without_a_place_line():
+    header = "ĐẢNG BỘ TỈNH GIA LAI\nĐẢNG ỦY XÃ IA GRAI"
+    assert issuing_locality("", "", header, "") == IssuingLocality("Ia Grai", "Gia Lai", "xã", "")
+
+
+def test_a_provincial_plan_dated_at_a_ward_stays_provincial():
+    # Tỉnh ủy plans are often dated at the provincial seat, itself a ward ("Pleiku").
+    assert issuing_locality("Pleiku", "12-KH/TU", "TỈNH ỦY GIA LAI", "") == IssuingLocality(
+        "Gia Lai", "Gia Lai", "tỉnh", "Pleiku")
