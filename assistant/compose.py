@@ -29,6 +29,11 @@ RUNNER_UP_SHARE = 0.8
 RUNNER_UP_MIN_P = 0.5
 # A comparison row is shown when its sentence is at least this share as likely as the best row's.
 ROW_SHARE = 0.3
+# A sentence that answers the part of the question the chosen ones leave open (a two-part question,
+# a fact given in two sentences) is added when it holds this share of the question's term weight
+# that they lack, and the model gives it at least this probability.
+COMPLEMENT_MIN_GAIN = 0.2
+COMPLEMENT_MIN_P = 0.2
 
 
 class ClauseTree(Protocol):
@@ -56,6 +61,7 @@ class Unit:
         features: Its feature vector (:data:`assistant.features.UNIT_FEATURES`).
         coverage: Share of the question's content words it holds (the first feature).
         score: P(it states the answer), from the fitted unit model.
+        matched: The question's content terms it holds, each with its weight.
     """
 
     scored: ScoredClause
@@ -65,6 +71,7 @@ class Unit:
     features: tuple[float, ...] = ()
     coverage: float = 0.0
     score: float = 0.0
+    matched: tuple[tuple[str, float], ...] = ()
 
 
 def derive(parent: ScoredClause, child: Clause) -> ScoredClause:
@@ -153,13 +160,36 @@ def owner_prefix(unit: Unit, intent: QuestionIntent) -> str:
     return "" if folded_form(clause.agency) in folded_form(unit.sentence) else f"{clause.agency}: "
 
 
+def _complements(chosen: list[Unit], ranked: Sequence[Unit], total_weight: float, limit: int) -> list[Unit]:
+    """Sentences of the chosen locality that hold what the chosen ones lack (the other part of the question)."""
+    added: list[Unit] = []
+    if total_weight <= 0:
+        return added
+    covered = {t for u in chosen for t, _ in u.matched}
+    locality = chosen[0].scored.locality
+    for unit in ranked:
+        if len(chosen) + len(added) >= limit:
+            break
+        if unit.score < COMPLEMENT_MIN_P or unit.scored.locality != locality or unit in chosen or unit in added:
+            continue
+        if any(unit.sentence == c.sentence for c in [*chosen, *added]):
+            continue
+        gain = sum(w for t, w in unit.matched if t not in covered)
+        if gain >= COMPLEMENT_MIN_GAIN * total_weight:
+            added.append(unit)
+            covered |= {t for t, _ in unit.matched}
+    return added
+
+
 def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, support: float,
-                   intent: QuestionIntent, *, max_citations: int) -> Answer:
-    """The best sentence and up to two close runners-up of the same locality, each cited.
+                   intent: QuestionIntent, *, max_citations: int, total_weight: float = 0.0) -> Answer:
+    """The best sentence and up to two more of the same locality, each cited: close runners-up, and
+    sentences that hold the part of the question the others leave open.
 
     A funding paragraph is short and lists its sources sentence by sentence
     ("Ngân sách Nhà nước ... Lồng ghép ...; các nguồn kinh phí hợp pháp khác"): the
-    best sentence's other sentences come first there.
+    best sentence's other sentences come first there. ``total_weight`` is the question's
+    whole term weight (0 turns complements off).
     """
     ranked = sorted(units, key=lambda u: u.score, reverse=True)
     if intent.kind == "funding":
@@ -181,6 +211,7 @@ def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, sup
         if unit.scored.locality != best.scored.locality:
             continue
         chosen.append(unit)
+    chosen += _complements(chosen, ranked, total_weight, min(3, max_citations))
     numbering: dict[str, int] = {}
     citations: list[Citation] = []
     lines: list[str] = []

@@ -84,6 +84,7 @@ class Candidates:
     flags: dict[str, bool] = field(default_factory=dict)
     detail: dict[str, str] = field(default_factory=dict)
     stats: CandidateSetStats = field(default_factory=lambda: CandidateSetStats(0.0, 1.0, 1.0))
+    total_weight: float = 0.0
     early: Answer | None = None
 
 
@@ -203,7 +204,7 @@ class ExtractiveAnswerer:
         if intent.wants_amount and not any(AMOUNT_RE.search(u.sentence) for u in units):
             # A sum of money asked and none stated where the answer would be: said plainly, never guessed.
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="amount"))
-        units, stats = self._featurise(units, q_terms, intent, pool)
+        units, stats, total_weight = self._featurise(units, q_terms, intent, pool)
         flags = {
             "focus_missing": bool(intent.focus_noun) and not any(
                 re.search(rf"(?<!\w){intent.focus_noun}(?!\w)", folded_form(u.sentence)) for u in units),
@@ -212,7 +213,8 @@ class ExtractiveAnswerer:
                 for u in units),
         }
         detail = {"focus_missing": intent.focus_noun}
-        return Candidates(units=units, pool=list(pool), terms=q_terms, flags=flags, detail=detail, stats=stats)
+        return Candidates(units=units, pool=list(pool), terms=q_terms, flags=flags, detail=detail, stats=stats,
+                          total_weight=total_weight)
 
     def decide(self, found: Candidates, intent: QuestionIntent, threshold: float) -> Decision:
         """Score the candidates with the fitted models; abstain below ``threshold``."""
@@ -254,7 +256,8 @@ class ExtractiveAnswerer:
             listed = compose_list(question, units, best, top, support, index, max_citations=self.max_citations)
             if listed is not None:
                 return listed
-        return compose_single(question, units, best, top, support, intent, max_citations=self.max_citations)
+        return compose_single(question, units, best, top, support, intent, max_citations=self.max_citations,
+                              total_weight=found.total_weight)
 
     def _units(self, pool: Sequence[ScoredClause], index: ClauseTree | None, intent: QuestionIntent) -> list[Unit]:
         units: list[Unit] = []
@@ -300,7 +303,7 @@ class ExtractiveAnswerer:
         return list(dict.fromkeys(terms))
 
     def _featurise(self, units: list[Unit], q_terms: list[str], intent: QuestionIntent,
-                   pool: Sequence[ScoredClause]) -> tuple[list[Unit], CandidateSetStats]:
+                   pool: Sequence[ScoredClause]) -> tuple[list[Unit], CandidateSetStats, float]:
         """Each unit with its features (:data:`assistant.features.UNIT_FEATURES`) and coverage, and how the
         candidate set as a whole meets the question's words."""
         top_score = max((s.score for s in pool), default=0.0) or 1.0
@@ -316,9 +319,10 @@ class ExtractiveAnswerer:
                 owner_terms[clause.id] = set(content_terms(clause.agency))
             vector = unit_features(unit, terms, title_terms[clause.id], owner_terms[clause.id], weights, intent,
                                    top_score)
-            result.append(replace(unit, features=tuple(vector), coverage=vector[0]))
+            matched = tuple((t, w) for t, w in weights.weights.items() if t in terms)
+            result.append(replace(unit, features=tuple(vector), coverage=vector[0], matched=matched))
         anywhere = set().union(*unit_terms, *title_terms.values(), *owner_terms.values())
-        return result, candidate_set_stats(weights, anywhere)
+        return result, candidate_set_stats(weights, anywhere), weights.total
 
     def _documents_cited_only(self, intent: QuestionIntent, documents: Sequence[DocumentMeta]) -> list[str]:
         """Document numbers in the question that are not an ingested plan nor named in a plan's title."""

@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Tệp câu hỏi phát triển để chọn mô hình và hiệu chỉnh (mặc định gold.jsonl, holdout).")
     fit.add_argument("--out", default=None, help="Tệp trọng số (mặc định assistant/resources/answer_step.json).")
     fit.add_argument("--index", default=None, help="Thư mục chỉ mục (mặc định theo thiết lập index_dir).")
+    fit.add_argument("--lopo", action="store_true",
+                     help="Thêm kiểm tra bỏ một kế hoạch: huấn luyện trên bốn kế hoạch, chấm trên kế hoạch thứ năm.")
     return parser
 
 
@@ -139,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from index.manifest import IndexLoadError
 
         try:
-            print(run(args.train, args.dev, args.out, args.index))
+            print(run(args.train, args.dev, args.out, args.index, lopo=args.lopo))
         except (GoldFormatError, IndexLoadError, ValueError) as exc:
             print(f"Lỗi: {exc}", file=sys.stderr)
             return 2

@@ -221,7 +221,7 @@ def _read(paths: Sequence[Path]) -> list[GoldQuestion]:
 
 
 def run(train_paths: Sequence[str] | None, dev_paths: Sequence[str] | None, out: str | None,
-        index_dir: str | None = None) -> str:
+        index_dir: str | None = None, *, lopo: bool = False) -> str:
     """Fit and write the answer step; returns the printed Vietnamese report."""
     import json
 
@@ -236,6 +236,9 @@ def run(train_paths: Sequence[str] | None, dev_paths: Sequence[str] | None, out:
     train = collect(_read(train_files), assistant)
     dev = collect(_read(dev_files), assistant)
     step, report = fit_answer_step(train, dev)
+    lopo_rows = leave_one_plan_out(_read(train_files), _read(dev_files), assistant) if lopo else []
+    if lopo_rows:
+        report["leave_one_plan_out"] = lopo_rows
     report["train_files"] = [f.name for f in train_files if f.exists()]
     report["dev_files"] = [f.name for f in dev_files if f.exists()]
     target = Path(out) if out else ANSWER_STEP_PATH
@@ -253,4 +256,63 @@ def run(train_paths: Sequence[str] | None, dev_paths: Sequence[str] | None, out:
     lines.append("Từ chối trên tập phát triển (ngưỡng: từ chối nhầm / recall / precision):")
     lines += [f"  {a['threshold']:.1f}: {a['false_abstention']:.3f} / {a['abstention_recall']:.3f} / "
               f"{a['abstention_precision']:.3f}" for a in report["abstention_dev"]]
+    if lopo_rows:
+        lines.append(lopo_table(lopo_rows))
+    return "\n".join(lines)
+
+
+def _involves(question_documents: Sequence[str], doc_id: str) -> bool:
+    return doc_id in question_documents
+
+
+def leave_one_plan_out(train_questions: Sequence[GoldQuestion], dev_questions: Sequence[GoldQuestion],
+                       assistant) -> list[dict]:
+    """Fit on the questions of four plans, score end to end on the fifth's; one row per plan.
+
+    Questions that name no plan (other provinces, the law) train every fold. A fold's test
+    questions are every question (training and development files alike) about its plan: none
+    of them trained or calibrated that fold's models.
+    """
+    from eval.runner import evaluate, summarize
+    from eval.systems import assistant_systems, build_context
+
+    train_rows = collect(train_questions, assistant)
+    dev_rows = collect(dev_questions, assistant)
+    everything = list(train_questions) + list(dev_questions)
+    context = build_context(assistant)
+    saved = assistant.extractive.answer_step
+    rows = []
+    try:
+        for meta in assistant.index.documents():
+            plan = meta.doc_id
+            step, _ = fit_answer_step([r for r in train_rows if not _involves(r.documents, plan)],
+                                      [r for r in dev_rows if not _involves(r.documents, plan)])
+            assistant.extractive._answer_step = step
+            tested = [q for q in everything if _involves(q.documents, plan)]
+            run = evaluate(tested, assistant_systems(assistant, ["hybrid"]), context, progress=False)
+            summary = summarize(run.results)
+            values = summary.values
+            rows.append({"plan": plan, "locality": meta.locality, "questions": summary.n_questions,
+                         "answerable": summary.n_answerable,
+                         "key_facts": _round(values.get("key_fact_accuracy")),
+                         "strict": _round(values.get("strict_accuracy")),
+                         "false_abstention": _round(values.get("false_abstention")),
+                         "abstention_recall": _round(values.get("abstention_recall"))})
+    finally:
+        assistant.extractive._answer_step = saved
+    return rows
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 3)
+
+
+def lopo_table(rows: Sequence[dict]) -> str:
+    """The Vietnamese table of :func:`leave_one_plan_out`."""
+    lines = ["Bỏ một kế hoạch (huấn luyện trên câu hỏi của bốn kế hoạch, chấm trên kế hoạch thứ năm):",
+             f"{'kế hoạch':<32} {'câu':>4} {'ý chính':>8} {'chặt':>6} {'từ chối nhầm':>13} {'recall từ chối':>15}"]
+    fmt = lambda v: "—" if v is None else f"{v:.3f}"  # noqa: E731
+    for r in rows:
+        lines.append(f"{r['plan']:<32} {r['questions']:>4} {fmt(r['key_facts']):>8} {fmt(r['strict']):>6} "
+                     f"{fmt(r['false_abstention']):>13} {fmt(r['abstention_recall']):>15}")
     return "\n".join(lines)

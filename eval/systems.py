@@ -166,8 +166,11 @@ def build_systems(names: Sequence[str], settings) -> tuple[list, ScoringContext]
         index.store.IndexLoadError: The index cannot be opened (Vietnamese message).
     """
     assistant = Assistant(settings)
+    return assistant_systems(assistant, names), build_context(assistant)
+
+
+def build_context(assistant) -> ScoringContext:
+    """The scoring context over an assistant's index: source texts, localities, corrected OCR readings."""
     index = assistant.index
-    context = ScoringContext(EvidenceLocator(index.source_text),
-                             {d.doc_id: d.locality for d in index.documents()},
-                             CorrectedReadings(index.source_text))
-    return assistant_systems(assistant, names), context
+    return ScoringContext(EvidenceLocator(index.source_text), {d.doc_id: d.locality for d in index.documents()},
+                          CorrectedReadings(index.source_text))

@@ -17,6 +17,7 @@ from ingest.structure.clause_tree import first_sentence
 from ingest.structure.roles import (
     agency_heading,
     agency_lead,
+    agency_subject,
     attribute_kind,
     is_heading_text,
     last_year,
@@ -42,7 +43,7 @@ def annotate_clauses(clauses: tuple[Clause, ...] | list[Clause]) -> tuple[Clause
         attribute = attribute_kind(text) if clause.kind == "attribute" else ""
         own_agency = ""
         if clause.kind not in ("section", *_NO_HEADING_KINDS):
-            own_agency = agency_heading(text) if is_heading else agency_lead(text)
+            own_agency = agency_heading(text) if is_heading else (agency_lead(text) or agency_subject(text))
         agency = own_agency or (parent.agency if parent is not None else "")
         leads = is_heading or clause.id in has_children
         year = (last_year(heading) if leads else "") or (parent.year if parent is not None else "")

@@ -16,7 +16,8 @@ import re
 from ingest.vntext import folded_form
 
 __all__ = [
-    "AGENCY_RE", "MAX_HEADING_CHARS", "agency_heading", "agency_lead", "attribute_kind", "is_heading_text",
+    "AGENCY_RE", "MAX_HEADING_CHARS", "agency_heading", "agency_lead", "agency_subject", "attribute_kind",
+    "is_heading_text",
     "last_year", "strip_numbering",
 ]
 
@@ -72,6 +73,43 @@ def agency_lead(text: str) -> str:
     if colon and 0 < len(head) <= MAX_AGENCY_CHARS and AGENCY_RE.match(head):
         return head
     return ""
+
+
+# Verbs that end an agency's name when an item opens with who does it ("Đảng ủy Ủy ban nhân dân tỉnh
+# lãnh đạo ..."): the common duty verbs of administrative plans, folded.
+_DUTY_VERBS = (
+    "lanh dao", "chi dao", "chu tri", "phoi hop", "tham muu", "huong dan", "to chuc", "xay dung", "theo doi",
+    "giam sat", "kiem tra", "thuc hien", "trien khai", "tang cuong", "day manh", "ra soat", "nghien cuu",
+    "bo tri", "quan triet", "tuyen truyen", "co trach nhiem", "chiu trach nhiem", "cap nhat", "dinh huong",
+    "don doc", "van dong", "bao dam", "dam bao", "nang cao", "hoan thien", "cu the hoa", "thuong xuyen",
+    "chu dong", "tiep tuc", "tap trung", "can cu", "phat huy", "ban hanh", "bao cao", "duy tri", "thong tin",
+)
+# "tổ chức" is also a noun ("các tổ chức chính trị - xã hội", "tổ chức đảng"): then it is part of the name.
+_DUTY_VERB_RE = re.compile(
+    r"(?<!\w)(?<!cac )(?:" + "|".join(_DUTY_VERBS) + r")(?!\w)(?<!to chuc(?= (?:dang|chinh tri|xa hoi|ca nhan|doan the)))"
+)
+MAX_SUBJECT_WORDS = 20
+
+
+def agency_subject(text: str) -> str:
+    """The agency an item opens with as the subject of its duty ("Ban Tuyên giáo và Dân vận Tỉnh ủy
+    hướng dẫn ..." -> "Ban Tuyên giáo và Dân vận Tỉnh ủy"), "" when it opens with none.
+
+    The name runs from an agency word at the start to the first duty verb, within
+    :data:`MAX_SUBJECT_WORDS` words.
+    """
+    name = strip_numbering(text)
+    if not AGENCY_RE.match(name):
+        return ""
+    head = " ".join(name.split()[:MAX_SUBJECT_WORDS])
+    folded = folded_form(head)
+    if len(folded) != len(head):
+        return ""
+    verb = _DUTY_VERB_RE.search(folded, 2)
+    if verb is None:
+        return ""
+    subject = head[:verb.start()].strip().rstrip(",;:-–").strip()
+    return subject if len(subject.split()) >= 2 and len(subject) <= MAX_AGENCY_CHARS else ""
 
 
 def attribute_kind(text: str) -> str:

@@ -6,7 +6,14 @@ import pytest
 
 from ingest.model import Clause
 from ingest.pipeline import parse_text
-from ingest.structure.roles import agency_heading, agency_lead, attribute_kind, is_heading_text, strip_numbering
+from ingest.structure.roles import (
+    agency_heading,
+    agency_lead,
+    agency_subject,
+    attribute_kind,
+    is_heading_text,
+    strip_numbering,
+)
 from ingest.structure.sentences import MAX_SENTENCE_CHARS, sentence_bounds, sentence_spans
 from tests.plans import DAK_DOA, HUE, NINH_BINH, PLANS
 
@@ -120,3 +127,24 @@ def test_every_bundled_plan_is_annotated():
         assert any(c.is_heading for c in doc.clauses)
         assert all(c.sentences for c in doc.clauses if c.body.strip())
     assert PLANS.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [("2. Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo Ủy ban nhân dân tỉnh xây dựng kế hoạch", "Đảng ủy Ủy ban nhân dân tỉnh"),
+     ("5. Ban Tuyên giáo và Dân vận Tỉnh ủy hướng dẫn các cấp ủy đảng", "Ban Tuyên giáo và Dân vận Tỉnh ủy"),
+     ("Mặt trận Tổ quốc và các tổ chức chính trị - xã hội xã xây dựng kế hoạch",
+      "Mặt trận Tổ quốc và các tổ chức chính trị - xã hội xã"),
+     ("Tăng cường công tác tuyên truyền về bảo hiểm y tế", ""),
+     ("Sở Y tế", "")],  # a name and no duty: a heading, not a subject
+)
+def test_an_item_that_opens_with_the_agency_doing_it(text, subject):
+    assert agency_subject(text) == subject
+
+
+def test_sentences_of_an_item_belong_to_the_agency_it_opens_with():
+    doc = parse_text(
+        "III. TỔ CHỨC THỰC HIỆN\n2. Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo xây dựng kế hoạch. "
+        "Chỉ đạo ngành chức năng kiểm soát chi phí khám, chữa bệnh.\n", "x.txt")
+    item = next(c for c in doc.clauses if c.kind == "item")
+    assert item.agency == "Đảng ủy Ủy ban nhân dân tỉnh" and len(item.sentences) == 2
