@@ -16,6 +16,7 @@ from typing import Protocol
 from assistant.answer import Answer, Citation
 from assistant.duties import AgencyBlock
 from assistant.intent import QuestionIntent
+from assistant.polarity import verdict
 from assistant.sentences import AMOUNT_RE, DATE_RE, PERCENT_RE, excerpt, focus_excerpt, percent_years
 from index.labels import section_label
 from index.types import ScoredClause
@@ -222,6 +223,9 @@ def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, sup
         lines.append(f"{owner}{excerpt(unit.sentence, anchor)} [{n}]")
     localities = {u.scored.locality for u in chosen if u.scored.locality}
     intro = f"Theo kế hoạch của {next(iter(localities))}:" if len(localities) == 1 else "Theo các kế hoạch đã nạp:"
+    said = verdict(question, [u.sentence for u in chosen], [u.scored.clause.year for u in chosen if u.scored.clause.year])
+    if said:
+        intro = f"{intro} {said}."  # a yes/no question gets its verdict first
     body = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
     text = f"{intro} {body}" if len(lines) == 1 else f"{intro}\n{body}"
     return Answer(question=question, answer=text, abstained=False, mode="extractive",
