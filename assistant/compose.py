@@ -318,30 +318,45 @@ def compose_duties(question: str, blocks: Sequence[AgencyBlock], top: tuple, sup
 
 def compose_compare(question: str, units: list[Unit], top: tuple, support: float,
                     intent: QuestionIntent, asked: Sequence[str] = (), *, max_citations: int,
-                    terms: Sequence[str] = ()) -> Answer:
-    """One row per locality (only the named ones when the question names several), each cited."""
-    best_by_locality: dict[str, Unit] = {}
-    if len(asked) > 1:  # the question names the localities to compare: only those
+                    terms: Sequence[str] = (), total_weight: float = 0.0) -> Answer:
+    """One row per locality, each cited: every named locality when the question names several, else
+    the localities whose best sentence is likely enough.
+
+    A row quotes its locality's most likely sentence (never a bare heading), with the agency it
+    belongs to for responsibility questions, and a second sentence when that one holds the part of
+    the question the first leaves open.
+    """
+    named = len(asked) > 1
+    if named:  # the question names the localities to compare: only those, and all of them
         keys = {folded_form(a) for a in asked}
         units = [u for u in units if folded_form(u.scored.locality) in keys] or units
     ranks_extreme = any(c in intent.cues for c in ("cao nhat", "thap nhat"))
-    for unit in units:
-        key = unit.scored.locality or unit.scored.clause.doc_id
-        if key not in best_by_locality or unit.score > best_by_locality[key].score:
-            best_by_locality[key] = unit
-    rows = sorted(best_by_locality.items(), key=lambda kv: kv[1].score, reverse=True)
+    by_locality: dict[str, list[Unit]] = {}
+    for unit in sorted(units, key=lambda u: u.score, reverse=True):
+        clause = unit.scored.clause
+        if clause.is_heading and unit.role != "attribute" and clause.kind in ("section", "item"):
+            continue  # a heading alone says nothing to compare
+        by_locality.setdefault(unit.scored.locality or clause.doc_id, []).append(unit)
+    rows = sorted(((loc, found[0]) for loc, found in by_locality.items()), key=lambda kv: kv[1].score, reverse=True)
     top_p = rows[0][1].score if rows else 0.0
-    rows = [(loc, u) for loc, u in rows if u.score >= ROW_SHARE * top_p][: max(max_citations, 2)]
+    if not named:
+        rows = [(loc, u) for loc, u in rows if u.score >= ROW_SHARE * top_p]
+    rows = rows[: max(max_citations, 2, len(asked))]
     numbering: dict[str, int] = {}
     citations: list[Citation] = []
     lines = ["| Địa phương | Nội dung | Nguồn |", "|---|---|---|"]
     anchor = anchor_for(intent)
     for loc, unit in sorted(rows, key=lambda kv: kv[0]):
-        n = cite(unit.scored, numbering, citations)
-        shown = focus_excerpt(unit.sentence, list(terms), limit=260) if terms \
-            else excerpt(unit.sentence, anchor, limit=260)
-        cell = shown.replace("|", "/")
-        lines.append(f"| {loc} | {cell} | [{n}] |")
+        parts = [unit, *_complements([unit], by_locality[loc], total_weight, 2)]
+        shown, marks = [], []
+        for part in parts:
+            n = cite(part.scored, numbering, citations)
+            text = focus_excerpt(part.sentence, list(terms), limit=260) if terms \
+                else excerpt(part.sentence, anchor, limit=260)
+            shown.append(owner_prefix(part, intent) + text)
+            marks.append(f"[{n}]")
+        cell = " … ".join(shown).replace("|", "/")
+        lines.append(f"| {loc} | {cell} | {''.join(marks)} |")
     text = "So sánh theo từng địa phương trong các kế hoạch đã nạp:\n" + "\n".join(lines)
     if ranks_extreme:
         text += extreme_line(rows, highest="cao nhat" in intent.cues, years=intent.years)

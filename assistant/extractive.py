@@ -249,7 +249,7 @@ class ExtractiveAnswerer:
                 return compose_duties(question, blocks, top, support, max_citations=self.max_citations)
         if (intent.kind == "compare" and len(asked) != 1) or len(asked) > 1:
             return compose_compare(question, units, top, support, intent, asked, max_citations=self.max_citations,
-                                   terms=found.terms)
+                                   terms=found.terms, total_weight=found.total_weight)
         # A bare heading ("2. Mục tiêu cụ thể") answers only through its parts.
         bare_heading = index is not None and best.scored.clause.is_heading and bool(index.children(best.scored.id))
         if intent.kind == "list" or bare_heading:

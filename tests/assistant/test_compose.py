@@ -366,3 +366,20 @@ def test_abstention_without_related_clauses_is_one_line():
     answer = compose_abstention("?", [], (), 0.0, reason="amount")
     assert answer.answer == "Các kế hoạch đã nạp không nêu số tiền cụ thể (đồng) cho nội dung này."
     assert answer.abstained and answer.citations == ()
+
+
+def test_every_named_locality_gets_a_row_however_unlikely_its_sentence(tiny_tree):
+    units = [unit(tiny_tree, HUE_2026, p=0.9), unit(tiny_tree, DD_2026, p=0.05)]
+    answer = compose_compare("?", units, (), 0.8, target(years=("2026",)), ("Huế", "Đak Đoa"), max_citations=5)
+    assert [row[0] for row in _table(answer.answer)[2:]] == ["Huế", "Đak Đoa"]
+    unnamed = compose_compare("?", units, (), 0.8, target(years=("2026",)), max_citations=5)
+    assert [row[0] for row in _table(unnamed.answer)[2:]] == ["Huế"]  # not named: too unlikely to show
+
+
+def test_a_comparison_row_never_quotes_a_bare_heading(tiny_tree):
+    heading = find(tiny_tree, "1. Mục tiêu đến năm 2026")
+    units = [Unit(tiny_tree.scored(heading, 0.02), heading.sentence_texts[0], "self", score=0.99),
+             unit(tiny_tree, DD_2026, p=0.6), unit(tiny_tree, HUE_2026, p=0.9)]
+    answer = compose_compare("?", units, (), 0.8, target(), ("Huế", "Đak Đoa"), max_citations=5)
+    rows = {row[0]: row[1] for row in _table(answer.answer)[2:]}
+    assert "95%" in rows["Đak Đoa"]
