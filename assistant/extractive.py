@@ -220,11 +220,9 @@ class ExtractiveAnswerer:
         """Score the candidates with the fitted models; abstain below ``threshold``."""
         step = self.answer_step
         scored = [replace(u, score=step.unit.probability(u.features)) for u in found.units]
-        ranked = sorted(scored, key=lambda u: u.score, reverse=True)
-        best = ranked[0]
-        second = ranked[1].score if len(ranked) > 1 else 0.0
-        vector = question_features(best.score, second, best.features, intent, len(found.terms), found.stats,
-                                   **found.flags)
+        best = max(scored, key=lambda u: u.score)
+        vector = question_features([u.score for u in scored], [u.features for u in scored], intent,
+                                   len(found.terms), found.stats, **found.flags)
         probability = step.abstain.probability(vector)
         if probability >= threshold:
             return Decision(tuple(scored), best, probability, False)

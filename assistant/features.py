@@ -66,7 +66,7 @@ _PAIRS = (
 UNIT_FEATURES: tuple[str, ...] = _BASE + tuple(f"{a}*{b}" for a, b in _PAIRS)
 #: Names of the question-level features of the abstention model, in vector order.
 QUESTION_FEATURES: tuple[str, ...] = (
-    "best_p", "margin", "best_coverage", "best_title_coverage", "best_term_hit", "best_has_fact",
+    "best_p", "margin", "best_coverage", "best_title_coverage", "best_term_hit", "best_has_fact", "fact_p",
     "union_coverage", "unmatched_share", "rare_miss", "focus_missing", "only_targets",
     "n_terms_inv", *(f"q_{k}" for k in INTENT_KINDS),
 )
@@ -185,17 +185,32 @@ def candidate_set_stats(weights: TermWeights, found_anywhere: set[str]) -> Candi
                              max((weights.weights[t] for t in missing), default=0.0) / heaviest)
 
 
-def question_features(best_p: float, second_p: float, best_vector: Sequence[float], intent: QuestionIntent,
+def _has_fact(named: dict[str, float], intent: QuestionIntent) -> float:
+    """1.0 when a sentence (its named features) carries the kind of fact the question asks for."""
+    if intent.wants_amount:
+        return named["s_amount"]
+    facts = _FACT_FEATURES.get(intent.kind, ())
+    return float(any(named[f] for f in facts)) if facts else 1.0
+
+
+def question_features(probabilities: Sequence[float], vectors: Sequence[Sequence[float]], intent: QuestionIntent,
                       n_terms: int, stats: CandidateSetStats, *, focus_missing: bool,
                       only_targets: bool) -> list[float]:
-    """The abstention model's features (:data:`QUESTION_FEATURES` order) for one candidate set."""
-    named = dict(zip(UNIT_FEATURES, best_vector, strict=True))
-    facts = _FACT_FEATURES.get(intent.kind, ())
-    has_fact = float(any(named[f] for f in facts)) if facts else 1.0
-    if intent.wants_amount:
-        has_fact = named["s_amount"]
+    """The abstention model's features (:data:`QUESTION_FEATURES` order) for one candidate set.
+
+    Args:
+        probabilities: Each candidate's P(it states the answer), from the unit model.
+        vectors: Each candidate's unit features, in the same order.
+    """
+    order = sorted(range(len(probabilities)), key=lambda i: probabilities[i], reverse=True)
+    best_p = probabilities[order[0]]
+    second_p = probabilities[order[1]] if len(order) > 1 else 0.0
+    named = dict(zip(UNIT_FEATURES, vectors[order[0]], strict=True))
+    # The likeliest sentence that carries the asked kind of fact: low when only other facts are stated.
+    fact_p = max((probabilities[i] for i in order
+                  if _has_fact(dict(zip(UNIT_FEATURES, vectors[i], strict=True)), intent)), default=0.0)
     values = [best_p, best_p - second_p, named["coverage"], named["title_coverage"], named["best_term_hit"],
-              has_fact, stats.union_coverage, stats.unmatched_share, stats.rare_miss,
+              _has_fact(named, intent), fact_p, stats.union_coverage, stats.unmatched_share, stats.rare_miss,
               float(focus_missing), float(only_targets), 1.0 / max(n_terms, 1)]
     values.extend(float(intent.kind == kind) for kind in INTENT_KINDS)
     return values

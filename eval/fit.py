@@ -14,8 +14,10 @@ abstention probability (Platt scaling). The frozen blind set is never read here.
    dev questions whose best-scored sentence is a positive one, among those where retrieval
    brought one); LightGBM is kept only when it wins by ``TREES_MARGIN`` or more.
 2. Abstention model: a logistic regression on :data:`assistant.features.QUESTION_FEATURES`
-   (computed with the chosen unit model), label "the question is answerable", fitted on
-   training questions, then Platt-calibrated on dev.
+   (computed with the chosen unit model, out of fold for training questions), label "the
+   question is answerable", fitted on training and development questions, Platt-calibrated
+   on its out-of-fold scores (the development files alone hold too few unanswerable questions
+   that reach the model).
 3. A learning curve: dev top-1 accuracy of the unit model fitted on growing shares of the
    training questions.
 
@@ -45,6 +47,8 @@ DEFAULT_DEV = ("gold.jsonl", "holdout_2026-12.jsonl")
 SEED = 20261202
 MIN_SHARE_OF_SENTENCE = 0.5
 TREES_MARGIN = 0.02
+FOLDS = 5
+ABSTAIN_C = 1.0
 MIN_SHARE_OF_EVIDENCE = 0.5
 
 
@@ -140,15 +144,26 @@ def top1(model: FittedModel, rows: Sequence[QuestionData]) -> tuple[float, int]:
     return right / len(usable), len(usable)
 
 
-def _question_vectors(model: FittedModel, rows: Sequence[QuestionData]) -> tuple[np.ndarray, np.ndarray]:
+def _refit(unit: FittedModel, name: str, rows: Sequence[QuestionData]) -> FittedModel:
+    """The unit model's family (and C) fitted again on ``rows``."""
+    xs, ys = _stack(rows)
+    return _lightgbm(xs, ys) if unit.kind == "trees" else _logistic(xs, ys, float(name.split("=")[1]))
+
+
+def _folds(n: int, k: int = FOLDS) -> list[list[int]]:
+    order = list(range(n))
+    random.Random(SEED).shuffle(order)
+    return [order[i::k] for i in range(k)]
+
+
+def _question_vectors(model: FittedModel, rows: Sequence[QuestionData],
+                      models: Sequence[FittedModel] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Abstention features of ``rows`` (with ``models[i]`` scoring row i's candidates when given)."""
     vectors, labels = [], []
-    for r in rows:
-        probs = np.array([model.probability(v) for v in r.vectors])
-        order = np.argsort(-probs)
-        best = int(order[0])
-        second = float(probs[order[1]]) if len(order) > 1 else 0.0
-        vectors.append(question_features(float(probs[best]), second, r.vectors[best], r.intent, r.n_terms,
-                                         r.stats, **r.flags))
+    for i, r in enumerate(rows):
+        scorer = models[i] if models is not None else model
+        probs = [scorer.probability(v) for v in r.vectors]
+        vectors.append(question_features(probs, r.vectors, r.intent, r.n_terms, r.stats, **r.flags))
         labels.append(int(r.answerable))
     return np.array(vectors, dtype=float), np.array(labels)
 
@@ -193,12 +208,30 @@ def fit_answer_step(train: Sequence[QuestionData], dev: Sequence[QuestionData]) 
         model = _lightgbm(xs, ys) if unit.kind == "trees" else _logistic(xs, ys, float(chosen_name.split("=")[1]))
         curve.append({"questions": len(subset), "dev_top1": round(top1(model, dev)[0], 3)})
 
-    qx, qy = _question_vectors(unit, train)
-    abstain = _logistic(qx, qy, 1.0)
+    # Abstention: the unit probabilities a training question sees come from a unit model that did not
+    # train on it (out of fold), as at answer time; the abstention model learns on training and
+    # development questions together, and its Platt scaling is fitted on out-of-fold scores, so
+    # the few unanswerable development questions are not the only ones that calibrate it.
+    scorers: list[FittedModel] = [unit] * len(train)
+    for fold in _folds(len(train)):
+        held = set(fold)
+        fold_model = _refit(unit, chosen_name, [r for i, r in enumerate(train) if i not in held])
+        for i in fold:
+            scorers[i] = fold_model
+    tx, ty = _question_vectors(unit, train, scorers)
     dx, dy = _question_vectors(unit, dev)
-    raw = np.array([abstain.raw(v) for v in dx])
-    abstain = FittedModel(abstain.kind, QUESTION_FEATURES, abstain.params, _platt(raw, dy))
-    dev_probs = np.array([abstain.probability(v) for v in dx])
+    qx, qy = np.vstack([tx, dx]), np.concatenate([ty, dy])
+    oof = np.zeros(len(qy))
+    for fold in _folds(len(qy)):
+        held = np.zeros(len(qy), dtype=bool)
+        held[fold] = True
+        fold_model = _logistic(qx[~held], qy[~held], ABSTAIN_C)
+        oof[held] = [fold_model.raw(v) for v in qx[held]]
+    platt = _platt(oof, qy)
+    abstain = _logistic(qx, qy, ABSTAIN_C)
+    abstain = FittedModel(abstain.kind, QUESTION_FEATURES, abstain.params, platt)
+    oof_probs = np.array([1.0 / (1.0 + np.exp(-(platt[0] * r + platt[1]))) for r in oof])
+    dev_probs = oof_probs[len(ty):]
     report = {
         "train_questions": len(train), "train_units": int(len(y)), "train_positive_units": int(y.sum()),
         "dev_questions": len(dev),
@@ -208,6 +241,8 @@ def fit_answer_step(train: Sequence[QuestionData], dev: Sequence[QuestionData]) 
         "dev_top1": round(scores[chosen_name], 3), "dev_top1_questions": top1(unit, dev)[1],
         "learning_curve": curve,
         "abstention_dev": [_abstention_scores(dev_probs, dy, t) for t in (0.3, 0.4, 0.5, 0.6, 0.7)],
+        "abstention_out_of_fold": [_abstention_scores(oof_probs, qy, t) for t in (0.3, 0.4, 0.5, 0.6, 0.7)],
+        "abstention_questions": int(len(qy)), "abstention_unanswerable": int((qy == 0).sum()),
     }
     return AnswerStep(unit, abstain), report
 
@@ -253,9 +288,11 @@ def run(train_paths: Sequence[str] | None, dev_paths: Sequence[str] | None, out:
                  f"phát triển {report['dev_top1']:.3f} trên {report['dev_top1_questions']} câu).")
     lines.append("Đường cong học (số câu huấn luyện → top-1 phát triển): " + ", ".join(
         f"{p['questions']} → {p['dev_top1']:.3f}" for p in report["learning_curve"]))
-    lines.append("Từ chối trên tập phát triển (ngưỡng: từ chối nhầm / recall / precision):")
+    lines.append(f"Từ chối, dự đoán ngoài fold trên {report['abstention_questions']} câu huấn luyện và phát triển "
+                 f"({report['abstention_unanswerable']} câu không trả lời được; ngưỡng: từ chối nhầm / recall / "
+                 "precision):")
     lines += [f"  {a['threshold']:.1f}: {a['false_abstention']:.3f} / {a['abstention_recall']:.3f} / "
-              f"{a['abstention_precision']:.3f}" for a in report["abstention_dev"]]
+              f"{a['abstention_precision']:.3f}" for a in report["abstention_out_of_fold"]]
     if lopo_rows:
         lines.append(lopo_table(lopo_rows))
     return "\n".join(lines)
