@@ -372,7 +372,6 @@ def compose_abstention(question: str, retrieved: Sequence[ScoredClause], top: tu
         "amount": "Các kế hoạch đã nạp không nêu số tiền cụ thể (đồng) cho nội dung này.",
         "cited": (f"Văn bản {detail} chỉ được các kế hoạch nhắc đến theo số hiệu; "
                   "nội dung của văn bản đó không có trong dữ liệu đã nạp."),
-        "focus": "Các kế hoạch đã nạp không nêu tên cụ thể nơi/đơn vị nào như câu hỏi yêu cầu.",
         "current": ("Các kế hoạch đã nạp chỉ nêu mục tiêu phấn đấu, không nêu số liệu hiện tại "
                     "cho nội dung này."),
     }.get(reason, "Các kế hoạch đã nạp không có thông tin để trả lời câu hỏi này.")

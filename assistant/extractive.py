@@ -6,9 +6,9 @@ paragraphs under an agency heading) it takes every sentence as a candidate
 (:meth:`ExtractiveAnswerer.candidates`), describes each with the features of
 :mod:`assistant.features`, and scores it with the fitted unit model
 (:mod:`assistant.ranker`): ``Unit.score`` is P(this sentence states the answer).
-The abstention model turns the best candidate and the candidate set's flags (a
-named kind of institution never named, only targets when the present is asked)
-and how the set meets the question's words into
+The abstention model turns the candidates' probabilities, the candidate set's
+flag (only targets when the present is asked) and how the set meets the
+question's words into
 P(answered), exposed as ``Answer.support``; below the ``abstain_threshold``
 setting the answer abstains. The result is a typed :class:`Decision` that
 :mod:`assistant.compose` only renders, with [n] markers pointing at citations
@@ -71,9 +71,8 @@ class Candidates:
         units: The candidate sentences (``Unit.features`` filled, ``score`` not yet).
         pool: The retrieved clauses they come from (the asked localities' when named).
         terms: The question's content terms.
-        flags: Conditions of the whole set, features of the abstention model:
-            "focus_missing", "only_targets".
-        detail: What a flag refers to (the institution kind, the cited document numbers).
+        flags: Conditions of the whole set, features of the abstention model: "only_targets".
+        detail: What a flag refers to (none yet).
         early: An answer decided before scoring (a place with no plan, a question about the plan
             document itself, nothing retrieved), else None.
     """
@@ -206,13 +205,11 @@ class ExtractiveAnswerer:
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="amount"))
         units, stats, total_weight = self._featurise(units, q_terms, intent, pool)
         flags = {
-            "focus_missing": bool(intent.focus_noun) and not any(
-                re.search(rf"(?<!\w){intent.focus_noun}(?!\w)", folded_form(u.sentence)) for u in units),
             "only_targets": intent.asks_current and intent.kind == "target" and not any(
                 PERCENT_RE.search(u.sentence) and not TARGET_WORDING_RE.search(folded_form(u.sentence))
                 for u in units),
         }
-        detail = {"focus_missing": intent.focus_noun}
+        detail: dict[str, str] = {}
         return Candidates(units=units, pool=list(pool), terms=q_terms, flags=flags, detail=detail, stats=stats,
                           total_weight=total_weight)
 
@@ -226,8 +223,8 @@ class ExtractiveAnswerer:
         probability = step.abstain.probability(vector)
         if probability >= threshold:
             return Decision(tuple(scored), best, probability, False)
-        reason = next((name for name in ("focus_missing", "only_targets") if found.flags.get(name)), "weak")
-        names = {"focus_missing": "focus", "only_targets": "current", "weak": "weak"}
+        reason = "only_targets" if found.flags.get("only_targets") else "weak"
+        names = {"only_targets": "current", "weak": "weak"}
         return Decision(tuple(scored), best, probability, True, names[reason], found.detail.get(reason, ""))
 
     def _render(self, question: str, decision: Decision, found: Candidates, reading: QuestionReading,
@@ -295,7 +292,7 @@ class ExtractiveAnswerer:
     def _question_terms(self, question: str, documents: Sequence[DocumentMeta], asked: Sequence[str],
                         places: Sequence[str]) -> list[str]:
         drop = self._place_words(places, documents, asked)
-        # "Ngoài ngân sách nhà nước, ... còn nguồn nào?": what is set aside is not what is asked.
+        # "Ngoài <X>, ... ?" sets X aside: what is set aside is not what is asked.
         question = _SET_ASIDE_RE.sub(" ", folded_form(question))
         terms = [t for t in content_terms(question) if t not in drop]
         return list(dict.fromkeys(terms))

@@ -22,8 +22,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD_RE = re.compile(r"[^\W_]", re.UNICODE)
 
 EMPTY_MESSAGE = ("Bạn chưa nhập câu hỏi. Trợ lý trả lời về các kế hoạch đã nạp: chỉ tiêu, cơ quan phụ trách, "
-                 "thời hạn, kinh phí (ví dụ: Ninh Bình cần đạt bao phủ bao nhiêu vào 2026?).")
-NO_WORDS_MESSAGE = "Câu hỏi chưa có chữ nào để tìm. Bạn hãy viết câu hỏi bằng lời, ví dụ: \"Ai chủ trì việc theo dõi thực hiện kế hoạch?\""
+                 "thời hạn, kinh phí (ví dụ: Tỷ lệ dân số có thẻ BHYT cần đạt mức nào vào cuối năm 2026?).")
+NO_WORDS_MESSAGE = "Câu hỏi chưa có chữ nào để tìm. Bạn hãy viết câu hỏi bằng lời, ví dụ: \"Ai chủ trì việc giám sát tiến độ triển khai?\""
 MARKUP_ONLY_MESSAGE = "Câu hỏi chỉ gồm mã HTML/script nên không được xử lý. Bạn hãy viết câu hỏi bằng lời thường."
 MARKUP_NOTICE = "Phần mã HTML/script trong câu hỏi đã được bỏ đi; chỉ phần chữ được dùng để tìm kiếm."
 

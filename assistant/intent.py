@@ -1,20 +1,24 @@
 """What a question asks for: its type, its content words, money amounts, places.
 
-The question type is read from general Vietnamese question wording, matched
-on the accent-free form (``ingest.vntext.folded_form``) so "bao nhieu" and
-"bao nhiêu" read the same:
+The question type is read from general Vietnamese question wording: interrogatives
+("bao nhiêu", "ai", "khi nào", "<noun> nào") and the topic words of each kind. Nothing
+here is taken from a question file: every cue is a closed class of Vietnamese
+question words or of the plans' own topic words, built from the noun classes below.
 
 - ``target``: bao nhiêu, tỷ lệ, mục tiêu, chỉ tiêu, đạt, phần trăm
-- ``responsibility``: ai, cơ quan nào, đơn vị nào, chủ trì, chịu trách nhiệm, phối hợp
-- ``deadline``: khi nào, thời hạn, trước ngày, thời gian, bao giờ
-- ``list``: những nhiệm vụ, giải pháp nào, gồm những gì, liệt kê
-- ``funding``: kinh phí, nguồn, ngân sách
-- ``compare``: so sánh, nơi nào cao nhất, các địa phương, khác nhau
+- ``responsibility``: ai, <cơ quan | đơn vị | sở | ngành> nào, chủ trì, chịu trách nhiệm, phối hợp
+- ``deadline``: khi nào, bao giờ, <lúc | ngày | thời điểm> nào, thời hạn, hạn chót, trước ngày
+- ``list``: những/các <nhiệm vụ | giải pháp | biện pháp | nội dung>, <...> nào, gồm những, liệt kê
+- ``funding``: kinh phí, ngân sách, nguồn (nào), tiền
+- ``compare``: so sánh, <nơi | địa phương | tỉnh> nào, khác nhau, cao nhất
 - ``other``: none of the above
 
-Cues that are question words ("bao nhiêu", "ai", "khi nào", "nơi nào") weigh
-more than topic words ("mục tiêu", "ngân sách"), so "Ai chủ trì việc đạt mục
-tiêu?" is a responsibility question, not a target one.
+A cue is matched on the accented form (``ingest.vntext.search_form``) when the
+question has accents, so "nguồn lực nào" is not "lúc nào" and "đặt" is not "đạt";
+an accent-less question is matched on the folded form, so "bao nhieu" reads as
+"bao nhiêu". Cues that are question words weigh more than topic words
+("mục tiêu", "ngân sách"), so "Ai chủ trì việc đạt mục tiêu?" is a
+responsibility question, not a target one.
 
 :func:`named_places` finds the provinces, cities, communes and wards a question
 names (whether or not a plan for them was ingested), so the answerer can tell
@@ -31,82 +35,79 @@ from index.localities import detect_localities
 from index.tokens import ABBREVIATIONS, CASE_SENSITIVE_ABBREVIATIONS, COMPOSITIONAL_ABBREVIATIONS
 from ingest.model import DocumentMeta
 from ingest.places import places_in_question
-from ingest.vntext import canonical_spelling, folded_form, is_accentless, nfc
+from ingest.vntext import canonical_spelling, folded_form, is_accentless, nfc, search_form
 
 INTENT_KINDS: tuple[str, ...] = ("target", "responsibility", "deadline", "list", "funding", "compare", "other")
 
-# (kind, folded cue, weight). Question words weigh 3, topic words 1.
+# Noun classes a "<noun> nào" question word is built from, by what the answer names.
+_WHICH_PLACE = ("nơi", "địa phương", "tỉnh")
+_WHICH_BODY = ("cơ quan", "đơn vị", "sở", "ngành")
+_WHICH_TIME = ("lúc", "ngày", "thời điểm")
+# What a plan enumerates: a question about several of them asks for a list.
+_LISTED = ("nhiệm vụ", "giải pháp", "biện pháp", "nội dung")
+
+
+def _which(nouns: Sequence[str]) -> tuple[str, ...]:
+    return tuple(f"{noun} nào" for noun in nouns)
+
+
+# (kind, cue as written with accents, weight). Question words weigh 3-4, topic words 1-2.
 _CUES: tuple[tuple[str, str, int], ...] = (
-    ("compare", "so sanh", 4),
-    ("compare", "noi nao", 4),
-    ("compare", "dia phuong nao", 4),
-    ("compare", "tinh nao", 4),
-    ("compare", "cac dia phuong", 3),
-    ("compare", "cac tinh", 3),
-    ("compare", "cac ke hoach", 2),
-    ("compare", "khac nhau", 3),
-    ("compare", "giong nhau", 3),
-    ("compare", "cao nhat", 3),
-    ("compare", "thap nhat", 3),
-    ("compare", "nhieu nhat", 2),
-    ("deadline", "khi nao", 3),
-    ("deadline", "bao gio", 3),
-    ("deadline", "luc nao", 3),
-    ("deadline", "thoi han", 3),
-    ("deadline", "han chot", 3),
-    ("deadline", "truoc ngay", 3),
-    ("deadline", "ngay nao", 3),
-    ("deadline", "thoi diem nao", 3),
-    ("deadline", "thoi gian", 1),
-    ("deadline", "dinh ky", 1),
+    ("compare", "so sánh", 4),
+    *(("compare", cue, 4) for cue in _which(_WHICH_PLACE)),
+    ("compare", "các địa phương", 3),
+    ("compare", "các tỉnh", 3),
+    ("compare", "khác nhau", 3),
+    ("compare", "giống nhau", 3),
+    ("compare", "cao nhất", 3),
+    ("compare", "thấp nhất", 3),
+    ("compare", "nhiều nhất", 2),
+    ("deadline", "khi nào", 3),
+    ("deadline", "bao giờ", 3),
+    *(("deadline", cue, 3) for cue in _which(_WHICH_TIME)),
+    ("deadline", "thời hạn", 3),
+    ("deadline", "hạn chót", 3),
+    ("deadline", "trước ngày", 3),
+    ("deadline", "thời gian", 1),
+    ("deadline", "định kỳ", 1),
     ("responsibility", "ai", 3),
-    ("responsibility", "co quan nao", 3),
-    ("responsibility", "don vi nao", 3),
-    ("responsibility", "so nao", 3),
-    ("responsibility", "nganh nao", 3),
-    ("responsibility", "chu tri", 2),
-    ("responsibility", "chiu trach nhiem", 2),
-    ("responsibility", "trach nhiem", 1),
-    ("responsibility", "phoi hop", 1),
+    *(("responsibility", cue, 3) for cue in _which(_WHICH_BODY)),
+    ("responsibility", "chủ trì", 2),
+    ("responsibility", "chịu trách nhiệm", 2),
+    ("responsibility", "trách nhiệm", 1),
+    ("responsibility", "phối hợp", 1),
     ("responsibility", "giao cho", 2),
-    ("responsibility", "duoc giao", 1),
-    ("responsibility", "co quan", 1),
-    ("funding", "kinh phi", 3),
-    ("funding", "ngan sach", 2),
-    ("funding", "nguon", 2),
-    ("funding", "tai chinh", 1),
-    ("funding", "chi phi", 1),
-    ("funding", "lay tien", 3),
-    ("funding", "tien o dau", 3),
-    ("funding", "tien tu dau", 3),
-    ("funding", "nguon nao", 3),
-    ("target", "bao nhieu", 3),
-    ("target", "ty le", 2),
-    ("target", "ti le", 2),
-    ("target", "muc tieu", 2),
-    ("target", "chi tieu", 2),
-    ("target", "phan tram", 2),
-    ("target", "dat", 1),
+    ("responsibility", "được giao", 1),
+    ("responsibility", "cơ quan", 1),
+    ("funding", "kinh phí", 3),
+    ("funding", "nguồn nào", 3),
+    ("funding", "ngân sách", 2),
+    ("funding", "nguồn", 2),
+    ("funding", "tiền", 2),
+    ("funding", "tài chính", 1),
+    ("funding", "chi phí", 1),
+    ("target", "bao nhiêu", 3),
+    ("target", "tỷ lệ", 2),
+    ("target", "mục tiêu", 2),
+    ("target", "chỉ tiêu", 2),
+    ("target", "phần trăm", 2),
+    ("target", "đạt", 1),
     ("target", "%", 2),
-    ("list", "nhung nhiem vu", 4),
-    ("list", "nhiem vu nao", 4),
-    ("list", "giai phap nao", 4),
-    ("list", "nhung giai phap", 4),
-    ("list", "gom nhung", 4),
-    ("list", "nhung gi", 3),
-    ("list", "nhung noi dung", 4),
-    ("list", "noi dung nao", 4),
-    ("list", "liet ke", 4),
-    ("list", "cac nhiem vu", 2),
-    ("list", "cac giai phap", 2),
-    ("list", "nhiem vu", 1),
-    ("list", "giai phap", 1),
-    ("list", "giai phap gi", 4),
-    ("list", "bien phap gi", 4),
-    ("list", "bien phap nao", 4),
-    ("list", "lam gi de", 4),
-    ("list", "bien phap", 1),
+    ("list", "gồm những", 4),
+    ("list", "những gì", 3),
+    ("list", "liệt kê", 4),
+    ("list", "làm gì để", 4),
+    *(("list", f"những {noun}", 4) for noun in _LISTED),
+    *(("list", cue, 4) for cue in _which(_LISTED)),
+    # "nhiệm vụ gì" is left to the duty reading below ("X có nhiệm vụ gì").
+    *(("list", f"{noun} gì", 4) for noun in _LISTED if noun != "nhiệm vụ"),
+    *(("list", f"các {noun}", 2) for noun in _LISTED),
+    # Alone, a listed noun is a topic word; "nội dung" alone is too common to say so.
+    *(("list", noun, 1) for noun in _LISTED if noun != "nội dung"),
 )
+# Cues whose folded form is another common word: matched only when the question has accents
+# ("tien" is also "tiến", "tiên": "tiến độ", "ưu tiên").
+_ACCENTED_ONLY = frozenset({"tiền"})
 # Ties go to the earlier kind in this order.
 _PRIORITY = ("compare", "deadline", "responsibility", "funding", "target", "list", "other")
 
@@ -121,9 +122,12 @@ STOPWORDS: frozenset[str] = frozenset(folded_form(w) for w in """
 _STOP_PHRASE_RE = re.compile(r"(?<!\w)(?:bao nhieu|nhu the nao|the nao|la gi|cho biet|khi nao|bao gio|o dau|"
                              r"phai khong|co khong|hay khong|dieu gi|cai gi|viec gi)(?!\w)")
 
+_MONEY_ACCENTED_RE = re.compile(
+    r"(?<!\w)(?:(?:bao nhiêu|mấy)\s+(?:tiền|đồng|triệu|tỷ|tỉ|nghìn|ngàn)|(?:số|mức)\s+tiền|"
+    r"(?:triệu|tỷ|tỉ|nghìn|ngàn)\s+đồng)(?!\w)", re.IGNORECASE)
 _MONEY_RE = re.compile(r"\b(?:bao nhieu (?:dong|tien)|(?:trieu|ty|ti|nghin|ngan) dong|so tien|muc tien)\b")
 _DOC_NUMBER_RE = re.compile(r"\b\d{1,4}\s*[-/]\s*[A-ZĐ]{1,6}(?:\s*/\s*[A-ZĐ]{1,6})*\b|\b\d{1,4}/\d{4}/[A-ZĐ\-]+\b")
-# Typed in lowercase ("nghi quyet 25/2025/nq-hdnd"): only shapes with a slash count as a document number.
+# Typed in lowercase ("nghi quyet 12/2024/nq-hdnd"): only shapes with a slash count as a document number.
 _LOWER_DOC_NUMBER_RE = re.compile(r"\b\d{1,4}\s*-\s*[a-zđ]{1,6}\s*/\s*[a-zđ]{1,6}\b|\b\d{1,4}/\d{4}/[a-zđ\-]+\b")
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?", re.UNICODE)
 
@@ -153,10 +157,8 @@ class QuestionIntent:
         about_plan: What the question asks about the plan document itself:
             "number" (số hiệu), "date" (ngày ban hành/ký), "issuer" (cơ quan ban hành) or "".
         years: Years the question names ("2026", "2030").
-        focus_noun: A kind of named institution the question asks to be named
-            ("bệnh viện nào", "trường nào"), folded; "" when none.
         asks_current: True when the question asks for the present state
-            ("hiện nay đã đạt bao nhiêu"), not for a target.
+            ("hiện tại", "đến nay"), not for a target.
     """
 
     kind: str
@@ -167,7 +169,6 @@ class QuestionIntent:
     duty_subject: str = ""
     about_plan: str = ""
     years: tuple[str, ...] = ()
-    focus_noun: str = ""
     asks_current: bool = False
 
     def __post_init__(self) -> None:
@@ -175,14 +176,20 @@ class QuestionIntent:
             raise ValueError(f"kind must be one of {INTENT_KINDS}, got {self.kind!r}")
 
 
-def _cue_found(cue: str, folded: str) -> bool:
+def _matching_form(text: str, accented: bool) -> str:
+    """The form cues are matched on: accented search form, or folded when the question has no accents."""
+    form = search_form(text)
+    return form if accented else folded_form(form)
+
+
+def _cue_found(cue: str, text: str) -> bool:
     if cue == "%":
-        return "%" in folded
-    return re.search(rf"(?<![\w]){re.escape(cue)}(?![\w])", folded) is not None
+        return "%" in text
+    return re.search(rf"(?<![\w]){re.escape(cue)}(?![\w])", text) is not None
 
 
 def detect_intent(question: str, *, places: Sequence[str] | None = None) -> QuestionIntent:
-    """Return the type of ``question`` from its wording (accent-insensitive).
+    """Return the type of ``question`` from its wording (accents optional).
 
     Args:
         question: The question as the user typed it (accents optional).
@@ -192,12 +199,16 @@ def detect_intent(question: str, *, places: Sequence[str] | None = None) -> Ques
         A :class:`QuestionIntent`; ``kind`` is "other" when no cue matches.
     """
     folded = folded_form(question)
+    accented = not is_accentless(question)
+    text = _matching_form(question, accented)
     scores: dict[str, int] = {}
     cues: dict[str, list[str]] = {}
     for kind, cue, weight in _CUES:
-        if _cue_found(cue, folded):
+        if cue in _ACCENTED_ONLY and not accented:
+            continue
+        if _cue_found(_matching_form(cue, accented), text):
             scores[kind] = scores.get(kind, 0) + weight
-            cues.setdefault(kind, []).append(cue)
+            cues.setdefault(kind, []).append(folded_form(cue))
     wants_amount = _asks_for_amount(question, named_places(question) if places is None else places)
     if wants_amount:
         scores["funding"] = scores.get("funding", 0) + 2
@@ -212,61 +223,46 @@ def detect_intent(question: str, *, places: Sequence[str] | None = None) -> Ques
         subject = _SUBJECT_LEAD_RE.sub("", folded[:duty.start()]).strip(" ,.?")
     return QuestionIntent(kind=kind, cues=tuple(cues.get(kind, ())), wants_amount=wants_amount,
                           doc_numbers=_doc_numbers(nfc(question)),
-                          wants_duties=duty is not None, duty_subject=subject, about_plan=_about_plan(folded),
+                          wants_duties=duty is not None, duty_subject=subject,
+                          about_plan=_about_plan(folded),
                           years=tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", folded))),
-                          focus_noun=_focus_noun(nfc(question), folded),
                           asks_current=_CURRENT_RE.search(folded) is not None)
 
 
-# Institutions a plan-level document rarely names one by one: "Bệnh viện nào ...?".
-_FOCUS_RE = re.compile(r"(?<!\w)(benh vien|phong kham|co so kham chua benh|truong hoc|truong|cong ty|doanh nghiep|"
-                       r"nha thuoc|ngan hang) nao(?!\w)")
-# "Bệnh viện Chợ Rẫy ...": one named institution (a capitalised name follows the noun).
-_NAMED_INSTITUTION_RE = re.compile(r"(?<!\w)(Bệnh viện|Phòng khám|Trường|Công ty|Nhà thuốc|Ngân hàng)\s+[A-ZĐÀ-Ỹ]",
-                                   re.IGNORECASE)
+# The present state, not a target: the Vietnamese adverbs of "now".
+_CURRENT_RE = re.compile(r"(?<!\w)(?:hien nay|hien tai|hien gio|bay gio|den nay)(?!\w)")
 
 
-def _focus_noun(text: str, folded: str) -> str:
-    """The institution kind a question wants named ("benh vien"), from "X nào" or "X <Tên riêng>"."""
-    asked = _FOCUS_RE.search(folded)
-    if asked:
-        return asked.group(1)
-    for match in _NAMED_INSTITUTION_RE.finditer(text):
-        after = text[match.end() - 1]
-        if after.isupper():  # a proper name, not "trường học" / "bệnh viện tuyến xã"
-            return folded_form(match.group(1))
-    return ""
-
-
-# The present state, not a target: "hiện nay đã đạt", "đến nay", "hiện tại".
-_CURRENT_RE = re.compile(r"(?<!\w)(?:hien nay|hien tai|den nay|tinh den nay|thuc te da dat)(?!\w)")
-
-
-# "X có nhiệm vụ gì", "X phải làm gì", "X có vai trò gì", "X được giao những việc gì".
+# "X có nhiệm vụ gì", "X phải làm gì", "X giữ vai trò gì", "X có trách nhiệm gì".
 _DUTY_RE = re.compile(r"(?<!\w)(?:co |duoc giao |phai |can |se )?(?:nhung )?(?:nhiem vu|trach nhiem|vai tro|viec|lam)"
                       r"(?: cu the)? gi(?!\w)")
-# Leading words before the subject: "theo kế hoạch của Huế, ...", "ở Huế, ...".
+# Leading words before the subject: "theo kế hoạch (của X), ...", "trong kế hoạch (của X), ...".
 _SUBJECT_LEAD_RE = re.compile(r"^.*?(?:theo ke hoach(?: cua [^,]+)?|trong ke hoach(?: cua [^,]+)?),\s*")
 # Questions about the plan document itself, not its content.
 _PLAN_DOC_RE = re.compile(r"(?<!\w)(?:ke hoach|van ban)(?!\w)")
+# Another document named by its kind ("nghị quyết", "chỉ thị"): named first, it is what is asked about.
+_OTHER_DOCUMENT_RE = re.compile(r"(?<!\w)(?:chi thi|nghi quyet|nghi dinh|quyet dinh|thong tu|luat|cong van)(?!\w)")
+# What is asked of the document: its number ("số hiệu", "số mấy"), its date (signing or issuing
+# and "ngày/lúc/khi nào" or "ngày mấy" near each other), its issuer ("ai ký", "đơn vị nào ban hành").
 _ABOUT_PLAN: tuple[tuple[str, re.Pattern], ...] = (
-    ("number", re.compile(r"(?<!\w)(?:so hieu|so may|so bao nhieu|mang so|ky hieu|so van ban)(?!\w)")),
-    ("date", re.compile(r"(?<!\w)(?:ban hanh|ky|ky ban hanh|duoc ky)(?: vao)? (?:ngay|thoi gian|luc) nao(?!\w)|"
-                        r"(?<!\w)ngay ban hanh(?!\w)|(?<!\w)ngay ky(?!\w)")),
+    ("number", re.compile(r"(?<!\w)(?:so hieu|ky hieu|so van ban|so (?:may|bao nhieu|gi))(?!\w)")),
+    ("date", re.compile(r"(?<!\w)(?:ban hanh|ky)(?!\w)(?:\s+\w+){0,3}?\s+(?:ngay|hom|luc|khi) (?:nao|may)(?!\w)|"
+                        r"(?<!\w)ngay (?:ban hanh|ky)(?!\w)")),
     ("issuer", re.compile(r"(?<!\w)(?:co quan|ai|don vi) (?:nao )?ban hanh(?!\w)|(?<!\w)ai ky(?!\w)")),
 )
 
 
-# The plans' own words for what a plainly worded question asks: "lấy tiền ở đâu" is about "kinh phí".
-_PLAN_WORDS_FOR: dict[str, str] = {"lay tien": "kinh phí nguồn", "tien o dau": "kinh phí nguồn",
-                                   "tien tu dau": "kinh phí nguồn", "nguon nao": "kinh phí nguồn"}
+# The plans' own words for money asked in everyday words: "tiền", "nguồn nào" are "kinh phí", "nguồn"
+# in a plan.
+_PLAN_WORDS_FOR: dict[str, str] = {"tien": "kinh phí nguồn", "nguon nao": "kinh phí nguồn"}
 
 
 def retrieval_query(question: str, intent: QuestionIntent) -> str:
-    """The question with the plans' term for what it asks, when the user worded it plainly.
+    """The question with the plans' term for what it asks, when the user worded it in everyday words.
 
-    Only a plain phrasing cue ("lấy tiền ở đâu") adds words; only retrieval and
-    term matching see this form, the answer is about the question as asked.
+    Only an everyday money cue ("tiền", "nguồn nào") adds words, and only those the question
+    lacks; only retrieval and term matching see this form, the answer is
+    about the question as asked.
     """
     words = next((_PLAN_WORDS_FOR[c] for c in intent.cues if c in _PLAN_WORDS_FOR), "")
     if not words or all(w in folded_form(question).split() for w in folded_form(words).split()):
@@ -282,8 +278,14 @@ def _doc_numbers(text: str) -> tuple[str, ...]:
 
 
 def _about_plan(folded: str) -> str:
-    """"number", "date" or "issuer" when the question asks about the plan document itself."""
-    if not _PLAN_DOC_RE.search(folded):
+    """"number", "date" or "issuer" when the question asks about the plan document itself.
+
+    A question that names another kind of document ("nghị quyết", "chỉ thị") before the plan
+    asks about that one ("Nghị quyết được kế hoạch viện dẫn do ai ký?").
+    """
+    plan = _PLAN_DOC_RE.search(folded)
+    other = _OTHER_DOCUMENT_RE.search(folded)
+    if not plan or (other and other.start() < plan.start()):
         return ""
     for what, pattern in _ABOUT_PLAN:
         if pattern.search(folded):
@@ -302,8 +304,9 @@ def _asks_for_amount(question: str, places: Sequence[str]) -> bool:
         text = re.sub(re.escape(place), " ", text, flags=re.IGNORECASE)
     if not is_accentless(text):
         # Case-sensitive: a capital "Đồng" starts a name, not an amount.
-        return re.search(r"\b(?:đồng|tiền|triệu|tỷ đồng|tỉ đồng|nghìn đồng)\b", text) is not None and \
-            re.search(r"\b(?:bao nhiêu|mấy|mức|số)\b", text.lower()) is not None
+        # The quantity word goes with the money word ("bao nhiêu tiền", "mức tiền", "triệu đồng"); a
+        # "số" or "mức" elsewhere ("dân tộc thiểu số", "mức đóng") does not ask for a sum.
+        return _MONEY_ACCENTED_RE.search(text) is not None
     return _MONEY_RE.search(folded_form(text)) is not None
 
 

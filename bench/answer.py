@@ -29,12 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# Written for this benchmark, in other words than any question file (no shared run of four words).
 FALLBACK_QUESTIONS = (
-    "Mục tiêu bao phủ BHYT năm 2026 của Ninh Bình là bao nhiêu?",
-    "Ở Huế, cơ quan nào tham mưu bố trí kinh phí thực hiện kế hoạch?",
-    "ty le bao phu bhyt cua dong nai nam 2026",
-    "Khi nào các sở phải báo cáo kết quả thực hiện kế hoạch?",
-    "So sánh mục tiêu bao phủ năm 2030 giữa các địa phương",
+    "Độ phủ BHYT mà Ninh Bình nhắm tới trong năm 2026?",
+    "Tại Huế, bên nào đề xuất bố trí nguồn tiền cho việc thực thi kế hoạch?",
+    "do phu bhyt dong nai muon dat nam 2026",
+    "Các sở gửi báo cáo về kết quả làm kế hoạch vào lúc nào?",
+    "So sánh độ phủ BHYT mà mỗi địa phương nhắm tới năm 2030",
 )
 
 PHASES = r"""

@@ -38,12 +38,13 @@ from ingest.vntext import fold_diacritics  # noqa: E402
 PLANS = ROOT / "data" / "plans"
 DONG_NAI = PLANS / "dong-nai_646-KH-TU_2026-01-09.txt"
 DONG_NAI_CORRECTED = ROOT / "eval" / "gold" / "corrected" / DONG_NAI.name
+# Accent-less questions written for this benchmark, in other words than any question file.
 QUESTIONS = [
-    "muc ho tro dong bao hiem y te cho hoc sinh la bao nhieu",
-    "ty le bao phu bhyt cua tinh dong nai nam 2026",
-    "co quan nao chiu trach nhiem tuyen truyen ve bao hiem y te",
-    "thoi gian thuc hien ke hoach la khi nao",
-    "uy ban nhan dan xa co nhiem vu gi",
+    "nha nuoc giup hoc sinh mua bhyt o muc nao",
+    "do phu bhyt tinh dong nai nam 2026 dat muc nao",
+    "ben nao lo viec truyen thong ve bhyt cho dan",
+    "ke hoach nay duoc trien khai den luc nao",
+    "uy ban cap xa phai ganh nhung phan viec gi",
 ]
 
 

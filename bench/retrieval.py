@@ -39,17 +39,18 @@ from index.tokens import accented_tokens, folded_tokens  # noqa: E402
 from ingest.vntext import fold_diacritics, folded_form  # noqa: E402
 from settings import load_settings  # noqa: E402
 
+# Written for this benchmark, in other words than any question file (no shared run of four words).
 BUILTIN_QUESTIONS = [
-    ("Huế đặt mục tiêu tỷ lệ bao phủ BHYT năm 2026 là bao nhiêu?", "hue_KH-UBND", "99,3%"),
-    ("Ninh Bình phấn đấu tỉ lệ bao phủ bảo hiểm y tế năm 2026 đạt bao nhiêu?", "ninh-binh_KH-UBND_2026-01", "95%"),
-    ("Xã Đak Đoa đặt mục tiêu bao phủ BHYT năm 2030 bao nhiêu?", "dak-doa-gia-lai_KH-DU_2026", "98%"),
-    ("Đồng Nai đặt tỷ lệ bao phủ bảo hiểm y tế năm 2026 là bao nhiêu?", "dong-nai_646-KH-TU_2026-01-09", "96%"),
-    ("Sở Tài chính Huế có nhiệm vụ gì?", "hue_KH-UBND", "Sở Tài chính"),
-    ("Ở Ninh Bình, Sở Y tế chịu trách nhiệm gì?", "ninh-binh_KH-UBND_2026-01", "Sở Y tế"),
-    ("Tỷ lệ hài lòng của người tham gia BHYT ở Đak Đoa?", "dak-doa-gia-lai_KH-DU_2026", "hài lòng"),
-    ("Kinh phí thực hiện kế hoạch ở Huế lấy từ đâu?", "hue_KH-UBND", "kinh phí"),
-    ("An Giang đặt chỉ tiêu bao phủ bảo hiểm y tế năm 2026 bao nhiêu?", "an-giang_KH-TU", "95%"),
-    ("Ninh Bình báo cáo sơ kết 6 tháng trước ngày nào?", "ninh-binh_KH-UBND_2026-01", "6 tháng"),
+    ("Vào năm 2026 Huế muốn phần dân số nắm thẻ BHYT chiếm tỉ trọng mấy?", "hue_KH-UBND", "99,3%"),
+    ("Năm 2026, Ninh Bình muốn độ phủ BHYT lên tới mức nào?", "ninh-binh_KH-UBND_2026-01", "95%"),
+    ("Đến 2030, độ phủ BHYT mà xã Đak Đoa nhắm tới là bao nhiêu?", "dak-doa-gia-lai_KH-DU_2026", "98%"),
+    ("Đồng Nai nhắm độ phủ BHYT cho năm 2026 ở mức nào?", "dong-nai_646-KH-TU_2026-01-09", "96%"),
+    ("Việc của Sở Tài chính thành phố Huế trong kế hoạch là gì?", "hue_KH-UBND", "Sở Tài chính"),
+    ("Ninh Bình phân công cho ngành y tế tỉnh những phần việc nào?", "ninh-binh_KH-UBND_2026-01", "Sở Y tế"),
+    ("Người dùng thẻ BHYT tại Đak Đoa cần hài lòng tới mức nào?", "dak-doa-gia-lai_KH-DU_2026", "hài lòng"),
+    ("Huế chi cho kế hoạch này bằng khoản kinh phí nào?", "hue_KH-UBND", "kinh phí"),
+    ("An Giang muốn độ phủ BHYT cho năm 2026 tới đâu?", "an-giang_KH-TU", "95%"),
+    ("Ninh Bình đặt hạn cho bản báo cáo sáu tháng đầu năm vào lúc nào?", "ninh-binh_KH-UBND_2026-01", "6 tháng"),
 ]
 
 

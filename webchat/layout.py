@@ -30,14 +30,16 @@ SUBTITLE = (
 ALL_LOCALITIES = "Tất cả địa phương"
 
 # One of each kind people ask: a target, who is responsible, near-poor households,
-# a deadline, a comparison, and one typed without accents.
+# a deadline, a comparison, and one typed without accents. Written for the page: no run
+# of four words is shared with a question file, and no plan's locality is named (the
+# "Địa phương" filter picks one).
 EXAMPLE_QUESTIONS = (
-    "Mục tiêu tỷ lệ bao phủ BHYT của thành phố Huế năm 2026 là bao nhiêu?",
-    "Cơ quan nào chịu trách nhiệm hướng dẫn tuyên truyền về BHYT ở An Giang?",
-    "Người thuộc hộ cận nghèo được hỗ trợ đóng bảo hiểm y tế như thế nào?",
-    "Ninh Bình yêu cầu gửi báo cáo tổng kết năm trước ngày nào?",
-    "So sánh tỷ lệ bao phủ bảo hiểm y tế năm 2026 giữa các địa phương",
-    "muc tieu bao phu bhyt nam 2026 cua ninh binh",
+    "Đến hết năm 2026, phần dân số nắm thẻ BHYT phải chiếm bao nhiêu?",
+    "Ai vận động bà con mua thẻ BHYT, cơ quan nào phụ trách chính?",
+    "Người cận nghèo mua thẻ BHYT được nhà nước giúp đỡ ra sao?",
+    "Các sở, ngành nộp bản tổng hợp cả năm trước ngày mấy?",
+    "So sánh độ phủ BHYT mà mỗi địa phương nhắm tới năm 2030",
+    "tien mua bhyt cho nha ngheo do ai chi tra",
 )
 
 CSS = """
@@ -154,7 +156,7 @@ def build_demo(backend: ChatBackend, settings: Settings) -> gr.Blocks:
             label="Hội thoại", show_label=False, elem_id="bhyt-chat", height="60vh", min_height=320,
             sanitize_html=True, allow_tags=False, render_markdown=True, feedback_options=None,
             buttons=["copy"], layout="bubble", autoscroll=True,
-            placeholder="Hãy đặt câu hỏi về kế hoạch BHYT của địa phương bạn. Câu trả lời có trích dẫn [1], [2]… "
+            placeholder="Hãy đặt câu hỏi về nội dung kế hoạch BHYT mà địa phương bạn ban hành. Câu trả lời có trích dẫn [1], [2]… "
                         "ở cuối; bấm vào từng nguồn để xem nguyên văn.",
         )
         with gr.Row(equal_height=True):
@@ -177,7 +179,7 @@ def _example_buttons(question: gr.Textbox) -> None:
     """The example questions as buttons that put their question in the input box.
 
     Buttons rather than ``gr.Examples``, whose textbox samples are cut at 60
-    characters ("...năm 2026 là ba..."). Filling the box runs in the browser only.
+    characters (a question cut off mid-word). Filling the box runs in the browser only.
     """
     gr.Markdown("**Câu hỏi mẫu** (bấm để điền vào ô câu hỏi)", elem_id="bhyt-examples-title")
     with gr.Row(elem_id="bhyt-examples"):

@@ -346,7 +346,6 @@ def test_extreme_line_needs_two_figures(tiny_tree):
     ("amount", "", "Các kế hoạch đã nạp không nêu số tiền cụ thể (đồng) cho nội dung này."),
     ("cited", "số 72-NQ/TW", "Văn bản số 72-NQ/TW chỉ được các kế hoạch nhắc đến theo số hiệu; "
                              "nội dung của văn bản đó không có trong dữ liệu đã nạp."),
-    ("focus", "", "Các kế hoạch đã nạp không nêu tên cụ thể nơi/đơn vị nào như câu hỏi yêu cầu."),
     ("current", "", "Các kế hoạch đã nạp chỉ nêu mục tiêu phấn đấu, không nêu số liệu hiện tại cho nội dung này."),
     ("", "", "Các kế hoạch đã nạp không có thông tin để trả lời câu hỏi này."),
 ])
