@@ -224,10 +224,11 @@ def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, sup
     localities = {u.scored.locality for u in chosen if u.scored.locality}
     intro = f"Theo kế hoạch của {next(iter(localities))}:" if len(localities) == 1 else "Theo các kế hoạch đã nạp:"
     said = verdict(question, [u.sentence for u in chosen], [u.scored.clause.year for u in chosen if u.scored.clause.year])
-    if said:
-        intro = f"{intro} {said}."  # a yes/no question gets its verdict first
     body = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
-    text = f"{intro} {body}" if len(lines) == 1 else f"{intro}\n{body}"
+    if said:  # a yes/no question gets its verdict first, as the lead of the quoted sentences
+        text = f"{said}, {intro[0].lower()}{intro[1:]}\n{body}"
+    else:
+        text = f"{intro} {body}" if len(lines) == 1 else f"{intro}\n{body}"
     return Answer(question=question, answer=text, abstained=False, mode="extractive",
                   citations=tuple(citations), retrieved=top, support=support)
 
