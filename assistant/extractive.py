@@ -27,8 +27,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
 from assistant.answer import Answer
 from assistant.compose import (
     ClauseTree,
@@ -135,7 +133,7 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, retrieved: Sequence[ScoredClause], index: ClauseTree | None = None, *,
                locality: str | None = None, abstain_threshold: float | None = None,
-               reading: QuestionReading | None = None, query_vector: np.ndarray | None = None) -> Answer:
+               reading: QuestionReading | None = None) -> Answer:
         """Answer ``question`` from ``retrieved`` clauses.
 
         Args:
@@ -146,7 +144,6 @@ class ExtractiveAnswerer:
             abstain_threshold: Per-call override of the setting.
             reading: The question as :func:`~assistant.intent.read_question` read it
                 (read here when not given).
-            query_vector: The question's dense vector (the retriever's), compared with sentence vectors.
 
         Returns:
             An :class:`Answer` with ``mode="extractive"`` and ``support`` set.
@@ -158,8 +155,7 @@ class ExtractiveAnswerer:
         documents = list(index.documents()) if index is not None else []
         if reading is None:
             reading = read_question(question, documents)
-        found = self.candidates(question, retrieved, index, locality=locality, reading=reading,
-                                query_vector=query_vector)
+        found = self.candidates(question, retrieved, index, locality=locality, reading=reading)
         if found.early is not None:
             return found.early
         decision = self.decide(found, reading.intent, threshold)
@@ -170,12 +166,8 @@ class ExtractiveAnswerer:
         return self._render(question, decision, found, reading, retrieved, top, support, index, locality)
 
     def candidates(self, question: str, retrieved: Sequence[ScoredClause], index: ClauseTree | None = None, *,
-                   locality: str | None = None, reading: QuestionReading | None = None,
-                   query_vector: np.ndarray | None = None) -> Candidates:
-        """The candidate sentences of ``question`` with their features (no model involved).
-
-        ``query_vector`` is the question's dense vector (compared with the index's sentence vectors).
-        """
+                   locality: str | None = None, reading: QuestionReading | None = None) -> Candidates:
+        """The candidate sentences of ``question`` with their features (no model involved)."""
         question = nfc(question)
         retrieved = list(retrieved)
         top = tuple(retrieved[:10])
@@ -211,8 +203,7 @@ class ExtractiveAnswerer:
         if intent.wants_amount and not any(AMOUNT_RE.search(u.sentence) for u in units):
             # A sum of money asked and none stated where the answer would be: said plainly, never guessed.
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="amount"))
-        similarity = self._similarities(units, index, query_vector)
-        units, stats, total_weight = self._featurise(units, q_terms, intent, pool, similarity)
+        units, stats, total_weight = self._featurise(units, q_terms, intent, pool)
         flags = {
             "only_targets": intent.asks_current and intent.kind == "target" and not any(
                 PERCENT_RE.search(u.sentence) and not TARGET_WORDING_RE.search(folded_form(u.sentence))
@@ -306,26 +297,8 @@ class ExtractiveAnswerer:
         terms = [t for t in content_terms(question) if t not in drop]
         return list(dict.fromkeys(terms))
 
-    @staticmethod
-    def _similarities(units: Sequence[Unit], index, query_vector: np.ndarray | None) -> list[tuple[float, float]]:
-        """Per unit: cosine of the question and the sentence, and its gap to the best one ((0, 0) without vectors)."""
-        lookup = getattr(index, "sentence_vectors", None)
-        if query_vector is None or lookup is None:
-            return [(0.0, 0.0)] * len(units)
-        cosines = []
-        for unit in units:
-            vectors = lookup(unit.scored.id)
-            ok = vectors is not None and unit.position < len(vectors)
-            cosines.append(float(vectors[unit.position] @ query_vector) if ok else None)
-        known = [c for c in cosines if c is not None]
-        if not known:
-            return [(0.0, 0.0)] * len(units)
-        best = max(known)
-        return [(c, c - best) if c is not None else (0.0, 0.0) for c in cosines]
-
     def _featurise(self, units: list[Unit], q_terms: list[str], intent: QuestionIntent,
-                   pool: Sequence[ScoredClause], similarity: Sequence[tuple[float, float]]
-                   ) -> tuple[list[Unit], CandidateSetStats, float]:
+                   pool: Sequence[ScoredClause]) -> tuple[list[Unit], CandidateSetStats, float]:
         """Each unit with its features (:data:`assistant.features.UNIT_FEATURES`) and coverage, and how the
         candidate set as a whole meets the question's words."""
         top_score = max((s.score for s in pool), default=0.0) or 1.0
@@ -334,13 +307,13 @@ class ExtractiveAnswerer:
         title_terms: dict[str, set[str]] = {}
         owner_terms: dict[str, set[str]] = {}
         result = []
-        for unit, terms, pair in zip(units, unit_terms, similarity, strict=True):
+        for unit, terms in zip(units, unit_terms, strict=True):
             clause = unit.scored.clause
             if clause.id not in title_terms:
                 title_terms[clause.id] = set(content_terms(" ".join(clause.search_titles)))
                 owner_terms[clause.id] = set(content_terms(clause.agency))
             vector = unit_features(unit, terms, title_terms[clause.id], owner_terms[clause.id], weights, intent,
-                                   top_score, pair)
+                                   top_score)
             matched = tuple((t, w) for t, w in weights.weights.items() if t in terms)
             result.append(replace(unit, features=tuple(vector), coverage=vector[0], matched=matched))
         anywhere = set().union(*unit_terms, *title_terms.values(), *owner_terms.values())

@@ -5,8 +5,7 @@ clause, of its children, or of its task's attribute lines), :func:`unit_features
 describes, in numbers:
 
 - how much of the question it covers: IDF-weighted share of the question's content
-  words in the sentence, in the headings above it, in its owning agency; the cosine of the
-  question's and the sentence's e5 vectors (sentence vectors are stored at index time);
+  words in the sentence, in the headings above it, in its owning agency;
 - how retrieval saw its clause: fused score relative to the top one, dense cosine,
   dense and lexical ranks, whether both channels found it;
 - what it is: role (the clause itself, a child, an attribute line), clause kind and
@@ -48,8 +47,7 @@ _TARGET_WORDS = ("phan dau", "muc tieu", "chi tieu", "den nam", "truoc nam")
 _ATTRIBUTE_FOR_KIND = {"responsibility": "responsibility", "deadline": "deadline", "funding": "funding"}
 
 _BASE = (
-    "coverage", "title_coverage", "owner_coverage", "best_term_hit", "sentence_dense", "sentence_dense_gap",
-    "prior", "dense_score", "dense_rank_inv",
+    "coverage", "title_coverage", "owner_coverage", "best_term_hit", "prior", "dense_score", "dense_rank_inv",
     "lexical_rank_inv", "both_channels", *(f"role_{r}" for r in _ROLES), *(f"kind_{k}" for k in _KINDS),
     "depth", "is_heading", "first_sentence", "log_length", "n_sentences_inv",
     *(f"q_{k}" for k in INTENT_KINDS), "q_amount", "q_year", "q_duties",
@@ -124,13 +122,8 @@ def _has(words: Sequence[str], folded: str) -> float:
 
 
 def unit_features(unit, terms: set[str], title_terms: set[str], owner_terms: set[str], weights: TermWeights,
-                  intent: QuestionIntent, top_score: float, similarity: tuple[float, float] = (0.0, 0.0)
-                  ) -> list[float]:
-    """The feature vector (:data:`UNIT_FEATURES` order) of one candidate sentence.
-
-    ``similarity`` is the cosine of the question and the sentence vectors and its gap to the best
-    candidate's ((0, 0) when the index holds no sentence vectors).
-    """
+                  intent: QuestionIntent, top_score: float) -> list[float]:
+    """The feature vector (:data:`UNIT_FEATURES` order) of one candidate sentence."""
     clause = unit.scored.clause
     scored = unit.scored
     sentence = unit.sentence
@@ -141,7 +134,6 @@ def unit_features(unit, terms: set[str], title_terms: set[str], owner_terms: set
     f["owner_coverage"] = _share(weights, owner_terms - terms)
     matched = [w for t, w in weights.weights.items() if t in terms]
     f["best_term_hit"] = max(matched) / max(weights.weights.values()) if matched else 0.0
-    f["sentence_dense"], f["sentence_dense_gap"] = similarity
     f["prior"] = max(0.0, min(1.0, scored.score / top_score)) if top_score > 0 else 0.0
     f["dense_score"] = float(scored.dense_score or 0.0)
     f["dense_rank_inv"] = 1.0 / scored.dense_rank if scored.dense_rank else 0.0

@@ -121,8 +121,7 @@ class Assistant:
         if mode == "llm":
             answer = self.llm.answer(text, retrieved, self.index, locality=locality, reading=reading)
         else:
-            answer = self.extractive.answer(text, retrieved, self.index, locality=locality, reading=reading,
-                                            query_vector=self._query_vector(reading.query))
+            answer = self.extractive.answer(text, retrieved, self.index, locality=locality, reading=reading)
         finished = time.perf_counter()
         timings = {"retrieve": (after_retrieval - started) * 1000, "answer": (finished - after_retrieval) * 1000,
                    "total": (finished - started) * 1000}
@@ -140,13 +139,7 @@ class Assistant:
         named = list(reading.localities)
         if reading.intent.kind == "compare" or len(named) > 1:
             retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None, reading.localities)
-        return self.extractive.candidates(text, retrieved, self.index, reading=reading,
-                                          query_vector=self._query_vector(reading.query)), reading
-
-    def _query_vector(self, query: str):
-        """The question's dense vector as retrieval computed it (remembered by the embedder), or None."""
-        vector_of = getattr(self.retriever, "query_vector", None)
-        return vector_of(query) if vector_of is not None else None
+        return self.extractive.candidates(text, retrieved, self.index, reading=reading), reading
 
     def _add_per_locality(self, text: str, retrieved: list, names: list[str] | None,
                           localities: tuple[str, ...]) -> list:

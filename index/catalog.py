@@ -40,8 +40,7 @@ CREATE TABLE clauses (
     embed_sha256 TEXT NOT NULL,
     vector BLOB NOT NULL,
     accented_tokens TEXT NOT NULL,
-    folded_tokens TEXT NOT NULL,
-    sentence_vectors BLOB NOT NULL
+    folded_tokens TEXT NOT NULL
 );
 CREATE INDEX clauses_doc ON clauses(doc_id);
 CREATE INDEX clauses_parent ON clauses(parent_id);
@@ -73,7 +72,6 @@ class StoredClause:
         vector: Its unit vector (float32).
         accented: Accented search tokens.
         folded: Folded search tokens.
-        sentence_vectors: One unit vector per sentence of the clause (``Clause.sentences``), as rows.
     """
 
     clause: Clause
@@ -81,7 +79,6 @@ class StoredClause:
     vector: np.ndarray
     accented: tuple[str, ...]
     folded: tuple[str, ...]
-    sentence_vectors: np.ndarray | None = None
 
 
 def meta_from_json(data: dict) -> DocumentMeta:
@@ -115,13 +112,11 @@ def write_catalog(directory: Path, documents: list[StoredDocument],
              for i, d in enumerate(documents)],
         )
         conn.executemany(
-            "INSERT INTO clauses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO clauses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(row, s.clause.id, s.clause.doc_id, s.clause.kind, s.clause.parent_id, s.clause.char_start,
               s.clause.char_end, json.dumps(s.clause.to_json(), ensure_ascii=False), s.embed_sha256,
               np.asarray(s.vector, dtype=np.float32).tobytes(),
-              json.dumps(list(s.accented), ensure_ascii=False), json.dumps(list(s.folded), ensure_ascii=False),
-              np.asarray(s.sentence_vectors if s.sentence_vectors is not None else np.zeros((0, len(s.vector))),
-                         dtype=np.float32).tobytes())
+              json.dumps(list(s.accented), ensure_ascii=False), json.dumps(list(s.folded), ensure_ascii=False))
              for row, s in enumerate(clauses)],
         )
         conn.commit()
@@ -147,20 +142,16 @@ def read_catalog(directory: Path, dim: int) -> tuple[list[StoredDocument], list[
                 "SELECT meta_json, warnings_json, source_text FROM documents ORDER BY position")
         ]
         clauses = []
-        for row, clause_json, digest, blob, acc, fold, sentence_blob in conn.execute(
-                "SELECT row, clause_json, embed_sha256, vector, accented_tokens, folded_tokens, sentence_vectors "
+        for row, clause_json, digest, blob, acc, fold in conn.execute(
+                "SELECT row, clause_json, embed_sha256, vector, accented_tokens, folded_tokens "
                 "FROM clauses ORDER BY row"):
             if row != len(clauses):
                 raise ValueError(f"clause rows are not contiguous at row {row}")
             vector = np.frombuffer(blob, dtype=np.float32)
             if vector.shape[0] != dim:
                 raise ValueError(f"vector of row {row} has dimension {vector.shape[0]}, expected {dim}")
-            clause = clause_from_json(json.loads(clause_json))
-            sentences = np.frombuffer(sentence_blob, dtype=np.float32)
-            if sentences.size % dim or sentences.size // dim != len(clause.sentences):
-                raise ValueError(f"sentence vectors of row {row} do not match its {len(clause.sentences)} sentences")
-            clauses.append(StoredClause(clause, digest, vector, tuple(json.loads(acc)), tuple(json.loads(fold)),
-                                        sentences.reshape(-1, dim)))
+            clauses.append(StoredClause(clause_from_json(json.loads(clause_json)), digest, vector,
+                                        tuple(json.loads(acc)), tuple(json.loads(fold))))
     finally:
         conn.close()
     return documents, clauses

@@ -13,9 +13,6 @@ float32 and L2-normalised: inner product is cosine similarity.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
@@ -28,9 +25,6 @@ _ST_PREFIX = "sentence-transformers:"
 
 class EmbedderError(ValueError):
     """An embedder spec is unknown or its model cannot be loaded (message in Vietnamese)."""
-
-
-QUERY_CACHE_SIZE = 256
 
 
 class Embedder(Embeddings):
@@ -48,8 +42,6 @@ class Embedder(Embeddings):
 
     def __init__(self) -> None:
         self.calls = 0
-        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._queries_lock = threading.Lock()
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         raise NotImplementedError
@@ -66,25 +58,9 @@ class Embedder(Embeddings):
         return _normalise(self._encode(texts, is_query=False))
 
     def encode_query(self, text: str) -> np.ndarray:
-        """Embed one query; returns a (dim,) float32 unit vector.
-
-        The last :data:`QUERY_CACHE_SIZE` queries are remembered, so retrieval and the answer step
-        embed a question once between them.
-        """
-        text = self._prepare(text)
-        with self._queries_lock:
-            found = self._queries.get(text)
-            if found is not None:
-                self._queries.move_to_end(text)
-                return found
+        """Embed one query; returns a (dim,) float32 unit vector."""
         self.calls += 1
-        vector = _normalise(self._encode([text], is_query=True))[0]
-        vector.setflags(write=False)
-        with self._queries_lock:
-            self._queries[text] = vector
-            while len(self._queries) > QUERY_CACHE_SIZE:
-                self._queries.popitem(last=False)
-        return vector
+        return _normalise(self._encode([self._prepare(text)], is_query=True))[0]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """LangChain ``Embeddings`` API: embed passages as lists of floats."""

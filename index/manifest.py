@@ -24,8 +24,7 @@ from ingest.model import DocumentMeta
 
 # 2: clauses carry OCR repaired readings (reading, title_readings)
 # 3: clauses carry their structure (heading, is_heading, attribute, agency, year, sentence spans)
-# 4: each clause stores a vector per sentence (the answer step compares them with the question)
-FORMAT_VERSION = 4
+FORMAT_VERSION = 3
 MANIFEST_FILE = "manifest.json"
 REBUILD_HINT = "Chạy: python -m assistant ingest data/plans --rebuild"
 

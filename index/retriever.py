@@ -31,7 +31,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -160,12 +159,6 @@ class HybridRetriever(BaseRetriever):
         check_filters(kwargs.get("filters"))
         super().__init__(index=index, settings=settings, params=params, **kwargs)
 
-    def query_vector(self, query: str) -> np.ndarray:
-        """The question's dense vector as retrieval uses it (accents restored when typed without)."""
-        query = nfc(query or "").strip()
-        restored = _restore_accents(query) if is_accentless(query) else None
-        return self.index.embedder.encode_query(restored or query)
-
     def retrieve(self, query: str, top_k: int | None = None, filters: dict | None = None,
                  channels: tuple[str, ...] = CHANNELS, localities: Sequence[str] | None = None) -> list[ScoredClause]:
         """Best clauses for ``query``.
@@ -204,7 +197,7 @@ class HybridRetriever(BaseRetriever):
 
         dense: dict[int, tuple[int, float]] = {}
         if "dense" in channels and p["dense_weight"] > 0:
-            vector = self.query_vector(query)
+            vector = self.index.embedder.encode_query(restored or query)
             ranked = self.index.dense_search(vector, p["dense_top_n"], allowed)
             dense = {row: (rank, score) for rank, (row, score) in enumerate(ranked, 1)}
         lexical: dict[int, tuple[int, float]] = {}

@@ -195,27 +195,14 @@ class ClauseIndex:
             vectors, embedded = embed_with_cache(texts, self.embedder_id, self.embedder.encode_passages, self.dim,
                                                  known=known, cache=self.cache, progress=progress)
             reused = len(texts) - embedded
-            # Each sentence gets its own vector too: the answer step compares it with the question.
-            sentence_texts = [t for d in pending for c in d.clauses for t in c.sentence_texts]
-            known_sentences = {text_sha256(t): v for rows in self._clauses.values() for s in rows
-                               if s.sentence_vectors is not None
-                               for t, v in zip(s.clause.sentence_texts, s.sentence_vectors, strict=False)}
-            sentence_vectors, sentences_embedded = embed_with_cache(
-                sentence_texts, self.embedder_id, self.embedder.encode_passages, self.dim, known=known_sentences,
-                cache=self.cache, progress=progress)
-            embedded += sentences_embedded
-            reused += len(sentence_texts) - sentences_embedded
-            i = j = 0
+            i = 0
             for doc in pending:
                 rows = []
                 for clause in doc.clauses:
                     lex = lexical_text(clause)
-                    n = len(clause.sentences)
                     rows.append(StoredClause(clause, text_sha256(texts[i]), vectors[i],
-                                             tuple(accented_tokens(lex)), tuple(folded_tokens(lex)),
-                                             np.asarray(sentence_vectors[j:j + n], dtype=np.float32).reshape(n, self.dim)))
+                                             tuple(accented_tokens(lex)), tuple(folded_tokens(lex))))
                     i += 1
-                    j += n
                 self._documents[doc.meta.doc_id] = StoredDocument(doc.meta, doc.source_text, tuple(doc.warnings))
                 self._clauses[doc.meta.doc_id] = rows
             self._refresh(faiss_index=None)
@@ -281,11 +268,6 @@ class ClauseIndex:
     def clause(self, clause_id: str) -> Clause:
         """The clause with this id (KeyError if absent)."""
         return self._rows[self._row_by_id[clause_id]].clause
-
-    def sentence_vectors(self, clause_id: str) -> np.ndarray | None:
-        """The unit vectors of the clause's sentences, one row each (None for an unknown clause)."""
-        row = self._row_by_id.get(clause_id)
-        return None if row is None else self._rows[row].sentence_vectors
 
     def clause_at(self, row: int) -> Clause:
         """The clause stored at FAISS/BM25 row ``row``."""
