@@ -33,6 +33,10 @@ _SHORT_DATE_RE = re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)")
 _LONG_DATE_RE = re.compile(r"(?<!\w)ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})(?!\d)")
 _NUMBER_RE = re.compile(r"(?<!\d)(\d{1,4})(\s?-\s?)([A-ZĐ]{2,5})/([A-ZĐ]{1,12})(?!\w)")
 _RESOLUTION_RE = re.compile(r"(?<![\w/])(\d{1,3})/(\d{4})/([A-ZĐ]{2,4}-?[A-ZĐ]{2,6})(?!\w)")
+# A plan's number ("646-KH/TU", "15/KH-UBND" has no digits to cite) and the words a question cites it after.
+_PLAN_NUMBER_RE = re.compile(r"(\d{1,4})\s?-\s?KH/")
+_PLAN_LEADS = ("kế hoạch số", "Kế hoạch số", "kế hoạch", "Kế hoạch", "KẾ HOẠCH SỐ", "KẾ HOẠCH", "ke hoach so",
+               "ke hoach", "KH số", "KH")
 # A date written this close after a central document's number is that document's date.
 _CENTRAL_WINDOW = 60
 
@@ -172,7 +176,8 @@ def _date_forms(parts: tuple[str, ...]) -> list[str]:
 
 
 def question_variants(substitution: Substitution) -> list[Substitution]:
-    """Other ways a question may write a changed figure or date ("5/6" for "05/6", "95 phần trăm" for "95%")."""
+    """Other ways a question may write a changed figure, date or plan number ("5/6" for "05/6", "95 phần trăm"
+    for "95%", "kế hoạch 646" for "646-KH/TU")."""
     if substitution.kind == "percent":
         old, new = substitution.old.replace(" ", "")[:-1], substitution.new.replace(" ", "")[:-1]
         return [Substitution("percent", f"{old}%", f"{new}%"), Substitution("percent", f"{old} %", f"{new} %"),
@@ -182,4 +187,10 @@ def question_variants(substitution: Substitution) -> list[Substitution]:
         if old is None or new is None:
             return []
         return [Substitution("date", o, n) for o, n in zip(_date_forms(old), _date_forms(new), strict=True)]
+    if substitution.kind == "number":
+        old, new = _PLAN_NUMBER_RE.match(substitution.old), _PLAN_NUMBER_RE.match(substitution.new)
+        if old is None or new is None:
+            return []
+        # A question cites a plan by its digits alone: "kế hoạch 646", "Kế hoạch số 646", "KH 646".
+        return [Substitution("number", f"{lead} {old.group(1)}", f"{lead} {new.group(1)}") for lead in _PLAN_LEADS]
     return []

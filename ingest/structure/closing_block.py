@@ -118,12 +118,15 @@ def read_organisation(closing: str, number: str, header: str) -> str:
         header: Text of the header block.
 
     Returns:
-        "party" (Ban Thường vụ ...), "government" (Ủy ban nhân dân ...) or "".
+        "party" (Ban Thường vụ ...), "party_committee" (the whole committee signs: "T/M ĐẢNG ỦY",
+        "T/M TỈNH ỦY"), "government" (Ủy ban nhân dân ...) or "".
     """
     signed_for = re.search(r"\bt\.?\s*/?\s*m\b\.?\s*(?P<body>[a-z ]{3,30})", folded_form(closing))
     body = signed_for.group("body") if signed_for else ""
-    if body.startswith("ban thuong vu") or body.startswith("dang uy"):
+    if body.startswith("ban thuong vu"):
         return "party"
+    if body.startswith(("dang uy", "tinh uy", "thanh uy")):
+        return "party_committee"
     if body.startswith("uy ban nhan dan") or "UBND" in number:
         return "government"
     if re.search(r"/(?:TU|ĐU|TW|HU|QU|TB)$", number) or re.search(r"\b(tinh|thanh|dang) uy\b", fold_ocr(header)):
@@ -131,19 +134,26 @@ def read_organisation(closing: str, number: str, header: str) -> str:
     return ""
 
 
+# The party committee of each level, as its name is written before the locality.
+_PARTY_COMMITTEES = {"tỉnh": "Tỉnh ủy", "thành phố": "Thành ủy", "xã": "Đảng ủy xã", "phường": "Đảng ủy phường",
+                     "đặc khu": "Đảng ủy đặc khu"}
+
+
 def issuer_name(org: str, level: str, locality: str) -> str:
-    """Name of the issuing body ("Ban Thường vụ Tỉnh ủy An Giang"); "" without organisation or locality.
+    """Name of the issuing body ("Ban Thường vụ Tỉnh ủy An Giang"); "" without organisation, level or locality.
 
     Args:
-        org: "party", "government" or "" (see :func:`read_organisation`).
-        level: "tỉnh", "thành phố" or "xã".
+        org: "party", "party_committee", "government" or "" (see :func:`read_organisation`).
+        level: "tỉnh", "thành phố", "xã", "phường" or "đặc khu".
         locality: Name of the locality with accents.
     """
-    if not locality:
+    if not locality or not level:
         return ""
-    if org == "party":
-        body = {"tỉnh": "Tỉnh ủy", "thành phố": "Thành ủy", "xã": "Đảng ủy xã"}[level]
-        return f"Ban Thường vụ {body} {locality}"
+    if org in ("party", "party_committee"):
+        committee = _PARTY_COMMITTEES.get(level)
+        if committee is None:
+            return ""
+        return f"Ban Thường vụ {committee} {locality}" if org == "party" else f"{committee} {locality}"
     if org == "government":
         return f"Ủy ban nhân dân {level} {locality}"
     return ""

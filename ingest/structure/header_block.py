@@ -23,14 +23,22 @@ _DATE_RE = re.compile(
     r"ngay\w?\s*(?P<day>\d{1,2})?\s*thang\s*(?P<month>\d{1,2})?\s*n\w{0,3}m\s*(?P<year>\d{4})"
 )
 _TITLE_RE = re.compile(r"^ke hoach(?: [a-z]+){0,2}$")
+_COLUMN_GAP_RE = re.compile(r"\s{3,}|\t")
 
 
-def _one_line_title(plain: str) -> str:
-    """What follows "KẾ HOẠCH" when the title is written on its line ("KẾ HOẠCH Thực hiện ..."), else ""."""
-    match = re.match(r"(?:KẾ|KÊ|KE)\s+HOẠCH\b[\s:.–-]*(?P<rest>\S.*)$", plain)
+def _one_line_title(plain: str) -> tuple[str, str]:
+    """("KẾ HOẠCH" with the capitalised words that continue it, what follows) when the title is written
+    on its line ("KẾ HOẠCH Thực hiện ...", "KẾ HOẠCH HÀNH ĐỘNG thực hiện ..."), else ("", "")."""
+    # "HOACH" too: OCR capitals lose their accents ("KE HOACH HANH PONG thye hién ...").
+    match = re.match(r"(?P<head>(?:KẾ|KÊ|KE)\s+HO[ẠA]CH)\b[\s:.–-]*(?P<rest>\S.*)$", plain)
     if not match or _TITLE_RE.match(folded_form(plain)):
-        return ""
-    return match.group("rest").strip()
+        return "", ""
+    head, words = [match.group("head")], match.group("rest").split()
+    while len(words) > 1 and words[0].isalpha() and words[0].isupper():
+        head.append(words.pop(0))
+    if len(head) > 1 and words and not words[0].isupper():
+        return " ".join(head), " ".join(words)
+    return match.group("head"), match.group("rest").strip()
 
 
 def read_title_block(lines: list[PhysicalLine], limit: int) -> tuple[int, int, str]:
@@ -47,9 +55,9 @@ def read_title_block(lines: list[PhysicalLine], limit: int) -> tuple[int, int, s
     """
     for i, line in enumerate(lines[:limit]):
         plain = strip_markdown(line.text).strip()
-        one_line = _one_line_title(plain)
+        head, one_line = _one_line_title(plain)
         if one_line:
-            plain, parts = "KẾ HOẠCH", [one_line]
+            plain, parts = head, [one_line]
         elif not plain or not _TITLE_RE.match(folded_form(plain)) or sum(c.isupper() for c in plain) < 5:
             continue
         else:
@@ -118,5 +126,8 @@ def read_date_and_place(header: list[PhysicalLine]) -> tuple[str, str]:
         number = _NUMBER_RE.search(before)
         if number:
             before = before[number.end():]
+        # A two-column header flattened into one line ("ĐẢNG ỦY XÃ X      X, ngày …"): the place is the
+        # right column, after the last run of spaces or tabs.
+        before = _COLUMN_GAP_RE.split(before.strip())[-1]
         return date, before.strip(" :,")
     return "", ""

@@ -14,7 +14,7 @@ from eval.metamorphic.mapping import Substitution, substitute
 from eval.metamorphic.questions import map_question, map_questions
 from eval.metamorphic.run import FrozenSetError, is_frozen, run_metamorphic
 from ingest.vntext import fold_diacritics, folded_form, is_accentless
-from tests.plans import DAK_DOA, HUE, NINH_BINH, PLANS
+from tests.plans import DAK_DOA, DONG_NAI, HUE, NINH_BINH, PLANS
 
 HUE_ID, NINH_BINH_ID, DAK_DOA_ID = "hue_KH-UBND", "ninh-binh_KH-UBND_2026-01", "dak-doa-gia-lai_KH-DU_2026"
 
@@ -169,3 +169,18 @@ def test_a_small_metamorphic_run_scores_both_corpora(tmp_path):
     assert pair.rewrite.mapping.doc_id in text and "hit@5" in text and "section" in text
     written = write_report(report, tmp_path / "out")
     assert all(p.stat().st_size > 0 for p in written)
+
+
+def test_a_plan_cited_by_its_digits_alone_gets_its_new_number(rewrites):
+    # Questions cite a plan as "kế hoạch 646" or, typed on a phone, "ke hoach 646".
+    dong_nai = "dong-nai_646-KH-TU_2026-01-09"
+    new_number = next(s.new for s in rewrites[dong_nai].mapping.substitutions
+                      if s.kind == "number" and s.old.startswith("646")).split("-")[0].strip()
+    assert new_number != "646"
+    for written, expected in (("Kế hoạch 646 của Đồng Nai ban hành ngày nào?", f"Kế hoạch {new_number} "),
+                              ("ke hoach so 646 dong nai ban hanh ngay nao", f"ke hoach so {new_number} ")):
+        question = _question("t8", written, [dong_nai], ["2026"], [(dong_nai, _line_with(DONG_NAI, "S646"))],
+                             type_="document")
+        mapped = map_question(question, rewrites)
+        assert expected in mapped.question.question
+        assert "646" not in mapped.question.question

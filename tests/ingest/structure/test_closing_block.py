@@ -77,3 +77,25 @@ def test_issuer_name_by_organisation_and_level():
     assert issuer_name("government", "thành phố", "Huế") == "Ủy ban nhân dân thành phố Huế"
     assert issuer_name("", "tỉnh", "Huế") == ""
     assert issuer_name("party", "", "") == ""
+
+
+@pytest.mark.parametrize(
+    ("closing", "organisation"),
+    [
+        ("T/M ĐẢNG ỦY\nBÍ THƯ", "party_committee"),
+        ("TM. TỈNH ỦY\nBÍ THƯ", "party_committee"),
+        ("T/M BAN THƯỜNG VỤ\nBÍ THƯ", "party"),
+    ],
+)
+def test_the_whole_committee_signing_is_told_from_its_standing_committee(closing, organisation):
+    assert read_organisation(closing, "12-KH/ĐU", "") == organisation
+
+
+def test_issuer_name_of_communes_wards_and_special_zones():
+    assert issuer_name("party", "phường", "Tân Định") == "Ban Thường vụ Đảng ủy phường Tân Định"
+    assert issuer_name("party_committee", "xã", "Ia Grai") == "Đảng ủy xã Ia Grai"
+    assert issuer_name("party", "đặc khu", "Phú Quốc") == "Ban Thường vụ Đảng ủy đặc khu Phú Quốc"
+    assert issuer_name("government", "phường", "Tân Định") == "Ủy ban nhân dân phường Tân Định"
+    assert issuer_name("party_committee", "tỉnh", "Gia Lai") == "Tỉnh ủy Gia Lai"
+    # Without a level the body cannot be named.
+    assert issuer_name("party", "", "Tân Định") == ""

@@ -65,3 +65,23 @@ def test_a_title_written_on_one_line_is_read_whole(title_line):
     assert (index, body_from) == (3, 5)
     assert title == ("Kế hoạch thực hiện Chỉ thị số 52-CT/TW, ngày 03/10/2025 của Ban Bí thư "
                      "về bảo hiểm y tế toàn dân")
+
+
+@pytest.mark.parametrize(
+    ("line", "place"),
+    [
+        # A two-column header flattened into one line: the place is the right column.
+        ("ĐẢNG ỦY PHƯỜNG TÂN ĐỊNH      Tân Định, ngày 05 tháng 01 năm 2026", "Tân Định"),
+        ("UBND XÃ IA GRAI\tIa Grai, ngày 05 tháng 01 năm 2026", "Ia Grai"),
+        ("Số: 15/KH-UBND          phường Tân Định, ngày 05 tháng 01 năm 2026", "phường Tân Định"),
+    ],
+)
+def test_the_place_is_the_column_before_the_date(line, place):
+    assert read_date_and_place(physical_lines(line)) == ("2026-01-05", place)
+
+
+def test_a_one_line_title_keeps_the_capitalised_words_that_continue_it():
+    lines = physical_lines("KẾ HOẠCH HÀNH ĐỘNG thực hiện Chỉ thị số 52-CT/TW\n\nI. MỤC ĐÍCH\n")
+    assert read_title_block(lines, 2)[2] == "Kế hoạch hành động thực hiện Chỉ thị số 52-CT/TW"
+    lines = physical_lines("KE HOACH HANH PONG thye hién Chi thi s0 52-CT/TW\n\nI. MUC PICH\n")
+    assert read_title_block(lines, 2)[0] == 0

@@ -120,3 +120,55 @@ def test_read_sidecar_reads_json_and_reports_bad_files(tmp_path):
 def test_doc_id_is_a_slug_of_the_stem():
     assert default_doc_id("data/plans/hue_KH-UBND.txt") == "hue_KH-UBND"
     assert default_doc_id("/x/Kế hoạch Đồng Nai.docx") == "Ke-hoach-Dong-Nai"
+
+
+def _dak_doa_under(header: str, signed_for: str = "T/M BAN THƯỜNG VỤ") -> str:
+    """The Đak Đoa plan's body and closing under another header, signed for another body."""
+    text = (PLANS / "dak-doa-gia-lai_KH-DU_2026.txt").read_text(encoding="utf-8")
+    body = text[text.index("KẾ HOẠCH"):]
+    return header + body.replace("T/M BAN THƯỜNG VỤ", signed_for)
+
+
+@pytest.mark.parametrize(
+    ("header", "signed_for", "expected"),
+    [
+        ("ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH\nĐẢNG ỦY PHƯỜNG TÂN ĐỊNH\n*\nSố 12-KH/ĐU      ĐẢNG CỘNG SẢN VIỆT NAM\n"
+         "Tân Định, ngày 05 tháng 01 năm 2026\n\n", "T/M BAN THƯỜNG VỤ",
+         dict(locality="Tân Định", level="phường", province="Hồ Chí Minh", place="Tân Định",
+              issuer="Ban Thường vụ Đảng ủy phường Tân Định", number="12-KH/ĐU", date="2026-01-05")),
+        ("ĐẢNG ỦY XÃ IA GRAI      Ia Grai, ngày 05 tháng 01 năm 2026\nSố 03-KH/ĐU\n\n", "T/M ĐẢNG ỦY",
+         dict(locality="Ia Grai", level="xã", province="Gia Lai", place="Ia Grai",
+              issuer="Đảng ủy xã Ia Grai", date="2026-01-05")),
+        ("ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nPHƯỜNG THUẬN HÓA          Độc lập - Tự do - "
+         "Hạnh phúc\nSố: 15/KH-UBND          phường Thuận Hóa, ngày 05 tháng 01 năm 2026\n\n", "TM. ỦY BAN NHÂN DÂN",
+         dict(locality="Thuận Hóa", level="phường", province="Huế", place="Thuận Hóa",
+              issuer="Ủy ban nhân dân phường Thuận Hóa", number="15/KH-UBND")),
+    ],
+)
+def test_a_commune_or_ward_plan_is_read_like_a_province(header, signed_for, expected):
+    meta = extract_metadata(_dak_doa_under(header, signed_for), "x.txt").meta
+    assert {field: getattr(meta, field) for field in expected} == expected
+
+
+def test_a_ward_plan_without_header_is_read_from_its_body():
+    # The Huế plan has no header; written by a ward, its body says "UBND phường" and names the ward bare.
+    text = (PLANS / "hue_KH-UBND.txt").read_text(encoding="utf-8")
+    ward = text.replace("thành phố", "phường").replace("Thành ủy", "Đảng ủy phường").replace("Huế", "Cam Ly - Đà Lạt")
+    result = extract_metadata(ward, "x.txt")
+    assert (result.meta.locality, result.meta.level, result.meta.province, result.meta.issuer) == (
+        "Cam Ly - Đà Lạt", "phường", "Lâm Đồng", "Ủy ban nhân dân phường Cam Ly - Đà Lạt")
+    assert "Không xác định được địa phương ban hành." not in result.warnings
+
+
+def test_an_ocr_title_joined_with_its_continuation_still_ends_the_header():
+    # "KE HOACH HANH PONG" run into the lines after it (OCR capitals, no accents): the header is
+    # still read and stays out of the body.
+    name = "dong-nai_646-KH-TU_2026-01-09.txt"
+    text = (PLANS / name).read_text(encoding="utf-8")
+    start = text.index("KE HOACH HANH PONG")
+    end = text.index("\n\n", start)
+    joined = text[:start] + " ".join(text[start:end].split("\n")) + text[end:]
+    original, result = meta_of(name), extract_metadata(joined, f"data/plans/{name}")
+    for field in ("number", "date", "place", "locality", "issuer", "title"):
+        assert getattr(result.meta, field) == getattr(original.meta, field), field
+    assert "KH/TU" not in joined[result.body_start:result.body_start + 300]
