@@ -35,6 +35,8 @@ ROW_SHARE = 0.3
 # that they lack, and the model gives it at least this probability.
 COMPLEMENT_MIN_GAIN = 0.2
 COMPLEMENT_MIN_P = 0.2
+# A clause this short is quoted whole rather than cut to its best sentence.
+SHORT_CLAUSE_CHARS = 300
 
 
 class ClauseTree(Protocol):
@@ -217,10 +219,19 @@ def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, sup
     citations: list[Citation] = []
     lines: list[str] = []
     anchor = anchor_for(intent)
+    whole: set[str] = set()
     for unit in chosen:
+        clause = unit.scored.clause
+        if clause.id in whole:
+            continue  # already quoted whole
         n = cite(unit.scored, numbering, citations)
         owner = owner_prefix(unit, intent)
-        lines.append(f"{owner}{excerpt(unit.sentence, anchor)} [{n}]")
+        text = " ".join(clause.search_text.split())
+        if len(clause.sentences) > 1 and len(text) <= SHORT_CLAUSE_CHARS:
+            whole.add(clause.id)  # a short clause is quoted whole: its other sentence often completes the fact
+        else:
+            text = excerpt(unit.sentence, anchor)
+        lines.append(f"{owner}{text} [{n}]")
     localities = {u.scored.locality for u in chosen if u.scored.locality}
     intro = f"Theo kế hoạch của {next(iter(localities))}:" if len(localities) == 1 else "Theo các kế hoạch đã nạp:"
     said = verdict(question, [u.sentence for u in chosen], [u.scored.clause.year for u in chosen if u.scored.clause.year])

@@ -13,17 +13,12 @@ everything under it, each part cited.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.intent import content_terms
 from index.types import ScoredClause
 from ingest.model import Clause
-from ingest.structure.roles import strip_numbering
-
-NAME_WORDS = 12            # an item that starts with its agency: the name is within its first words
-MAX_HEADING_CHARS = 90     # a heading longer than this is a sentence, not an agency name
 
 
 @dataclass(frozen=True)
@@ -53,20 +48,19 @@ def _reading(clause: Clause) -> str:
     return " ".join((clause.reading or clause.body or clause.text).split())
 
 
-def agency_name(clause: Clause) -> tuple[str, bool]:
-    """The agency a clause names and whether the clause is only that name (a heading).
+def agency_name(clause: Clause, parent: Clause | None = None) -> tuple[str, bool]:
+    """The agency a clause names and whether the clause is only that name (a heading), from the
+    structure ingest recorded (:attr:`Clause.heading`, :attr:`Clause.is_heading`, :attr:`Clause.agency`).
 
-    "2. Sở Tài chính" -> ("Sở Tài chính", True); "Đảng uỷ Mặt trận Tổ quốc Việt Nam
-    tỉnh: Lãnh đạo ..." -> (the part before the colon, False); otherwise the
-    first :data:`NAME_WORDS` words.
+    "2. Sở Tài chính" -> ("Sở Tài chính", True); "Đảng uỷ Mặt trận Tổ quốc Việt Nam tỉnh: Lãnh
+    đạo ..." or "Ban Tuyên giáo ... hướng dẫn ..." -> (its agency, False); a clause whose agency
+    is its parent's names none of its own -> ("", False).
     """
-    text = strip_numbering(_reading(clause))
-    if len(text) <= MAX_HEADING_CHARS and not re.search(r"[.;]\s", text):
-        return text.rstrip(":. "), True
-    head, colon, _ = text.partition(":")
-    if colon and len(head) <= MAX_HEADING_CHARS:
-        return head.strip(), False
-    return " ".join(text.split()[:NAME_WORDS]), False
+    if clause.is_heading:
+        return clause.heading.rstrip(":. "), True
+    if clause.agency and (parent is None or parent.agency != clause.agency):
+        return clause.agency, False
+    return "", False
 
 
 def subject_phrase(subject: str, drop: set[str]) -> str:
@@ -89,6 +83,15 @@ def _starts_with_phrase(name: str, phrase: str) -> bool:
     """True when the agency name begins with the subject ("Sở Y tế", not "chỉ đạo các cơ sở y tế")."""
     normalised = " ".join(content_terms(name))
     return normalised == phrase or normalised.startswith(phrase + " ")
+
+
+def _parent(index, clause: Clause) -> Clause | None:
+    if not clause.parent_id:
+        return None
+    try:
+        return index.clause(clause.parent_id)
+    except KeyError:
+        return None
 
 
 def _ancestors(index, clause: Clause) -> list[Clause]:
@@ -126,7 +129,10 @@ def find_agency_block(phrase: str, pool: Sequence[ScoredClause], index, derive) 
             if clause.id in seen or clause.kind in ("section", "attribute", "footnote"):
                 continue
             seen.add(clause.id)
-            name, heading_only = agency_name(clause)
+            parent = _parent(index, clause)
+            name, heading_only = agency_name(clause, parent)
+            if not name:
+                continue
             if not _starts_with_phrase(name, phrase):
                 continue
             head = scored if clause.id == scored.id else derive(scored, clause)

@@ -1,4 +1,4 @@
-"""Answers about the plan document itself: its number, date of issue, issuing body.
+"""Answers about the plan document itself: its number (with its date), date of issue, signer, issuing body.
 
 These facts live in the header block, which ingest turns into
 :class:`ingest.model.DocumentMeta`, not into answerable clauses. When a plan
@@ -25,10 +25,16 @@ def _plan_name(meta: DocumentMeta) -> str:
     return f"Kế hoạch của {meta.issuer}" if meta.issuer else f"Kế hoạch của {meta.locality}"
 
 
+def _written_date(meta: DocumentMeta) -> str:
+    """", ban hành ngày 09/01/2026" when the plan gives a full date, else ""."""
+    day = _ISO_DAY_RE.match(meta.date.strip())
+    return f", ban hành ngày {day[3]}/{day[2]}/{day[1]}" if day else ""
+
+
 def _number_answer(meta: DocumentMeta) -> tuple[str, bool]:
     number = meta.number.strip()
     if re.search(r"\d", number):
-        return f"{_plan_name(meta)} có số {number} {_HEADER_NOTE}.", False
+        return f"{_plan_name(meta)} có số {number}{_written_date(meta)} {_HEADER_NOTE}.", False
     if number:
         return (f"{_plan_name(meta)} để trống số văn bản: phần đầu văn bản chỉ ghi “Số: {number}”, "
                 "nên các kế hoạch đã nạp không cho biết số hiệu."), True
@@ -56,7 +62,15 @@ def _issuer_answer(meta: DocumentMeta) -> tuple[str, bool]:
     return f"Dữ liệu đã nạp không ghi cơ quan ban hành kế hoạch của {meta.locality}.", True
 
 
-_ANSWERS = {"number": _number_answer, "date": _date_answer, "issuer": _issuer_answer}
+def _signer_answer(meta: DocumentMeta) -> tuple[str, bool]:
+    if meta.signer:
+        title = f" ({meta.signer_title.capitalize()})" if meta.signer_title else ""
+        body = f", thay mặt {meta.issuer}" if meta.issuer else ""
+        return f"{_plan_name(meta)} do {meta.signer}{title} ký{body} {_HEADER_NOTE}.", False
+    return f"Dữ liệu đã nạp không ghi người ký kế hoạch của {meta.locality}.", True
+
+
+_ANSWERS = {"number": _number_answer, "date": _date_answer, "issuer": _issuer_answer, "signer": _signer_answer}
 
 
 def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMeta]) -> Answer | None:
@@ -64,7 +78,7 @@ def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMet
 
     Args:
         question: The question.
-        about: "number", "date" or "issuer" (see ``QuestionIntent.about_plan``).
+        about: "number", "date", "signer" or "issuer" (see ``QuestionIntent.about_plan``).
         documents: The plans the question names; anything but exactly one gives None.
 
     Returns:

@@ -152,7 +152,19 @@ class Assistant:
                 if scored.id not in seen:
                     seen.add(scored.id)
                     extra.append(scored)
-        return retrieved + extra
+        if not names:
+            return retrieved + extra
+        # The localities the question names take turns, so each one's best clauses are near the top
+        # (a long name repeated in one plan's clauses must not crowd the other plan out).
+        queues: dict[str, list] = {}
+        for scored in retrieved + extra:
+            queues.setdefault(scored.locality, []).append(scored)
+        merged = []
+        while any(queues.values()):
+            for queue in queues.values():
+                if queue:
+                    merged.append(queue.pop(0))
+        return merged
 
 
 def _ms(started: float) -> float:

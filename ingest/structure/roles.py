@@ -105,11 +105,12 @@ def agency_subject(text: str) -> str:
     folded = folded_form(head)
     if len(folded) != len(head):
         return ""
-    verb = _DUTY_VERB_RE.search(folded, 2)
-    if verb is None:
-        return ""
-    subject = head[:verb.start()].strip().rstrip(",;:-–").strip()
-    return subject if len(subject.split()) >= 2 and len(subject) <= MAX_AGENCY_CHARS else ""
+    # A verb word inside the name ("Ban Xây dựng Đảng chủ trì") leaves too short a name: the next one ends it.
+    for verb in _DUTY_VERB_RE.finditer(folded, 2):
+        subject = head[:verb.start()].strip().rstrip(",;:-–").strip()
+        if len(subject.split()) >= 2:
+            return subject if len(subject) <= MAX_AGENCY_CHARS else ""
+    return ""
 
 
 def attribute_kind(text: str) -> str:

@@ -8,7 +8,13 @@ from tests.assistant.conftest import find
 def test_agency_name_of_a_heading_and_of_an_item_that_starts_with_its_agency(tiny_tree):
     assert agency_name(find(tiny_tree, "2. Sở Tài chính")) == ("Sở Tài chính", True)
     name, heading_only = agency_name(find(tiny_tree, "2. Ban Xây dựng Đảng chủ trì"))
-    assert not heading_only and name.startswith("Ban Xây dựng Đảng chủ trì")
+    assert (name, heading_only) == ("Ban Xây dựng Đảng", False)  # the name up to its duty verb
+
+
+def test_a_duty_under_an_agency_heading_names_no_agency_of_its_own(tiny_tree):
+    bullet = find(tiny_tree, "- Tham mưu UBND thành phố bố trí kinh phí")
+    parent = tiny_tree.clause(bullet.parent_id)
+    assert bullet.agency == "Sở Tài chính" and agency_name(bullet, parent) == ("", False)
 
 
 def test_subject_phrase_drops_place_words_and_contracts_abbreviations():

@@ -45,3 +45,15 @@ def test_needs_exactly_one_plan():
     assert answer_about_plan("?", "number", []) is None
     assert answer_about_plan("?", "number", [DONG_NAI, DONG_NAI]) is None
     assert answer_about_plan("?", "", [DONG_NAI]) is None
+
+
+def test_the_number_comes_with_its_date_and_the_signer_is_named():
+    number = answer_about_plan("?", "number", [DONG_NAI])
+    assert "646-KH/TU, ban hành ngày 09/01/2026" in number.answer
+    assert detect_intent("Kế hoạch này do ai ký?").about_plan == "signer"
+    assert detect_intent("nguoi ky ke hoach nay la ai").about_plan == "signer"
+    signed = answer_about_plan("?", "signer", [replace(DONG_NAI, signer="Nguyễn Văn A",
+                                                       signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC")])
+    assert not signed.abstained and "Nguyễn Văn A (Phó bí thư thường trực) ký" in signed.answer
+    unsigned = answer_about_plan("?", "signer", [DONG_NAI])
+    assert unsigned.abstained and "không ghi người ký" in unsigned.answer

@@ -104,3 +104,9 @@ def test_real_corpus_citations_are_verbatim(assistant_service):
         answer = assistant_service.ask(question)
         assert answer.citations, question
         assert_verbatim(assistant_service.index, answer)
+
+
+def test_named_localities_take_turns_at_the_top_of_a_comparison(service):
+    answer = service.ask("Huế và Ninh Bình đặt tỷ lệ bao phủ năm 2026 khác nhau thế nào?")
+    top_two = {s.locality for s in answer.retrieved[:2]}
+    assert top_two == {"Huế", "Ninh Bình"}

@@ -148,3 +148,7 @@ def test_sentences_of_an_item_belong_to_the_agency_it_opens_with():
         "Chỉ đạo ngành chức năng kiểm soát chi phí khám, chữa bệnh.\n", "x.txt")
     item = next(c for c in doc.clauses if c.kind == "item")
     assert item.agency == "Đảng ủy Ủy ban nhân dân tỉnh" and len(item.sentences) == 2
+
+
+def test_a_verb_inside_the_agency_name_does_not_end_it():
+    assert agency_subject("2. Ban Xây dựng Đảng chủ trì, phối hợp với các cơ quan") == "Ban Xây dựng Đảng"
