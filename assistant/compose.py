@@ -184,6 +184,22 @@ def _complements(chosen: list[Unit], ranked: Sequence[Unit], total_weight: float
     return added
 
 
+_ATTRIBUTE_ASKED = {"responsibility": "responsibility", "deadline": "deadline", "funding": "funding"}
+
+
+def _task_attributes(chosen: list[Unit], units: Sequence[Unit], intent: QuestionIntent) -> list[Unit]:
+    """The task's attribute line that states what is asked ("Cơ quan, đơn vị thực hiện: …" for who,
+    "Thời gian thực hiện: …" for when), when the best sentence is a task that does not say it itself."""
+    wanted = _ATTRIBUTE_ASKED.get(intent.kind)
+    best = chosen[0].scored.clause
+    if not wanted or best.attribute:
+        return []
+    owners = {best.id, best.parent_id} - {""}
+    found = [u for u in units if u.scored.clause.attribute == wanted and u.scored.clause.parent_id in owners
+             and u.scored.clause.doc_id == best.doc_id and all(u.sentence != c.sentence for c in chosen)]
+    return found[:1]
+
+
 def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, support: float,
                    intent: QuestionIntent, *, max_citations: int, total_weight: float = 0.0) -> Answer:
     """The best sentence and up to two more of the same locality, each cited: close runners-up, and
@@ -214,6 +230,7 @@ def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, sup
         if unit.scored.locality != best.scored.locality:
             continue
         chosen.append(unit)
+    chosen += _task_attributes(chosen, units, intent)
     chosen += _complements(chosen, ranked, total_weight, min(3, max_citations))
     numbering: dict[str, int] = {}
     citations: list[Citation] = []

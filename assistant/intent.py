@@ -6,7 +6,7 @@ here is taken from a question file: every cue is a closed class of Vietnamese
 question words or of the plans' own topic words, built from the noun classes below.
 
 - ``target``: bao nhiêu, tỷ lệ, mục tiêu, chỉ tiêu, đạt, phần trăm
-- ``responsibility``: ai, <cơ quan | đơn vị | sở | ngành> nào, chủ trì, chịu trách nhiệm, phối hợp
+- ``responsibility``: ai, <cơ quan | đơn vị | sở | ngành | bên | tổ chức> nào, chủ trì, chịu trách nhiệm, phối hợp
 - ``deadline``: khi nào, bao giờ, <lúc | ngày | thời điểm> nào, thời hạn, hạn chót, trước ngày
 - ``list``: những/các <nhiệm vụ | giải pháp | biện pháp | nội dung>, <...> nào, gồm những, liệt kê
 - ``funding``: kinh phí, ngân sách, nguồn (nào), tiền
@@ -41,7 +41,7 @@ INTENT_KINDS: tuple[str, ...] = ("target", "responsibility", "deadline", "list",
 
 # Noun classes a "<noun> nào" question word is built from, by what the answer names.
 _WHICH_PLACE = ("nơi", "địa phương", "tỉnh")
-_WHICH_BODY = ("cơ quan", "đơn vị", "sở", "ngành")
+_WHICH_BODY = ("cơ quan", "đơn vị", "sở", "ngành", "bên", "tổ chức")
 _WHICH_TIME = ("lúc", "ngày", "thời điểm")
 # What a plan enumerates: a question about several of them asks for a list.
 _LISTED = ("nhiệm vụ", "giải pháp", "biện pháp", "nội dung")

@@ -382,3 +382,13 @@ def test_a_comparison_row_never_quotes_a_bare_heading(tiny_tree):
     answer = compose_compare("?", units, (), 0.8, target(), ("Huế", "Đak Đoa"), max_citations=5)
     rows = {row[0]: row[1] for row in _table(answer.answer)[2:]}
     assert "95%" in rows["Đak Đoa"]
+
+
+def test_a_task_answering_who_or_when_brings_its_attribute_line(tiny_tree):
+    task = unit(tiny_tree, "2. Ban Xây dựng Đảng chủ trì", sentence=1, p=0.9)
+    timing = unit(tiny_tree, "Thời gian thực hiện: Thường xuyên.", role="attribute", p=0.2)
+    answer = compose_single("Việc đó làm khi nào?", [task, timing], task, (), 0.8, QuestionIntent(kind="deadline"),
+                            max_citations=5)
+    assert "Thời gian thực hiện: Thường xuyên." in answer.answer and markers(answer.answer) == [1, 2]
+    other = compose_single("?", [task, timing], task, (), 0.8, QuestionIntent(kind="other"), max_citations=5)
+    assert "Thường xuyên" not in other.answer
