@@ -34,7 +34,7 @@ from ingest.vntext import folded_form, is_accentless, nfc, search_form
 
 __all__ = [
     "ALIASES", "COMMUNE_LEVELS", "ORDINARY_PHRASES", "PROVINCE_LEVELS", "SPELLING_EQUIVALENTS", "Locality",
-    "PlaceMention", "WrittenPlace", "find_localities", "find_places", "fold_ocr", "localities", "lookup_locality",
+    "PlaceMention", "WrittenPlace", "choose_in_provinces", "find_localities", "find_places", "fold_ocr", "localities", "lookup_locality",
     "place_names", "place_spelling", "places_in_question", "province_called", "read_place_name",
 ]
 
@@ -288,11 +288,11 @@ def lookup_locality(name: str, *, provinces: Iterable[str] = (), communes: bool 
         return None
     candidates = [c for _, c in tables.communes.entries.get(key, ()) if not written.level or c.level == written.level]
     if written.province:
-        return _choose(candidates, [written.province], strict=True)
-    return _choose(candidates, provinces)
+        return choose_in_provinces(candidates, [written.province], strict=True)
+    return choose_in_provinces(candidates, provinces)
 
 
-def _choose(candidates: Sequence[Locality], provinces: Iterable[str], *, strict: bool = False) -> Locality | None:
+def choose_in_provinces(candidates: Sequence[Locality], provinces: Iterable[str], *, strict: bool = False) -> Locality | None:
     """The one candidate in the first of ``provinces`` that holds one, else (unless ``strict``) the
     only candidate. A province merged away holds what the province it joined holds."""
     for province in provinces:
@@ -477,12 +477,12 @@ def _attach_provinces(text: str, mentions: list[PlaceMention]) -> list[PlaceMent
         following = mentions[n + 1] if n + 1 < len(mentions) else None
         if following is not None and following.locality.is_province and \
                 _QUALIFIER_GAP_RE.fullmatch(folded_form(text[mention.end:following.start])):
-            chosen = _choose(mention.candidates, [following.locality.name], strict=True)
+            chosen = choose_in_provinces(mention.candidates, [following.locality.name], strict=True)
             if chosen is not None:
                 result.append(replace(mention, locality=chosen, end=following.end, province_named=True))
                 joined = True
                 continue
-        chosen = _choose(mention.candidates, province_names)
+        chosen = choose_in_provinces(mention.candidates, province_names)
         result.append(replace(mention, locality=chosen) if chosen is not None else mention)
     return result
 

@@ -26,12 +26,12 @@ from ingest.places import (
     COMMUNE_LEVELS,
     Locality,
     WrittenPlace,
+    choose_in_provinces,
     find_localities,
     find_places,
     fold_ocr,
     localities,
     lookup_locality,
-    province_called,
     read_place_name,
 )
 from ingest.vntext import folded_form, nfc
@@ -169,7 +169,7 @@ def _header_commune(header_communes: list[list[Locality]], written: WrittenPlace
     named = header_communes[0]
     if written is not None and written.key:
         named = next((c for c in header_communes if folded_form(c[0].name) == written.key), named)
-    chosen = _choose_by_province(named, provinces)
+    chosen = choose_in_provinces(named, provinces)
     return chosen if chosen is not None else replace(named[0], province="")
 
 
@@ -184,7 +184,7 @@ def _table_commune(place_written: str, level: str, provinces: list[str]) -> Loca
         candidates += [c for m in find_places(text, accents="loose")
                        if m.marked and m.start == 0 and m.end == len(text)
                        for c in (m.candidates or (m.locality,)) if c.level == candidate_level]
-    return _choose_by_province(list(dict.fromkeys(candidates)), provinces)
+    return choose_in_provinces(list(dict.fromkeys(candidates)), provinces)
 
 
 def _bare_place(place_written: str) -> str:
@@ -217,24 +217,10 @@ def _body_commune(body_text: str, level: str, provinces: list[str]) -> Locality 
         if mention.marked or mention.locality.level != level or not capitalised:
             continue
         candidates = [c for c in mention.candidates if c.level == level]
-        chosen = _choose_by_province(candidates, [*provinces, *named])
+        chosen = choose_in_provinces(candidates, [*provinces, *named])
         if chosen is not None:
             counts[chosen] += 1
     return counts.most_common(1)[0][0] if counts else None
-
-
-def _choose_by_province(candidates: list[Locality], provinces: list[str]) -> Locality | None:
-    """The only candidate, or the one lying in the first of ``provinces`` that holds exactly one
-    (a province merged away holds what the province it joined holds)."""
-    if len(candidates) == 1:
-        return candidates[0]
-    for province in provinces:
-        merged = province_called(province)
-        names = {province, merged.merged_into} if merged else {province}
-        inside = [c for c in candidates if c.province in names]
-        if len(inside) == 1:
-            return inside[0]
-    return None
 
 
 def _body_provinces(body_text: str) -> list[Locality]:
