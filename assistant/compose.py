@@ -77,6 +77,12 @@ class Unit:
     matched: tuple[tuple[str, float], ...] = ()
 
 
+def is_bare_heading(unit: Unit) -> bool:
+    """A section or item heading ("Mục tiêu chung"): it says nothing by itself (an attribute line does)."""
+    clause = unit.scored.clause
+    return clause.is_heading and unit.role != "attribute" and clause.kind in ("section", "item")
+
+
 def derive(parent: ScoredClause, child: Clause) -> ScoredClause:
     """A ScoredClause for a clause reached through the tree (not retrieved itself).
 
@@ -175,6 +181,8 @@ def _complements(chosen: list[Unit], ranked: Sequence[Unit], total_weight: float
             break
         if unit.score < COMPLEMENT_MIN_P or unit.scored.locality != locality or unit in chosen or unit in added:
             continue
+        if is_bare_heading(unit):
+            continue
         if any(unit.sentence == c.sentence for c in [*chosen, *added]):
             continue
         gain = sum(w for t, w in unit.matched if t not in covered)
@@ -222,8 +230,7 @@ def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, sup
         same_funding_clause = intent.kind == "funding" and unit.scored.id == best.scored.id
         if unit is best or (not same_funding_clause and unit.score < floor):
             continue
-        if unit.role != "attribute" and unit.scored.clause.is_heading and unit.scored.clause.kind in (
-                "section", "item"):
+        if is_bare_heading(unit):
             continue  # a heading says nothing by itself
         if any(unit.sentence == c.sentence for c in chosen):
             continue
@@ -363,7 +370,7 @@ def compose_compare(question: str, units: list[Unit], top: tuple, support: float
     by_locality: dict[str, list[Unit]] = {}
     for unit in sorted(units, key=lambda u: u.score, reverse=True):
         clause = unit.scored.clause
-        if clause.is_heading and unit.role != "attribute" and clause.kind in ("section", "item"):
+        if is_bare_heading(unit):
             continue  # a heading alone says nothing to compare
         by_locality.setdefault(unit.scored.locality or clause.doc_id, []).append(unit)
     rows = sorted(((loc, found[0]) for loc, found in by_locality.items()), key=lambda kv: kv[1].score, reverse=True)
@@ -383,7 +390,8 @@ def compose_compare(question: str, units: list[Unit], top: tuple, support: float
             text = focus_excerpt(part.sentence, list(terms), limit=260) if terms \
                 else excerpt(part.sentence, anchor, limit=260)
             shown.append(owner_prefix(part, intent) + text)
-            marks.append(f"[{n}]")
+            if f"[{n}]" not in marks:
+                marks.append(f"[{n}]")
         cell = " … ".join(shown).replace("|", "/")
         lines.append(f"| {loc} | {cell} | {''.join(marks)} |")
     text = "So sánh theo từng địa phương trong các kế hoạch đã nạp:\n" + "\n".join(lines)

@@ -38,6 +38,7 @@ from assistant.compose import (
     compose_list,
     compose_single,
     derive,
+    is_bare_heading,
     whole_plan,
 )
 from assistant.duties import AgencyBlock, find_agency_block, subject_phrase
@@ -251,6 +252,8 @@ class ExtractiveAnswerer:
             listed = compose_list(question, units, best, top, support, index, max_citations=self.max_citations)
             if listed is not None:
                 return listed
+        if is_bare_heading(best):  # no list to give: the likeliest sentence that says something
+            best = max((u for u in units if not is_bare_heading(u)), key=lambda u: u.score, default=best)
         return compose_single(question, units, best, top, support, intent, max_citations=self.max_citations,
                               total_weight=found.total_weight)
 
@@ -307,13 +310,15 @@ class ExtractiveAnswerer:
         title_terms: dict[str, set[str]] = {}
         owner_terms: dict[str, set[str]] = {}
         result = []
+        best_coverage = max((sum(w for t, w in weights.weights.items() if t in terms) / weights.total
+                             for terms in unit_terms), default=0.0) if weights.total > 0 else 0.0
         for unit, terms in zip(units, unit_terms, strict=True):
             clause = unit.scored.clause
             if clause.id not in title_terms:
                 title_terms[clause.id] = set(content_terms(" ".join(clause.search_titles)))
                 owner_terms[clause.id] = set(content_terms(clause.agency))
             vector = unit_features(unit, terms, title_terms[clause.id], owner_terms[clause.id], weights, intent,
-                                   top_score)
+                                   top_score, best_coverage)
             matched = tuple((t, w) for t, w in weights.weights.items() if t in terms)
             result.append(replace(unit, features=tuple(vector), coverage=vector[0], matched=matched))
         anywhere = set().union(*unit_terms, *title_terms.values(), *owner_terms.values())

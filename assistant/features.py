@@ -47,7 +47,7 @@ _TARGET_WORDS = ("phan dau", "muc tieu", "chi tieu", "den nam", "truoc nam")
 _ATTRIBUTE_FOR_KIND = {"responsibility": "responsibility", "deadline": "deadline", "funding": "funding"}
 
 _BASE = (
-    "coverage", "title_coverage", "owner_coverage", "best_term_hit", "prior", "dense_score", "dense_rank_inv",
+    "coverage", "coverage_gap", "title_coverage", "owner_coverage", "best_term_hit", "prior", "dense_score", "dense_rank_inv",
     "lexical_rank_inv", "both_channels", *(f"role_{r}" for r in _ROLES), *(f"kind_{k}" for k in _KINDS),
     "depth", "is_heading", "first_sentence", "log_length", "n_sentences_inv",
     *(f"q_{k}" for k in INTENT_KINDS), "q_amount", "q_year", "q_duties",
@@ -122,14 +122,18 @@ def _has(words: Sequence[str], folded: str) -> float:
 
 
 def unit_features(unit, terms: set[str], title_terms: set[str], owner_terms: set[str], weights: TermWeights,
-                  intent: QuestionIntent, top_score: float) -> list[float]:
-    """The feature vector (:data:`UNIT_FEATURES` order) of one candidate sentence."""
+                  intent: QuestionIntent, top_score: float, best_coverage: float = 0.0) -> list[float]:
+    """The feature vector (:data:`UNIT_FEATURES` order) of one candidate sentence.
+
+    ``best_coverage`` is the highest coverage among the candidates (``coverage_gap`` is the distance to it).
+    """
     clause = unit.scored.clause
     scored = unit.scored
     sentence = unit.sentence
     folded = folded_form(sentence)
     f: dict[str, float] = {}
     f["coverage"] = _share(weights, terms)
+    f["coverage_gap"] = f["coverage"] - best_coverage
     f["title_coverage"] = _share(weights, title_terms - terms)
     f["owner_coverage"] = _share(weights, owner_terms - terms)
     matched = [w for t, w in weights.weights.items() if t in terms]

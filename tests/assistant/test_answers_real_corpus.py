@@ -58,9 +58,9 @@ def test_rate_is_not_an_amount_of_money(assistant_service):
     assert answer.abstained and "số tiền" in answer.answer
 
 
-def test_named_institutions_and_present_figures_are_not_invented(assistant_service):
-    hospital = assistant_service.ask("Bệnh viện nào ở Ninh Bình được giao khám chữa bệnh BHYT cho học sinh?")
-    assert hospital.abstained
+def test_present_figures_are_not_invented(assistant_service):
+    # (A rule that made "Bệnh viện nào …?" abstain was written for one development question and is
+    # gone; whether such questions abstain is now the fitted abstention model's call.)
     current = assistant_service.ask("Hiện nay tỷ lệ người dân Ninh Bình tham gia BHYT đã đạt bao nhiêu?")
     assert current.abstained and "mục tiêu" in current.answer
 
@@ -131,8 +131,7 @@ def test_percent_years():
 
 def test_what_is_set_aside_is_not_the_answer(assistant_service):
     answer = assistant_service.ask("Ngoài ngân sách nhà nước, Ninh Bình còn dùng nguồn kinh phí nào cho kế hoạch?")
-    first = answer.answer.splitlines()[1]
-    assert "nguồn kinh phí hợp pháp khác" in first
+    assert "nguồn kinh phí hợp pháp khác" in answer.answer  # the short funding clause is quoted whole
     assert answer.citations[0].section.startswith("Mục IV")
 
 
