@@ -368,7 +368,9 @@ def compose_compare(question: str, units: list[Unit], top: tuple, support: float
         units = [u for u in units if folded_form(u.scored.locality) in keys] or units
     ranks_extreme = any(c in intent.cues for c in ("cao nhat", "thap nhat"))
     by_locality: dict[str, list[Unit]] = {}
-    for unit in sorted(units, key=lambda u: u.score, reverse=True):
+    # A row is the locality's sentence that holds most of the question's words (then the likeliest):
+    # comparing figures needs the figure of what is asked, not a nearby one.
+    for unit in sorted(units, key=lambda u: (round(u.coverage, 2), u.score), reverse=True):
         clause = unit.scored.clause
         if is_bare_heading(unit):
             continue  # a heading alone says nothing to compare

@@ -6,19 +6,19 @@ paragraphs under an agency heading) it takes every sentence as a candidate
 (:meth:`ExtractiveAnswerer.candidates`), describes each with the features of
 :mod:`assistant.features`, and scores it with the fitted unit model
 (:mod:`assistant.ranker`): ``Unit.score`` is P(this sentence states the answer).
-The abstention model turns the candidates' probabilities, the candidate set's
-flag (only targets when the present is asked) and how the set meets the
-question's words into
+The abstention model turns the candidates' probabilities and how the candidate
+set meets the question's words into
 P(answered), exposed as ``Answer.support``; below the ``abstain_threshold``
 setting the answer abstains. The result is a typed :class:`Decision` that
 :mod:`assistant.compose` only renders, with [n] markers pointing at citations
 built from clause metadata only.
 
-Four checks stay rules because they are facts, not judgements: a place the
+Five checks stay rules because they are facts, not judgements: a place the
 question names that no ingested plan covers, a document it names that is no
 ingested plan and that the plans only cite by number, a sum of money asked when
-no candidate states one, and a question about the plan document itself (its
-number, date, issuer).
+no candidate states one, the present state asked when the candidates state only
+targets, and a question about the plan document itself (its number, date,
+signer, issuer).
 """
 
 from __future__ import annotations
@@ -72,8 +72,6 @@ class Candidates:
         units: The candidate sentences (``Unit.features`` filled, ``score`` not yet).
         pool: The retrieved clauses they come from (the asked localities' when named).
         terms: The question's content terms.
-        flags: Conditions of the whole set, features of the abstention model: "only_targets".
-        detail: What a flag refers to (none yet).
         early: An answer decided before scoring (a place with no plan, a question about the plan
             document itself, nothing retrieved), else None.
     """
@@ -81,8 +79,6 @@ class Candidates:
     units: list[Unit] = field(default_factory=list)
     pool: list[ScoredClause] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
-    flags: dict[str, bool] = field(default_factory=dict)
-    detail: dict[str, str] = field(default_factory=dict)
     stats: CandidateSetStats = field(default_factory=lambda: CandidateSetStats(0.0, 1.0, 1.0))
     total_weight: float = 0.0
     early: Answer | None = None
@@ -204,14 +200,12 @@ class ExtractiveAnswerer:
         if intent.wants_amount and not any(AMOUNT_RE.search(u.sentence) for u in units):
             # A sum of money asked and none stated where the answer would be: said plainly, never guessed.
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="amount"))
+        if intent.asks_current and not any(
+                PERCENT_RE.search(u.sentence) and not TARGET_WORDING_RE.search(folded_form(u.sentence)) for u in units):
+            # The present state asked ("hiện nay đã đạt …") and only targets stated: said plainly, never guessed.
+            return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="current"))
         units, stats, total_weight = self._featurise(units, q_terms, intent, pool)
-        flags = {
-            "only_targets": intent.asks_current and intent.kind == "target" and not any(
-                PERCENT_RE.search(u.sentence) and not TARGET_WORDING_RE.search(folded_form(u.sentence))
-                for u in units),
-        }
-        detail: dict[str, str] = {}
-        return Candidates(units=units, pool=list(pool), terms=q_terms, flags=flags, detail=detail, stats=stats,
+        return Candidates(units=units, pool=list(pool), terms=q_terms, stats=stats,
                           total_weight=total_weight)
 
     def decide(self, found: Candidates, intent: QuestionIntent, threshold: float) -> Decision:
@@ -220,13 +214,11 @@ class ExtractiveAnswerer:
         scored = [replace(u, score=step.unit.probability(u.features)) for u in found.units]
         best = max(scored, key=lambda u: u.score)
         vector = question_features([u.score for u in scored], [u.features for u in scored], intent,
-                                   len(found.terms), found.stats, **found.flags)
+                                   len(found.terms), found.stats)
         probability = step.abstain.probability(vector)
         if probability >= threshold:
             return Decision(tuple(scored), best, probability, False)
-        reason = "only_targets" if found.flags.get("only_targets") else "weak"
-        names = {"only_targets": "current", "weak": "weak"}
-        return Decision(tuple(scored), best, probability, True, names[reason], found.detail.get(reason, ""))
+        return Decision(tuple(scored), best, probability, True, "weak")
 
     def _render(self, question: str, decision: Decision, found: Candidates, reading: QuestionReading,
                 retrieved: Sequence[ScoredClause], top: tuple, support: float, index: ClauseTree | None,

@@ -67,7 +67,7 @@ UNIT_FEATURES: tuple[str, ...] = _BASE + tuple(f"{a}*{b}" for a, b in _PAIRS)
 #: Names of the question-level features of the abstention model, in vector order.
 QUESTION_FEATURES: tuple[str, ...] = (
     "best_p", "margin", "best_coverage", "best_title_coverage", "best_term_hit", "best_has_fact", "fact_p",
-    "union_coverage", "unmatched_share", "rare_miss", "only_targets",
+    "union_coverage", "unmatched_share", "rare_miss",
     "n_terms_inv", *(f"q_{k}" for k in INTENT_KINDS),
 )
 # The fact each kind of question asks for, as unit features: the best sentence "has the fact" when any is set.
@@ -198,7 +198,7 @@ def _has_fact(named: dict[str, float], intent: QuestionIntent) -> float:
 
 
 def question_features(probabilities: Sequence[float], vectors: Sequence[Sequence[float]], intent: QuestionIntent,
-                      n_terms: int, stats: CandidateSetStats, *, only_targets: bool) -> list[float]:
+                      n_terms: int, stats: CandidateSetStats) -> list[float]:
     """The abstention model's features (:data:`QUESTION_FEATURES` order) for one candidate set.
 
     Args:
@@ -214,7 +214,7 @@ def question_features(probabilities: Sequence[float], vectors: Sequence[Sequence
                   if _has_fact(dict(zip(UNIT_FEATURES, vectors[i], strict=True)), intent)), default=0.0)
     values = [best_p, best_p - second_p, named["coverage"], named["title_coverage"], named["best_term_hit"],
               _has_fact(named, intent), fact_p, stats.union_coverage, stats.unmatched_share, stats.rare_miss,
-              float(only_targets), 1.0 / max(n_terms, 1)]
+              1.0 / max(n_terms, 1)]
     values.extend(float(intent.kind == kind) for kind in INTENT_KINDS)
     return values
 

@@ -60,7 +60,6 @@ class QuestionData:
     answerable: bool
     vectors: np.ndarray          # (n_units, n_features)
     labels: np.ndarray           # (n_units,) 1 = states the answer
-    flags: dict
     stats: object
     n_terms: int
     intent: object
@@ -102,7 +101,7 @@ def collect(questions: Sequence[GoldQuestion], assistant) -> list[QuestionData]:
         rows.append(QuestionData(
             q.id, q.answerable, np.array([u.features for u in found.units], dtype=float),
             label_units(found.units, spans) if q.answerable else np.zeros(len(found.units), dtype=np.int8),
-            dict(found.flags), found.stats, len(found.terms), reading.intent, tuple(q.documents)))
+            found.stats, len(found.terms), reading.intent, tuple(q.documents)))
     return rows
 
 
@@ -163,7 +162,7 @@ def _question_vectors(model: FittedModel, rows: Sequence[QuestionData],
     for i, r in enumerate(rows):
         scorer = models[i] if models is not None else model
         probs = [scorer.probability(v) for v in r.vectors]
-        vectors.append(question_features(probs, r.vectors, r.intent, r.n_terms, r.stats, **r.flags))
+        vectors.append(question_features(probs, r.vectors, r.intent, r.n_terms, r.stats))
         labels.append(int(r.answerable))
     return np.array(vectors, dtype=float), np.array(labels)
 
