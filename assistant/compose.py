@@ -368,9 +368,14 @@ def compose_compare(question: str, units: list[Unit], top: tuple, support: float
         units = [u for u in units if folded_form(u.scored.locality) in keys] or units
     ranks_extreme = any(c in intent.cues for c in ("cao nhat", "thap nhat"))
     by_locality: dict[str, list[Unit]] = {}
-    # A row is the locality's sentence that holds most of the question's words (then the likeliest):
-    # comparing figures needs the figure of what is asked, not a nearby one.
-    for unit in sorted(units, key=lambda u: (round(u.coverage, 2), u.score), reverse=True):
+    def row_rank(unit: Unit) -> tuple:
+        if not ranks_extreme:
+            return (unit.score,)
+        # Ranking localities by a figure: the row must state a figure for the asked year, and of what
+        # is asked (the sentence holding most of the question's words), not a nearby figure.
+        return (stated_percent(unit, intent.years) is not None, round(unit.coverage, 2), unit.score)
+
+    for unit in sorted(units, key=row_rank, reverse=True):
         clause = unit.scored.clause
         if is_bare_heading(unit):
             continue  # a heading alone says nothing to compare
