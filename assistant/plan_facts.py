@@ -19,6 +19,7 @@ _ISO_DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _ISO_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR_RE = re.compile(r"^\d{4}$")
 _HEADER_NOTE = "(theo phần đầu văn bản; đây là thông tin của văn bản, không phải một điều khoản)"
+_SIGNATURE_NOTE = "(theo phần ký cuối văn bản; đây là thông tin của văn bản, không phải một điều khoản)"
 
 
 def _plan_name(meta: DocumentMeta) -> str:
@@ -66,7 +67,7 @@ def _signer_answer(meta: DocumentMeta) -> tuple[str, bool]:
     if meta.signer:
         title = f" ({meta.signer_title.capitalize()})" if meta.signer_title else ""
         body = f", thay mặt {meta.issuer}" if meta.issuer else ""
-        return f"{_plan_name(meta)} do {meta.signer}{title} ký{body} {_HEADER_NOTE}.", False
+        return f"{_plan_name(meta)} do {meta.signer}{title} ký{body} {_SIGNATURE_NOTE}.", False
     return f"Dữ liệu đã nạp không ghi người ký kế hoạch của {meta.locality}.", True
 
 

@@ -55,5 +55,6 @@ def test_the_number_comes_with_its_date_and_the_signer_is_named():
     signed = answer_about_plan("?", "signer", [replace(DONG_NAI, signer="Nguyễn Văn A",
                                                        signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC")])
     assert not signed.abstained and "Nguyễn Văn A (Phó bí thư thường trực) ký" in signed.answer
+    assert "phần ký cuối văn bản" in signed.answer
     unsigned = answer_about_plan("?", "signer", [DONG_NAI])
     assert unsigned.abstained and "không ghi người ký" in unsigned.answer
