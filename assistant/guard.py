@@ -4,7 +4,7 @@ Every rejection comes back as a polite Vietnamese reply. HTML and script
 payloads are not rejected outright: tags (and the contents of ``<script>`` and
 ``<style>``) are stripped, the remaining words are searched, and a notice says
 markup was removed. The cleaned question, never the markup, is what an answer
-echoes back.
+echoes back, refused or not (``GuardResult.question``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ _SCRIPT_RE = re.compile(r"<\s*(script|style|iframe|object)\b[^>]*>.*?(<\s*/\s*\1
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>?")
 _JS_URL_RE = re.compile(r"\bjavascript\s*:", re.IGNORECASE)
 _ENTITY_RE = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls (tabs and line ends included: a question is one line).
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Invisible characters that change how echoed text is displayed or split words unseen:
+# zero-width marks, bidirectional embeddings, overrides and isolates ("Trojan Source"), BOM.
+_INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Lone surrogates (from JSON "\ud83d" or undecodable argv bytes) cannot be encoded as UTF-8.
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 _WORD_RE = re.compile(r"[^\W_]", re.UNICODE)
 
 EMPTY_MESSAGE = ("Bạn chưa nhập câu hỏi. Trợ lý trả lời về các kế hoạch đã nạp: chỉ tiêu, cơ quan phụ trách, "
@@ -42,8 +48,11 @@ class GuardResult:
 
     Attributes:
         ok: True when the question can be searched.
-        question: The cleaned question (NFC, markup removed, spaces collapsed);
-            safe to echo back.
+        question: The cleaned question (NFC, markup, controls and invisible
+            characters removed, lone surrogates replaced by U+FFFD, spaces
+            collapsed); safe to echo back. Set for refusals too: "" for an
+            empty question, the cleaned first ``max_chars`` characters of a
+            too-long one, the cleaned text (no words in it) otherwise.
         message: The Vietnamese reply when ``ok`` is False ("" otherwise).
         notices: Vietnamese notices for an accepted question (e.g. markup removed).
     """
@@ -82,11 +91,25 @@ def check_question(question: str | None, max_chars: int) -> GuardResult:
     if not raw.strip():
         return GuardResult(ok=False, question="", message=EMPTY_MESSAGE)
     if len(raw) > max_chars:
-        return GuardResult(ok=False, question="", message=too_long_message(len(raw), max_chars))
-    cleaned = strip_markup(raw)
-    had_markup = cleaned != raw
-    cleaned = " ".join(_CONTROL_RE.sub(" ", cleaned).split())
+        # Only the first max_chars characters are cleaned: echoing them is bounded, and the
+        # markup patterns never run over an unbounded text.
+        cleaned, _ = clean_text(raw[:max_chars])
+        return GuardResult(ok=False, question=cleaned, message=too_long_message(len(raw), max_chars))
+    cleaned, had_markup = clean_text(raw)
     if not _WORD_RE.search(cleaned):
         message = MARKUP_ONLY_MESSAGE if had_markup else NO_WORDS_MESSAGE
-        return GuardResult(ok=False, question="", message=message)
+        return GuardResult(ok=False, question=cleaned, message=message)
     return GuardResult(ok=True, question=cleaned, notices=(MARKUP_NOTICE,) if had_markup else ())
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """``text`` made safe to search and echo, and whether markup was removed.
+
+    Markup, controls, line separators (U+2028, U+2029, U+0085), invisible
+    format characters and lone surrogates go; spaces are collapsed.
+    """
+    text = _SURROGATE_RE.sub("\ufffd", text)
+    stripped = strip_markup(text)
+    had_markup = stripped != text
+    stripped = _INVISIBLE_RE.sub("", _CONTROL_RE.sub(" ", stripped))
+    return " ".join(stripped.split()), had_markup

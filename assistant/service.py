@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from assistant.answer import Answer
 from assistant.extractive import ExtractiveAnswerer
-from assistant.guard import check_question
+from assistant.guard import check_question, clean_text
 from assistant.intent import read_question
 from assistant.llm import LLMAnswerer
 from index.localities import plans_of
@@ -101,8 +101,10 @@ class Assistant:
         matching = sorted({d.locality for d in plans_of([locality], self.index.documents())}) if locality else []
         if locality and not matching:
             known = ", ".join(self.localities())
+            # The filter value is untrusted too: echo it cleaned like a question, bounded.
+            shown = clean_text(locality[:self.settings.max_question_chars])[0] or "(trống)"
             return Answer(question=text, abstained=True, mode=mode,
-                          answer=f"Không có kế hoạch của {locality} trong dữ liệu đã nạp. "
+                          answer=f"Không có kế hoạch của {shown} trong dữ liệu đã nạp. "
                                  f"Các địa phương hiện có: {known}.",
                           notices=guard.notices, timings_ms={"retrieve": 0.0, "answer": 0.0,
                                                              "total": _ms(started)})

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from assistant.answer import Answer
+from assistant.guard import check_question
 from ingest.model import DocumentMeta
 from settings import Settings
 from webchat import render
@@ -126,6 +127,11 @@ class ChatBackend:
             The service's :class:`Answer`, or a message string when the question is
             empty, too long or only markup, or when the service failed.
         """
+        return self._answer(question, locality, mode)[1]
+
+    def _answer(self, question: str | None, locality: str | None,
+                mode: str | None) -> tuple[str, Answer | str]:
+        """(the cleaned question to echo, :meth:`answer`'s result); the raw text is never echoed."""
         started = time.perf_counter()
         question = question or ""
         chosen_locality, chosen_mode = self._resolve(locality, mode)
@@ -136,12 +142,12 @@ class ChatBackend:
             # The traceback is logged; the question text only when the setting allows.
             logger.exception("answering failed")
             self._log(question, "error", started)
-            return ERROR_MESSAGE
+            return check_question(question, self.settings.max_question_chars).question, ERROR_MESSAGE
         if result.refused:
             self._log(question, "refused", started)
-            return result.answer
+            return result.question, result.answer
         self._log(question, "abstained" if result.abstained else f"{len(result.citations)} citations", started)
-        return result
+        return result.question, result
 
     def reply_html(self, question: str | None, locality: str | None = None, mode: str | None = None) -> str:
         """The assistant's chat message for ``question`` as safe HTML/markdown."""
@@ -154,6 +160,9 @@ class ChatBackend:
     def respond(self, message: str | None, history: list[dict[str, Any]] | None,
                 locality: str | None = None, mode: str | None = None) -> tuple[list[dict[str, Any]], str]:
         """Chat handler: append the (escaped) question and the answer to ``history``.
+
+        The user's own message is shown as typed, HTML-escaped and inert (the page and
+        tests/browser rely on it); the answer never contains the raw text.
 
         Returns:
             The new history and "" (to clear the input box).
@@ -168,11 +177,14 @@ class ChatBackend:
 
         A refused question (empty, too long, markup only) or a failure gives
         ``{"question", "answer": <Vietnamese message>, "refused": true, "citations": []}``.
+        ``question`` is always the guard's cleaned text, never the raw input.
         """
-        result = self.answer(question, locality or None, mode or None)
+        cleaned, result = self._answer(question, locality or None, mode or None)
         if isinstance(result, str):
-            return {"question": question, "answer": result, "abstained": False, "refused": True,
-                    "mode": mode or self.default_mode(), "citations": [], "retrieved": [], "timings_ms": {}}
+            offered = {v for _, v in self.modes()}
+            return {"question": cleaned, "answer": result, "abstained": False, "refused": True,
+                    "mode": mode if mode in offered else self.default_mode(), "citations": [], "retrieved": [],
+                    "timings_ms": {}}
         data = result.to_json()
         data["refused"] = False
         return data

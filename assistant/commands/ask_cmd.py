@@ -3,13 +3,12 @@
 Without ``--json`` it prints the answer, then the numbered citations for a
 terminal reader; ``--json`` prints ``Answer.to_json()`` (the exact shape of
 issue 4). Exit codes: 0 answered (an abstention is an answer), 2 usage error,
-rejected question or unusable index.
+rejected question (including argv bytes that are not UTF-8) or unusable index.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from settings import load_settings
@@ -53,11 +52,30 @@ def open_assistant(args: argparse.Namespace):
         return None
 
 
+def undecodable_position(text: str) -> int | None:
+    """1-based position of the first character of ``text`` that is not encodable as UTF-8, or None.
+
+    Python decodes command-line bytes that are not UTF-8 to lone surrogates
+    (``surrogateescape``); they cannot be searched, printed or written back.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start + 1
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Answer one question and print it."""
-    from assistant.commands.render import render_answer
+    from assistant.commands.render import json_text, render_answer
     from assistant.guard import check_question
 
+    for name, value in (("câu hỏi", args.question), ("--locality", args.locality or "")):
+        position = undecodable_position(value)
+        if position is not None:
+            print(f"Lỗi: {name} có byte không đọc được theo UTF-8 (ký tự thứ {position}). Hãy đặt bảng mã "
+                  "của cửa sổ lệnh là UTF-8 (ví dụ LANG=vi_VN.UTF-8 hoặc chcp 65001) rồi hỏi lại.", file=sys.stderr)
+            return 2
     settings = load_settings(index_dir=args.index)
     guard = check_question(args.question, settings.max_question_chars)
     if not guard.ok:
@@ -68,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     answer = assistant.ask(args.question, locality=args.locality, top_k=args.k, mode=args.mode)
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(answer.to_json(), indent=2))
     else:
         print(render_answer(answer, show_timings=args.timings))
     return 0

@@ -3,14 +3,21 @@
 The answer comes first, then notices, then the numbered sources: section path,
 document, locality, and the verbatim quoted text (plus the repaired reading of
 an OCR-damaged clause). Abstentions are labelled as such and their sources as
-"liên quan", not as the answer.
+"liên quan", not as the answer. ``json_text`` is the one JSON writer of
+``ask --json`` and ``batch``: readable Vietnamese that always encodes.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import textwrap
 
 from assistant.answer import Answer
+
+# Characters json.dumps(ensure_ascii=False) leaves raw that still break a JSON line for some
+# readers: lone surrogates (not encodable as UTF-8) and the line ends str.splitlines knows.
+_UNSAFE_IN_JSON_RE = re.compile("[\ud800-\udfff\x85\u2028\u2029]")
 
 QUOTE_WIDTH = 100
 MAX_QUOTE_CHARS = 700
@@ -21,6 +28,17 @@ def _quote(text: str) -> str:
     if len(flat) > MAX_QUOTE_CHARS:
         flat = flat[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
     return textwrap.fill(f"«{flat}»", width=QUOTE_WIDTH, initial_indent="    ", subsequent_indent="     ")
+
+
+def json_text(data: object, *, indent: int | None = None) -> str:
+    """``data`` as JSON, Vietnamese readable, safe to write as UTF-8 and to split on line ends.
+
+    Lone surrogates, U+0085, U+2028 and U+2029 are written as ``\\uXXXX``
+    escapes (they can only occur inside JSON strings, so the JSON reads back the
+    same), so encoding never fails and a JSON line stays one line.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _UNSAFE_IN_JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render_answer(answer: Answer, *, show_timings: bool = False) -> str:

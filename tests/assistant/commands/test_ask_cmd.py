@@ -56,3 +56,28 @@ def test_bad_k_and_mode(tiny_index_dir, capsys):
         assert exc.code == 2
     else:
         raise AssertionError("argparse accepted --mode gpt")
+
+
+@pytest.mark.parametrize("argv", [["ask", "kinh ph\udcff"], ["ask", "kinh phí", "--locality", "Hu\udce1"]])
+def test_undecodable_argv_is_a_vietnamese_usage_error(argv, capsys):
+    # Python hands non-UTF-8 argv bytes over as lone surrogates (surrogateescape).
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "không đọc được theo UTF-8" in err and "Traceback" not in err
+
+
+def test_non_utf8_argv_bytes_through_python_m(tmp_path):
+    env = {**os.environ, "BHYT_INDEX_DIR": str(tmp_path / "none"), "LC_ALL": "C.UTF-8"}
+    done = subprocess.run([sys.executable, "-m", "assistant", "ask", b"kinh ph\xed c\xf1a Hu\xea"],
+                          cwd=ROOT, env=env, capture_output=True, timeout=120)
+    assert done.returncode == 2
+    err = done.stderr.decode("utf-8")
+    assert "ký tự thứ 8" in err and "Traceback" not in err and done.stdout == b""
+
+
+def test_json_output_of_a_hostile_question_is_clean(tiny_index_dir, capsys):
+    assert main(["ask", "<script>x</script>Kinh phí\u2028của Huế\u202e?", "--json", "--index", str(tiny_index_dir)]) == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    assert data["question"] == "Kinh phí của Huế?" and "notices" in data
+    assert "\u2028" not in out and "<script>" not in out
