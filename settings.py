@@ -64,6 +64,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Tách từ bằng pyvi trước khi nhúng (cho mô hình huấn luyện trên văn bản đã tách từ)."),
     Setting("hnsw_threshold", 50000, "BHYT_HNSW_THRESHOLD",
             "Số đoạn tối thiểu để dùng chỉ mục HNSW thay cho chỉ mục phẳng."),
+    Setting("index_lock_timeout", 60.0, "BHYT_INDEX_LOCK_TIMEOUT",
+            "Số giây một lệnh cập nhật chỉ mục chờ lệnh khác đang cập nhật cùng thư mục trước khi bỏ cuộc (mã thoát 4)."),
     # --- retrieval ---
     Setting("retrieval_top_k", 10, "BHYT_TOP_K", "Số đoạn trả về sau khi hợp nhất."),
     Setting("dense_top_n", 50, "BHYT_DENSE_TOP_N", "Số ứng viên lấy từ kênh vector."),

@@ -3,7 +3,8 @@ text), clauses (record, offsets, embedded-text hash, vector bytes, search tokens
 
 Plain tables and JSON columns only; vectors are raw float32 bytes. The FAISS
 file is derived from the ``vector`` column, so an index can always be
-re-derived from this database alone.
+re-derived from this database alone. A one-row ``meta`` table holds the build
+id the manifest also records, so a reader can tell two builds apart.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ CREATE TABLE clauses (
 );
 CREATE INDEX clauses_doc ON clauses(doc_id);
 CREATE INDEX clauses_parent ON clauses(parent_id);
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 
@@ -81,6 +86,21 @@ class StoredClause:
     folded: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Catalog:
+    """What :func:`read_catalog` reads.
+
+    Attributes:
+        documents: Documents in index order.
+        clauses: Clauses in row order.
+        build_id: The build id in the ``meta`` table ("" when absent).
+    """
+
+    documents: list[StoredDocument]
+    clauses: list[StoredClause]
+    build_id: str
+
+
 def meta_from_json(data: dict) -> DocumentMeta:
     """Rebuild a DocumentMeta from :meth:`DocumentMeta.to_json` output (unknown keys ignored)."""
     fields = DocumentMeta.__dataclass_fields__
@@ -100,11 +120,12 @@ def clause_from_json(data: dict) -> Clause:
 
 
 def write_catalog(directory: Path, documents: list[StoredDocument],
-                  clauses: list[StoredClause]) -> None:
-    """Write a fresh database into ``directory`` (rows numbered in list order)."""
+                  clauses: list[StoredClause], build_id: str = "") -> None:
+    """Write a fresh database into ``directory`` (rows numbered in list order), tagged with ``build_id``."""
     conn = sqlite3.connect(directory / DB_FILE)
     try:
         conn.executescript(_SCHEMA)
+        conn.execute("INSERT INTO meta VALUES ('build_id', ?)", (build_id,))
         conn.executemany(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
             [(d.meta.doc_id, i, d.meta.content_hash, json.dumps(d.meta.to_json(), ensure_ascii=False),
@@ -124,8 +145,8 @@ def write_catalog(directory: Path, documents: list[StoredDocument],
         conn.close()
 
 
-def read_catalog(directory: Path, dim: int) -> tuple[list[StoredDocument], list[StoredClause]]:
-    """Read documents and clauses (in row order) from ``directory``.
+def read_catalog(directory: Path, dim: int) -> Catalog:
+    """Read documents, clauses (in row order) and the build id from ``directory``.
 
     Raises:
         sqlite3.DatabaseError, ValueError, KeyError: On a damaged database;
@@ -136,6 +157,7 @@ def read_catalog(directory: Path, dim: int) -> tuple[list[StoredDocument], list[
         raise FileNotFoundError(str(path))
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
+        (build_id,) = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone() or ("",)
         documents = [
             StoredDocument(meta_from_json(json.loads(meta)), text, tuple(json.loads(warnings)))
             for meta, warnings, text in conn.execute(
@@ -154,7 +176,7 @@ def read_catalog(directory: Path, dim: int) -> tuple[list[StoredDocument], list[
                                         tuple(json.loads(acc)), tuple(json.loads(fold))))
     finally:
         conn.close()
-    return documents, clauses
+    return Catalog(documents, clauses, str(build_id))
 
 
 def read_document_metas(directory: Path) -> list[DocumentMeta]:

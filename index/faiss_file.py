@@ -53,6 +53,17 @@ def read_faiss(directory: Path):
     return faiss.read_index(str(directory / FAISS_FILE))
 
 
+def faiss_from_bytes(data: bytes):
+    """A FAISS index from the bytes of a ``vectors.faiss`` file (RuntimeError when damaged).
+
+    The store reads the file once, checks its checksum and deserialises the
+    same bytes, so what is checked is exactly what is used.
+    """
+    import faiss
+
+    return faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+
+
 def faiss_type(index) -> str:
     """``"hnsw"`` or ``"flat"``."""
     return "hnsw" if "HNSW" in type(index).__name__ else "flat"

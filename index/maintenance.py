@@ -2,18 +2,24 @@
 
 The index directory is ``settings.index_dir`` (environment ``BHYT_INDEX_DIR``,
 overridden by ``--index``); the embedder is ``settings.embedder`` and vectors
-are cached in ``settings.vector_cache``.
+are cached in ``settings.vector_cache``. Updates hold the writer lock
+(``locking.py``) from reading the index to swapping the new one in, so two
+``ingest`` runs on one directory take turns instead of losing a change; the
+second waits up to ``settings.index_lock_timeout`` seconds.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from index.atomic import write_error
 from index.catalog import read_document_metas
 from index.embedders import make_embedder
+from index.locking import index_lock
 from index.manifest import MANIFEST_FILE
 from index.reports import UpdateReport
 from index.store import ClauseIndex
@@ -41,7 +47,8 @@ def open_index(settings: Any, *, with_embedder: bool = True) -> ClauseIndex:
     embedder = make_embedder(settings.get("embedder"), segment=settings.get("embedder_segment")) \
         if with_embedder else None
     return ClauseIndex.load(settings.get("index_dir"), embedder, cache=_cache(settings),
-                            hnsw_threshold=settings.get("hnsw_threshold"))
+                            hnsw_threshold=settings.get("hnsw_threshold"),
+                            lock_timeout=settings.get("index_lock_timeout"))
 
 
 def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebuild: bool = False,
@@ -61,18 +68,48 @@ def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebui
     Raises:
         IndexLoadError: The existing index is incompatible or damaged and
             ``rebuild`` is False (the message says how to rebuild).
+        IndexBusyError: Another process kept the index locked for ``index_lock_timeout`` seconds.
+        IndexWriteError: The new index could not be written (full disk, no
+            permission); the previous one is untouched.
     """
     documents = list(documents)
     directory = Path(settings.get("index_dir"))
     embedder = make_embedder(settings.get("embedder"), segment=settings.get("embedder_segment"))
     cache = _cache(settings)
     threshold = settings.get("hnsw_threshold")
-    if rebuild or not (directory / MANIFEST_FILE).exists():
-        index = ClauseIndex(directory, embedder, embedder_id=embedder.id, dim=embedder.dim,
-                            hnsw_threshold=threshold, cache=cache)
-        return index.write_all(documents, progress=progress)
-    index = ClauseIndex.load(directory, embedder, cache=cache, hnsw_threshold=threshold)
-    return index.upsert(documents, progress=progress)
+    timeout = settings.get("index_lock_timeout")
+    with _writer_lock(directory, timeout):
+        if rebuild or not (directory / MANIFEST_FILE).exists():
+            index = ClauseIndex(directory, embedder, embedder_id=embedder.id, dim=embedder.dim,
+                                hnsw_threshold=threshold, cache=cache, lock_timeout=timeout)
+            return index.write_all(documents, progress=progress)
+        index = ClauseIndex.load(directory, embedder, cache=cache, hnsw_threshold=threshold, lock_timeout=timeout)
+        return index.upsert(documents, progress=progress)
+
+
+def remove_document(doc_id: str, settings: Any) -> ClauseIndex:
+    """Remove one document from the settings' index (under the writer lock); returns the updated index.
+
+    Raises:
+        IndexLoadError, IndexBusyError, IndexWriteError: As :func:`index_documents`.
+        UnknownDocumentError: ``doc_id`` is not in the index.
+    """
+    with _writer_lock(Path(settings.get("index_dir")), settings.get("index_lock_timeout")):
+        index = open_index(settings, with_embedder=False)
+        index.remove(doc_id)
+        return index
+
+
+@contextmanager
+def _writer_lock(directory: Path, timeout: float) -> Iterator[None]:
+    """The writer lock, with a failure to create its file reported like any other write failure."""
+    held = ExitStack()
+    try:
+        held.enter_context(index_lock(directory, timeout))
+    except OSError as exc:
+        raise write_error(directory, exc) from exc
+    with held:
+        yield
 
 
 def known_sources(settings: Any) -> dict[str, KnownSource]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from importlib import metadata
@@ -24,17 +25,34 @@ from ingest.model import DocumentMeta
 
 # 2: clauses carry OCR repaired readings (reading, title_readings)
 # 3: clauses carry their structure (heading, is_heading, attribute, agency, year, sentence spans)
-FORMAT_VERSION = 3
+# 4: a build id (manifest, SQLite meta table), SHA-256 of each file and of the manifest itself
+FORMAT_VERSION = 4
+logger = logging.getLogger(__name__)
 MANIFEST_FILE = "manifest.json"
 REBUILD_HINT = "Chạy: python -m assistant ingest data/plans --rebuild"
 
 
 class IndexLoadError(Exception):
-    """The index cannot be used as it is; ``message`` (Vietnamese) says how to rebuild."""
+    """The index cannot be used as it is; ``message`` (Vietnamese) says how to rebuild.
 
-    def __init__(self, message: str):
+    ``reason`` is the message without the rebuild command, for callers that
+    rebuild by themselves (the web app) and must not tell the user to.
+    """
+
+    def __init__(self, message: str, reason: str | None = None):
         super().__init__(message)
         self.message = message
+        self.reason = reason if reason is not None else message
+
+
+def unusable(reason: str) -> IndexLoadError:
+    """An :class:`IndexLoadError` for ``reason`` (Vietnamese, no library text), with the rebuild command."""
+    return IndexLoadError(f"{reason} {REBUILD_HINT}", reason=reason)
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of ``data`` (the checksum of each index file)."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def library_versions() -> dict[str, str]:
@@ -49,7 +67,8 @@ def library_versions() -> dict[str, str]:
 
 
 def make_manifest(*, embedder_id: str, dim: int, faiss_type: str, accent_weight: float,
-                  documents: Iterable[DocumentMeta], clauses: int) -> dict:
+                  documents: Iterable[DocumentMeta], clauses: int, build_id: str = "",
+                  files: dict[str, str] | None = None) -> dict:
     """The manifest of an index about to be written.
 
     Args:
@@ -59,11 +78,16 @@ def make_manifest(*, embedder_id: str, dim: int, faiss_type: str, accent_weight:
         accent_weight: Weight of the accented lexical stream.
         documents: Metadata of every document (their content hashes make the corpus hash).
         clauses: Number of clauses.
+        build_id: The id this build also writes into the SQLite ``meta`` table:
+            a reader checks both agree, so it never mixes two builds.
+        files: SHA-256 of each file of the directory (name -> hex), checked at load.
     """
     documents = list(documents)
     corpus = "\n".join(sorted(f"{meta.doc_id}:{meta.content_hash}" for meta in documents))
     return {
         "format_version": FORMAT_VERSION,
+        "build_id": build_id,
+        "files": dict(sorted((files or {}).items())),
         "embedder": {"id": embedder_id, "dim": dim},
         "tokenizer": {"name": "pyvi+protected+abbreviations", "version": TOKENIZER_VERSION,
                       "streams": ["accented", "folded"]},
@@ -77,9 +101,23 @@ def make_manifest(*, embedder_id: str, dim: int, faiss_type: str, accent_weight:
     }
 
 
+def _serialise(manifest: dict) -> str:
+    return json.dumps(manifest, ensure_ascii=False, indent=2)
+
+
+def _own_checksum(manifest: dict) -> str:
+    rest = {key: value for key, value in manifest.items() if key != "checksum"}
+    return sha256_bytes(_serialise(rest).encode("utf-8"))
+
+
 def write_manifest(directory: Path, manifest: dict) -> None:
-    """Write ``manifest`` as ``directory/manifest.json`` (UTF-8, indented)."""
-    (directory / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    """Write ``manifest`` as ``directory/manifest.json`` (UTF-8, indented), with its own checksum.
+
+    The file is exactly the serialisation of its content, checksum included, so
+    any changed byte is detected at load (:func:`read_manifest`).
+    """
+    manifest = {**manifest, "checksum": _own_checksum(manifest)}
+    (directory / MANIFEST_FILE).write_text(_serialise(manifest), encoding="utf-8")
 
 
 def read_manifest(directory: Path) -> dict:
@@ -89,17 +127,31 @@ def read_manifest(directory: Path) -> dict:
         IndexLoadError: No such directory, no manifest, or one that is not a JSON object.
     """
     if not directory.is_dir():
-        raise IndexLoadError(f"Chưa có chỉ mục tại {directory}. {REBUILD_HINT}")
+        raise unusable(f"Chưa có chỉ mục tại {directory}.")
     path = directory / MANIFEST_FILE
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict):
-            raise ValueError("manifest is not an object")
-        return manifest
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise IndexLoadError(f"Chỉ mục tại {directory} thiếu tệp {MANIFEST_FILE}. {REBUILD_HINT}") from None
+        raise unusable(f"Chỉ mục tại {directory} thiếu tệp {MANIFEST_FILE}.") from None
+    except PermissionError:
+        raise IndexLoadError(
+            f"Không có quyền đọc chỉ mục tại {directory}. Hãy nhờ người dùng sở hữu thư mục cấp quyền đọc "
+            "(hoặc chọn thư mục khác bằng --index).") from None
     except (OSError, ValueError) as exc:
-        raise IndexLoadError(f"Tệp {path} bị hỏng ({exc}). {REBUILD_HINT}") from exc
+        logger.info("reading %s failed", path, exc_info=exc)
+        raise unusable(f"Tệp {path} bị hỏng (không đọc được).") from exc
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        logger.info("%s is not JSON", path, exc_info=exc)
+        raise unusable(f"Tệp {path} bị hỏng (không phải JSON hợp lệ).") from exc
+    if not isinstance(manifest, dict):
+        raise unusable(f"Tệp {path} bị hỏng (không phải một đối tượng JSON).")
+    # An older format has no checksum: check_manifest reports the version instead.
+    if manifest.get("format_version") == FORMAT_VERSION and (
+            manifest.get("checksum") != _own_checksum(manifest) or text != _serialise(manifest)):
+        raise unusable(f"Tệp {path} bị hỏng (tổng kiểm tra không khớp nội dung).")
+    return manifest
 
 
 def check_manifest(directory: Path, manifest: dict, embedder: Embedder | None) -> None:
@@ -116,18 +168,18 @@ def check_manifest(directory: Path, manifest: dict, embedder: Embedder | None) -
     """
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
-        raise IndexLoadError(
+        raise unusable(
             f"Chỉ mục tại {directory} có định dạng phiên bản {version}, phần mềm này cần phiên bản "
-            f"{FORMAT_VERSION}. Cần xây lại chỉ mục. {REBUILD_HINT}")
+            f"{FORMAT_VERSION}. Cần xây lại chỉ mục.")
     emb = manifest.get("embedder")
     if not isinstance(emb, dict) or "id" not in emb or "dim" not in emb:
-        raise IndexLoadError(f"Tệp {MANIFEST_FILE} tại {directory} thiếu thông tin bộ nhúng. {REBUILD_HINT}")
+        raise unusable(f"Tệp {MANIFEST_FILE} tại {directory} thiếu thông tin bộ nhúng.")
     if embedder is not None and (emb["id"] != embedder.id or int(emb["dim"]) != embedder.dim):
-        raise IndexLoadError(
+        raise unusable(
             f"Chỉ mục tại {directory} được xây bằng bộ nhúng '{emb['id']}' ({emb['dim']} chiều), khác bộ nhúng "
-            f"đang dùng '{embedder.id}' ({embedder.dim} chiều). Cần xây lại chỉ mục. {REBUILD_HINT}")
+            f"đang dùng '{embedder.id}' ({embedder.dim} chiều). Cần xây lại chỉ mục.")
     tokenizer = manifest.get("tokenizer") or {}
     if tokenizer.get("version") != TOKENIZER_VERSION:
-        raise IndexLoadError(
+        raise unusable(
             f"Chỉ mục tại {directory} dùng bộ tách từ phiên bản {tokenizer.get('version')}, phần mềm này cần "
-            f"phiên bản {TOKENIZER_VERSION}. Cần xây lại chỉ mục. {REBUILD_HINT}")
+            f"phiên bản {TOKENIZER_VERSION}. Cần xây lại chỉ mục.")

@@ -13,6 +13,15 @@ the target and then swaps it in with two renames (atomic.py), so a killed build
 leaves the previous index serving (and :meth:`ClauseIndex.load` recovers the
 previous one if a crash fell between the renames). Nothing is pickled.
 
+Faults, races and damage: each write holds the writer lock (``locking.py``) and
+tags the build with a fresh id, written into the manifest and the SQLite
+``meta`` table; the manifest also records the SHA-256 of every file and of
+itself. :meth:`ClauseIndex.load` checks all of them, so a reader racing a
+swap never mixes two builds (it waits a moment and reads again) and random
+damage to any file is reported (Vietnamese :class:`IndexLoadError`) instead of
+answering from garbage. Write failures (full disk, no permission) become a
+Vietnamese :class:`IndexWriteError` and leave the previous index serving.
+
 This module holds :class:`ClauseIndex`, the entry point; the other names
 (``IndexLoadError``, ``UpdateReport``, ``MANIFEST_FILE``, ``lexical_text`` ...)
 are imported from the modules above.
@@ -20,27 +29,38 @@ are imported from the modules above.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
-from index.atomic import recover_interrupted_swap, replacing_directory
-from index.catalog import StoredClause, StoredDocument, read_catalog, write_catalog
+from index.atomic import interrupted_swap, recover_interrupted_swap, replacing_directory, write_error
+from index.catalog import DB_FILE, Catalog, StoredClause, StoredDocument, read_catalog, write_catalog
 from index.clause_text import embedding_text, lexical_text
 from index.embedders import Embedder, make_embedder
-from index.faiss_file import DEFAULT_HNSW_THRESHOLD, FAISS_FILE, build_faiss, faiss_type, read_faiss, write_faiss
+from index.faiss_file import (
+    DEFAULT_HNSW_THRESHOLD,
+    FAISS_FILE,
+    build_faiss,
+    faiss_from_bytes,
+    faiss_type,
+    write_faiss,
+)
 from index.lexical import LexicalIndex
+from index.locking import DEFAULT_LOCK_TIMEOUT, IndexBusyError, index_lock
 from index.manifest import (
     FORMAT_VERSION,
     MANIFEST_FILE,
-    REBUILD_HINT,
     IndexLoadError,
     check_manifest,
     make_manifest,
     read_manifest,
+    sha256_bytes,
+    unusable,
     write_manifest,
 )
 from index.reports import DocumentInfo, IndexInfo, UpdateReport
@@ -52,6 +72,22 @@ from ingest.model import Clause, DocumentMeta, ParsedDocument
 Progress = Callable[[int, int], None]
 
 __all__ = ["ClauseIndex", "UnknownDocumentError"]
+
+logger = logging.getLogger(__name__)
+
+#: Seconds a reader waits before reading again when the files it read belong to two builds
+#: (a writer's swap takes milliseconds).
+RETRY_WAIT_S = 0.2
+# The files a build writes besides the manifest, each with its checksum in the manifest.
+INDEX_FILES = (DB_FILE, FAISS_FILE)
+
+
+class _TornRead(Exception):
+    """What was read is inconsistent: damage, or a swap in progress (worth one more read)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class UnknownDocumentError(LookupError):
@@ -67,11 +103,14 @@ class ClauseIndex:
 
     def __init__(self, directory: str | Path, embedder: Embedder | None, *, embedder_id: str, dim: int,
                  hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD, cache: VectorCache | None = None,
-                 manifest: dict | None = None) -> None:
+                 manifest: dict | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         if hnsw_threshold <= 0:
             raise ValueError(f"hnsw_threshold must be > 0, got {hnsw_threshold}")
         if dim <= 0:
             raise ValueError(f"dim must be > 0, got {dim}")
+        if lock_timeout < 0:
+            raise ValueError(f"lock_timeout must be >= 0, got {lock_timeout}")
+        self.lock_timeout = lock_timeout
         self.directory = Path(directory)
         self._embedder = embedder
         self.embedder_id = embedder_id
@@ -87,13 +126,13 @@ class ClauseIndex:
     @classmethod
     def build(cls, docs: Iterable[ParsedDocument], embedder: Embedder, directory: str | Path, *,
               cache: VectorCache | None = None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD,
-              progress: Progress | None = None) -> ClauseIndex:
+              progress: Progress | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> ClauseIndex:
         """Build a new index from ``docs`` into ``directory``, replacing what was there.
 
         ``progress(done, total)`` counts the passages embedded (see ``embed_with_cache``).
         """
         index = cls(directory, embedder, embedder_id=embedder.id, dim=embedder.dim,
-                    hnsw_threshold=hnsw_threshold, cache=cache)
+                    hnsw_threshold=hnsw_threshold, cache=cache, lock_timeout=lock_timeout)
         index.write_all(docs, progress=progress)
         return index
 
@@ -103,8 +142,9 @@ class ClauseIndex:
 
     @classmethod
     def load(cls, directory: str | Path, embedder: Embedder | None = None, *,
-             cache: VectorCache | None = None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> ClauseIndex:
-        """Open an index directory.
+             cache: VectorCache | None = None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD,
+             lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> ClauseIndex:
+        """Open an index directory, checking that its files are whole and of one build.
 
         Args:
             directory: The index directory.
@@ -112,32 +152,47 @@ class ClauseIndex:
                 when a dense query first needs it.
             cache: Optional vector cache used by later upserts.
             hnsw_threshold: Clause count from which upserts write an HNSW index.
+            lock_timeout: Seconds later writes wait for another writer.
 
         Raises:
-            IndexLoadError: Missing, damaged, or built with another embedder,
-                tokenizer or format version (Vietnamese message with the rebuild command).
+            IndexLoadError: Missing, damaged, mixed from two builds (after one
+                more read :data:`RETRY_WAIT_S` later: a swap may have been in
+                progress), or built with another embedder, tokenizer or format
+                version (Vietnamese message with the rebuild command).
         """
         directory = Path(directory)
-        recover_interrupted_swap(directory, MANIFEST_FILE)
-        manifest = read_manifest(directory)
+        options = {"embedder": embedder, "cache": cache, "hnsw_threshold": hnsw_threshold,
+                   "lock_timeout": lock_timeout}
+        try:
+            return cls._load_once(directory, **options)
+        except _TornRead as first:
+            logger.info("index %s read inconsistently (%s); reading again", directory, first.reason)
+        time.sleep(RETRY_WAIT_S)
+        try:
+            return cls._load_once(directory, **options)
+        except _TornRead as second:
+            raise unusable(second.reason) from second
+
+    @classmethod
+    def _load_once(cls, directory: Path, *, embedder: Embedder | None, cache: VectorCache | None,
+                   hnsw_threshold: int, lock_timeout: float) -> ClauseIndex:
+        _repair_interrupted_swap(directory)
+        try:
+            manifest = read_manifest(directory)
+        except IndexLoadError as exc:
+            if exc.reason != exc.message and (directory.exists() or interrupted_swap(directory, MANIFEST_FILE)):
+                raise _TornRead(exc.reason) from exc
+            # No index at all, or no permission (that message carries no rebuild command): not transient.
+            raise
         check_manifest(directory, manifest, embedder)
         emb = manifest["embedder"]
         index = cls(directory, embedder, embedder_id=emb["id"], dim=int(emb["dim"]),
-                    hnsw_threshold=hnsw_threshold, cache=cache, manifest=manifest)
-        try:
-            documents, clauses = read_catalog(directory, index.dim)
-            faiss_index = read_faiss(directory)
-        except (OSError, RuntimeError, sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
-            raise IndexLoadError(
-                f"Chỉ mục tại {directory} bị hỏng hoặc thiếu tệp ({exc}). {REBUILD_HINT}") from exc
-        if faiss_index.ntotal != len(clauses) or faiss_index.d != index.dim:
-            raise IndexLoadError(
-                f"Chỉ mục tại {directory} không nhất quán: tệp {FAISS_FILE} có {faiss_index.ntotal} vector, "
-                f"cơ sở dữ liệu có {len(clauses)} đoạn. {REBUILD_HINT}")
-        for doc in documents:
+                    hnsw_threshold=hnsw_threshold, cache=cache, manifest=manifest, lock_timeout=lock_timeout)
+        catalog, faiss_index = _read_checked(directory, manifest, index.dim)
+        for doc in catalog.documents:
             index._documents[doc.meta.doc_id] = doc
             index._clauses[doc.meta.doc_id] = []
-        for stored in clauses:
+        for stored in catalog.clauses:
             index._clauses.setdefault(stored.clause.doc_id, []).append(stored)
         index._refresh(faiss_index=faiss_index)
         return index
@@ -148,9 +203,8 @@ class ClauseIndex:
         if self._embedder is None:
             self._embedder = make_embedder(self.embedder_id)
             if self._embedder.dim != self.dim:
-                raise IndexLoadError(
-                    f"Bộ nhúng '{self.embedder_id}' có {self._embedder.dim} chiều, chỉ mục cần {self.dim}. "
-                    f"{REBUILD_HINT}")
+                raise unusable(
+                    f"Bộ nhúng '{self.embedder_id}' có {self._embedder.dim} chiều, chỉ mục cần {self.dim}.")
         return self._embedder
 
     # ----- updates ------------------------------------------------------------------
@@ -236,14 +290,30 @@ class ClauseIndex:
 
     # ----- persistence --------------------------------------------------------------
     def _write(self) -> None:
-        with replacing_directory(self.directory) as tmp:
-            write_catalog(tmp, list(self._documents.values()), self._rows)
-            write_faiss(self._faiss, tmp)
-            self.manifest = make_manifest(
-                embedder_id=self.embedder_id, dim=self.dim, faiss_type=self.faiss_type,
-                accent_weight=self.lexical.accent_weight, documents=self.documents(), clauses=len(self._rows))
-            # The manifest goes last: a directory without it is never taken for an index.
-            write_manifest(tmp, self.manifest)
+        """Write the whole directory anew and swap it in, holding the writer lock.
+
+        Raises:
+            IndexBusyError: Another process held the lock for ``lock_timeout`` seconds.
+            IndexWriteError: Full disk, no permission or another system error
+                (Vietnamese message); the previous directory is untouched.
+        """
+        build_id = uuid.uuid4().hex
+        try:
+            with index_lock(self.directory, self.lock_timeout), replacing_directory(self.directory) as tmp:
+                write_catalog(tmp, list(self._documents.values()), self._rows, build_id)
+                write_faiss(self._faiss, tmp)
+                files = {name: sha256_bytes((tmp / name).read_bytes()) for name in INDEX_FILES}
+                manifest = make_manifest(
+                    embedder_id=self.embedder_id, dim=self.dim, faiss_type=self.faiss_type,
+                    accent_weight=self.lexical.accent_weight, documents=self.documents(), clauses=len(self._rows),
+                    build_id=build_id, files=files)
+                # The manifest goes last: a directory without it is never taken for an index.
+                write_manifest(tmp, manifest)
+        except IndexBusyError:
+            raise
+        except (OSError, sqlite3.Error, RuntimeError) as exc:  # RuntimeError: FAISS failing to write
+            raise write_error(self.directory, exc) from exc
+        self.manifest = manifest
 
     # ----- reading ------------------------------------------------------------------
     def __len__(self) -> int:
@@ -315,3 +385,61 @@ class ClauseIndex:
         return IndexInfo(str(self.directory), int(self.manifest.get("format_version", FORMAT_VERSION)),
                          self.embedder_id, self.dim, self.faiss_type, docs, len(self._rows), size,
                          str(self.manifest.get("built_at", "")), str(self.manifest.get("corpus_hash", "")))
+
+
+def _repair_interrupted_swap(directory: Path) -> None:
+    """Put the previous index back after a crash between the swap's two renames.
+
+    Only when the writer lock is free: a held lock means the swap is still in
+    progress (the caller then reads again). A reader that cannot take the lock
+    (another user's read-only index) leaves the directory as it is.
+    """
+    if not interrupted_swap(directory, MANIFEST_FILE):
+        return
+    try:
+        with index_lock(directory, timeout=0):
+            recover_interrupted_swap(directory, MANIFEST_FILE)
+    except (IndexBusyError, OSError) as exc:
+        logger.info("not repairing the swap of %s now: %s", directory, exc)
+
+
+def _read_checked(directory: Path, manifest: dict, dim: int) -> tuple[Catalog, object]:
+    """The catalog and FAISS index of ``directory``, checked against ``manifest``.
+
+    Each file's bytes are checked against its SHA-256 in the manifest; the FAISS
+    index is deserialised from the very bytes checked, and the database's build
+    id must be the manifest's (so a database swapped in after it was hashed is caught).
+
+    Raises:
+        _TornRead: A file is missing, damaged, or from another build.
+    """
+    expected = manifest.get("files") or {}
+    data = {}
+    for name in INDEX_FILES:
+        try:
+            data[name] = (directory / name).read_bytes()
+        except FileNotFoundError as exc:
+            raise _TornRead(f"Chỉ mục tại {directory} thiếu tệp {name}.") from exc
+        except PermissionError as exc:
+            raise IndexLoadError(
+                f"Không có quyền đọc tệp {name} của chỉ mục tại {directory}. Hãy nhờ người dùng sở hữu thư mục "
+                "cấp quyền đọc (hoặc chọn thư mục khác bằng --index).") from exc
+        except OSError as exc:
+            logger.info("reading %s failed", directory / name, exc_info=exc)
+            raise _TornRead(f"Không đọc được tệp {name} của chỉ mục tại {directory}.") from exc
+        if sha256_bytes(data[name]) != expected.get(name):
+            raise _TornRead(f"Chỉ mục tại {directory} bị hỏng: tệp {name} không khớp tổng kiểm tra ghi trong "
+                            f"{MANIFEST_FILE} (tệp bị sửa hoặc hư trên đĩa).")
+    try:
+        catalog = read_catalog(directory, dim)
+        faiss_index = faiss_from_bytes(data[FAISS_FILE])
+    except (OSError, RuntimeError, sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
+        logger.info("reading the index %s failed", directory, exc_info=exc)
+        raise _TornRead(f"Chỉ mục tại {directory} bị hỏng (không đọc được cơ sở dữ liệu hoặc tệp vector).") from exc
+    if catalog.build_id != manifest.get("build_id"):
+        raise _TornRead(f"Các tệp của chỉ mục tại {directory} thuộc hai lần xây khác nhau.")
+    if faiss_index.ntotal != len(catalog.clauses) or faiss_index.d != dim:
+        raise _TornRead(
+            f"Chỉ mục tại {directory} không nhất quán: tệp {FAISS_FILE} có {faiss_index.ntotal} vector, "
+            f"cơ sở dữ liệu có {len(catalog.clauses)} đoạn.")
+    return catalog, faiss_index

@@ -2,18 +2,24 @@
 
 Unchanged text is never embedded twice, across rebuilds and across index
 directories (setting ``vector_cache``). Vectors are stored as raw float32 bytes
-with their dimension; nothing is pickled.
+with their dimension; nothing is pickled. A damaged cache file is reported
+(a Vietnamese warning in the log) and started afresh: it holds only derived data.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+
+logger = logging.getLogger(__name__)
+# SQLite's primary result codes for a damaged file or one that is not a database.
+_DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
@@ -45,6 +51,7 @@ class VectorCache:
             raise ValueError("vector cache path must not be empty, got ''")
         self.path = path
         self._connection: sqlite3.Connection | None = None
+        self._unwritable = False
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -56,8 +63,26 @@ class VectorCache:
             self._connection.commit()
         return self._connection
 
+    def _recovering(self, action: Callable[[], object]) -> object:
+        """Run ``action``; if the cache file is damaged, warn, start a fresh cache and run it again."""
+        try:
+            return action()
+        except sqlite3.DatabaseError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in _DAMAGE_CODES or self.path == ":memory:":
+                raise
+            logger.info("vector cache %s is damaged", self.path, exc_info=exc)
+            logger.warning("Bộ nhớ đệm vector %s bị hỏng; đã xóa và tạo lại (các đoạn sẽ được nhúng lại khi cần).",
+                           self.path)
+            self.close()
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(self.path + suffix).unlink(missing_ok=True)
+            return action()
+
     def get_many(self, embedder_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Return the cached vectors among ``hashes`` (hash -> float32 vector)."""
+        return self._recovering(lambda: self._get_many(embedder_id, hashes))  # type: ignore[return-value]
+
+    def _get_many(self, embedder_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(hashes))
         for i in range(0, len(unique), 500):
@@ -74,7 +99,22 @@ class VectorCache:
         return found
 
     def put_many(self, embedder_id: str, items: dict[str, np.ndarray]) -> None:
-        """Store vectors (hash -> vector) for ``embedder_id``."""
+        """Store vectors (hash -> vector) for ``embedder_id``.
+
+        A cache that cannot be written (full disk, no permission) is reported
+        once (Vietnamese warning) and then skipped: caching only saves time.
+        """
+        if self._unwritable:
+            return
+        try:
+            self._recovering(lambda: self._put_many(embedder_id, items))
+        except (sqlite3.OperationalError, OSError) as exc:
+            logger.info("writing the vector cache %s failed", self.path, exc_info=exc)
+            logger.warning("Không ghi được bộ nhớ đệm vector %s (ổ đĩa đầy hoặc không có quyền ghi); tiếp tục mà "
+                           "không lưu đệm, các đoạn này sẽ được nhúng lại lần sau.", self.path)
+            self._unwritable = True
+
+    def _put_many(self, embedder_id: str, items: dict[str, np.ndarray]) -> None:
         self._conn.executemany(
             "INSERT OR REPLACE INTO vectors (embedder, text_sha256, dim, vector) VALUES (?, ?, ?, ?)",
             [(embedder_id, h, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],

@@ -108,7 +108,7 @@ def _incompatibility(settings: Settings) -> str:
     try:
         open_index(settings)
     except IndexLoadError as error:
-        return error.message
+        return error.reason  # without the rebuild command: the app is rebuilding it already
     return ""
 
 

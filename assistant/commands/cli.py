@@ -2,9 +2,14 @@
 
 Each command module exposes ``register(subparsers)`` (adds its parser and sets
 ``func``) and is imported lazily, so ``ingest`` does not pay for loading FAISS
-or Gradio. Exit codes: 0 success, 1 partial success (some inputs skipped),
-2 usage or input error, 3 internal error (a Vietnamese message, no traceback;
-``BHYT_DEBUG=1`` shows it), 130 stopped with Ctrl-C.
+or Gradio. Exit codes: 0 success, 1 partial success (some inputs skipped;
+for ``batch``, some lines bad or refused, every line still answered),
+2 usage or input error (also command-line bytes that are not UTF-8),
+3 internal error (a Vietnamese message, no traceback; ``BHYT_DEBUG=1`` shows
+it; for ``batch``, an internal error on some line, after every line got its
+output line), 4 the index is being updated by another process (``ingest``,
+``index build|rm`` waited ``index_lock_timeout`` seconds; ``index_cmd.INDEX_BUSY``),
+130 stopped with Ctrl-C.
 """
 
 from __future__ import annotations

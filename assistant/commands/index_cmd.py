@@ -1,6 +1,9 @@
 """``python -m assistant index info | rm <doc_id> | build PATH... [--rebuild]``.
 
-Exit codes: 0 success, 1 some inputs skipped, 2 usage error or unusable index.
+Exit codes: 0 success, 1 some inputs skipped, 2 usage error, unusable index or
+an index that could not be written (full disk, no permission: the old one is
+kept), 4 (:data:`INDEX_BUSY`) another process kept the index locked for
+``index_lock_timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -9,6 +12,9 @@ import argparse
 import sys
 
 from settings import load_settings
+
+#: Exit code when another process is updating the same index directory and did not finish in time.
+INDEX_BUSY = 4
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -77,14 +83,18 @@ def run_info(args: argparse.Namespace) -> int:
 
 def run_rm(args: argparse.Namespace) -> int:
     """Remove one document."""
-    from index.maintenance import open_index
+    from index.atomic import IndexWriteError
+    from index.locking import IndexBusyError
+    from index.maintenance import remove_document
     from index.manifest import IndexLoadError
     from index.store import UnknownDocumentError
 
     try:
-        index = open_index(_settings(args), with_embedder=False)
-        index.remove(args.doc_id)
-    except IndexLoadError as exc:
+        index = remove_document(args.doc_id, _settings(args))
+    except IndexBusyError as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return INDEX_BUSY
+    except (IndexLoadError, IndexWriteError) as exc:
         print(f"Lỗi: {exc.message}", file=sys.stderr)
         return 2
     except UnknownDocumentError as exc:
@@ -105,24 +115,31 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"Lưu ý: {note}")
     for skipped in report.skipped:
         print(f"Bỏ qua {skipped.source_path}: {skipped.message}", file=sys.stderr)
-    if update_index(report.documents, settings, rebuild=args.rebuild):
-        return 2
+    failed = update_index(report.documents, settings, rebuild=args.rebuild)
+    if failed:
+        return failed
     return 1 if report.skipped else 0
 
 
 def update_index(documents, settings, *, rebuild: bool, error_label: str = "Lỗi", heading: str = "") -> int:
     """Upsert ``documents`` into the settings' index and print what changed (``heading`` first).
 
-    Returns 0, or 2 after printing ``"<error_label>: <message>"`` when the index or
-    the embedder cannot be used. Shared by ``index build`` and ``ingest``.
+    Returns 0; 2 after printing ``"<error_label>: <message>"`` when the index or
+    the embedder cannot be used or the index cannot be written; :data:`INDEX_BUSY`
+    when another process kept the index locked. Shared by ``index build`` and ``ingest``.
     """
+    from index.atomic import IndexWriteError
     from index.embedders import EmbedderError
+    from index.locking import IndexBusyError
     from index.maintenance import index_documents
     from index.manifest import IndexLoadError
 
     try:
         update = index_documents(documents, settings, rebuild=rebuild)
-    except (IndexLoadError, EmbedderError) as exc:
+    except IndexBusyError as exc:
+        print(f"{error_label}: {exc.message}", file=sys.stderr)
+        return INDEX_BUSY
+    except (IndexLoadError, EmbedderError, IndexWriteError) as exc:
         print(f"{error_label}: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
     if heading:

@@ -4,9 +4,10 @@ Parses plans, reports what was found, and adds them to the index (unchanged
 files cost nothing: content hash). Parsing (:func:`run_ingest`), printing
 (:func:`print_report`), dumping (:func:`write_dump`) and indexing are separate steps.
 Exit codes: 0 all files ingested, 1 some files skipped (each with its reason),
-2 nothing ingested or the index could not be updated, 3 an internal error
-(see ``assistant/commands/cli.py``); 130 when stopped with Ctrl-C (the index
-is left as it was).
+2 nothing ingested or the index could not be updated (the old one is kept),
+3 an internal error (see ``assistant/commands/cli.py``), 4 another ``ingest``
+was updating the same index and did not finish within ``index_lock_timeout``
+seconds; 130 when stopped with Ctrl-C (the index is left as it was).
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def exit_code(report: IngestReport) -> int:
 
 
 def index_report(report: IngestReport, settings, *, rebuild: bool = False) -> int:
-    """Upsert the parsed documents into the index; prints what changed. Returns 0 or 2."""
+    """Upsert the parsed documents into the index; prints what changed. Returns 0, 2 or 4 (index busy)."""
     from assistant.commands.index_cmd import update_index
 
     return update_index(report.documents, settings, rebuild=rebuild, error_label="Lỗi chỉ mục",
@@ -150,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"Lỗi: không ghi được tệp {args.dump}: {os_error_message(args.dump, exc)}", file=sys.stderr)
             return 2
         print(f"Đã ghi kết quả ra {args.dump}.")
-    if report.documents and not args.no_index and index_report(report, settings, rebuild=args.rebuild):
-        return 2
+    if report.documents and not args.no_index:
+        failed = index_report(report, settings, rebuild=args.rebuild)
+        if failed:
+            return failed
     return exit_code(report)

@@ -47,3 +47,28 @@ def test_recover_puts_the_previous_directory_back_only_when_needed(tmp_path):
     _write(backup_path(target), "older")
     recover_interrupted_swap(target, "marker")  # target is complete: the backup is not taken
     assert (target / "marker").read_text(encoding="utf-8") == "old"
+
+
+def test_leftovers_of_crashed_builds_are_removed_by_the_next_write(tmp_path):
+    target = tmp_path / "index"
+    _write(target, "old")
+    crashed = tmp_path / ".index.tmp-4242-deadbeef"
+    _write(crashed, "half")
+    unrelated = tmp_path / ".other.tmp-1"
+    _write(unrelated, "someone else's")
+    with replacing_directory(target) as tmp:
+        assert not crashed.exists()
+        (tmp / "marker").write_text("new", encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.tmp-1", "index"]
+
+
+def test_temporary_directory_has_the_default_mode_not_0700(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        with replacing_directory(tmp_path / "index") as tmp:
+            assert tmp.stat().st_mode & 0o777 == 0o755
+    finally:
+        os.umask(old)
+    assert (tmp_path / "index").stat().st_mode & 0o777 == 0o755

@@ -52,7 +52,7 @@ def test_directory_layout_and_manifest(tmp_path, mini_docs):
     assert manifest["embedder"] == {"id": "test-hash", "dim": 64}
     assert manifest["clauses"] == 12 and manifest["documents"] == 4
     assert len(manifest["corpus_hash"]) == 64 and manifest["libraries"]["faiss-cpu"]
-    assert [p.name for p in tmp_path.iterdir()] == ["index"]  # no temporary directory left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".index.lock", "index"]  # no temporary directory left
 
 
 def test_other_embedder_is_refused_with_rebuild_hint(tmp_path, mini_docs):
@@ -161,7 +161,7 @@ def test_failed_write_leaves_previous_index_serving(tmp_path, mini_docs, monkeyp
     monkeypatch.undo()
     loaded = ClauseIndex.load(tmp_path / "index", HashEmbedder())
     assert len(loaded.documents()) == 2 and _top(loaded, settings, QUESTIONS[0]) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["index"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".index.lock", "index"]
 
 
 def test_crash_between_renames_is_recovered(tmp_path, mini_docs):

@@ -69,3 +69,41 @@ def test_ctrl_c_stops_a_long_embedding_call_at_once_and_keeps_finished_chunks(ct
     log = []
     _, embedded = embed_with_cache(texts, "emb", _encoder(log), 2, cache=cache)
     assert embedded == 3 and log == texts[PROGRESS_CHUNK:]
+
+
+@pytest.mark.parametrize("damage", ["not_a_database", "damaged_pages"])
+def test_damaged_cache_is_reported_in_vietnamese_and_rebuilt(tmp_path, caplog, damage):
+    log = []
+    path = tmp_path / "vectors.sqlite"
+    texts = [f"đoạn số {i} về bảo hiểm y tế" for i in range(300)]
+    embed_with_cache(texts, "emb", _encoder(log), 2, cache=VectorCache(path))
+    data = bytearray(path.read_bytes())
+    if damage == "not_a_database":
+        data[:16] = b"khong phai sqlite"[:16]
+    else:
+        for page_start in range(4096, len(data), 4096):  # every page after the first: b-tree headers broken
+            data[page_start:page_start + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+    log.clear()
+    vectors, embedded = embed_with_cache(texts, "emb", _encoder(log), 2, cache=VectorCache(path))
+    assert embedded == 300 and vectors[5].tolist() == [len(texts[5]), 1.0]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [f"Bộ nhớ đệm vector {path} bị hỏng; đã xóa và tạo lại (các đoạn sẽ được nhúng lại khi cần)."]
+    log.clear()
+    _, embedded = embed_with_cache(texts, "emb", _encoder(log), 2, cache=VectorCache(path))
+    assert embedded == 0  # the rebuilt cache works
+
+
+def test_unwritable_cache_is_a_vietnamese_warning_and_embedding_goes_on(tmp_path, caplog, monkeypatch):
+    import sqlite3
+
+    cache = VectorCache(tmp_path / "vectors.sqlite")
+
+    def disk_full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(cache, "_put_many", disk_full)
+    vectors, embedded = embed_with_cache([f"đoạn {i}" for i in range(300)], "emb", _encoder([]), 2, cache=cache)
+    assert embedded == 300 and vectors.shape == (300, 2)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "Không ghi được bộ nhớ đệm vector" in warnings[0]
