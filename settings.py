@@ -73,6 +73,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rrf_k", 60, "BHYT_RRF_K", "Hằng số k của phép hợp nhất thứ hạng nghịch đảo (RRF)."),
     Setting("dense_weight", 1.0, "BHYT_DENSE_WEIGHT", "Trọng số kênh vector trong RRF."),
     Setting("lexical_weight", 1.0, "BHYT_LEXICAL_WEIGHT", "Trọng số kênh từ vựng trong RRF."),
+    # e5 reads at most 512 tokens; a longer query costs time without helping the search.
+    Setting("max_query_chars", 400, "BHYT_MAX_QUERY_CHARS",
+            "Số ký tự đầu tiên của câu hỏi dùng để tìm kiếm (bộ nhúng, khôi phục dấu); câu hỏi đầy đủ vẫn "
+            "được dùng để trả lời."),
     Setting("locality_boost", 2.0, "BHYT_LOCALITY_BOOST",
             "Hệ số ưu tiên đoạn thuộc địa phương được nêu trong câu hỏi."),
     # --- answering ---
@@ -96,7 +100,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "BHYT_HOST", "Địa chỉ web chat lắng nghe."),
     Setting("port", 7860, "BHYT_PORT", "Cổng web chat."),
     Setting("concurrency_limit", 4, "BHYT_CONCURRENCY", "Số câu hỏi xử lý đồng thời trong web chat."),
-    Setting("queue_size", 64, "BHYT_QUEUE_SIZE", "Số yêu cầu tối đa chờ trong hàng đợi web chat."),
+    Setting("queue_size", 64, "BHYT_QUEUE_SIZE", "Số yêu cầu tối đa chờ trong hàng đợi web chat; khi đầy, người hỏi được báo bằng tiếng Việt thử lại sau bao nhiêu giây."),
+    Setting("rate_limit_per_minute", 20, "BHYT_RATE_LIMIT_PER_MINUTE",
+            "Số câu hỏi tối đa mỗi phút từ một địa chỉ IP trong web chat và API (0: không giới hạn)."),
     Setting("log_questions", False, "BHYT_LOG_QUESTIONS", "Ghi câu hỏi của người dùng vào nhật ký (mặc định tắt)."),
 )
 

@@ -1,15 +1,29 @@
-"""Load test of the web chat: N concurrent users asking through gradio_client.
+"""Load test of the web chat against a separate server process, through gradio_client.
 
 Usage::
 
-    python bench/webchat_load.py                 # starts the app in-process on a free port
-    python bench/webchat_load.py --url http://127.0.0.1:7860 --users 20 --rounds 3
+    python bench/webchat_load.py                       # starts `python app.py` on a free loopback port
+    python bench/webchat_load.py --url http://127.0.0.1:7860/ --duration 60 --users 20 --burst 100
 
-Each simulated user has its own ``gradio_client.Client`` (created before the
-clock starts) and asks the example questions in turn; all users start together.
-Prints a table of latencies (p50/p95/max), errors, wall time and throughput for
-the chat endpoint (``/respond``) and the JSON endpoint (``/ask``). A request is an
-error when it raises or when the reply has no text.
+Scenarios, each bounded in time (the script stops by itself):
+
+- ``first``: the first answer after the server says it is up (start-up loads every
+  model, so this should cost what the next answer costs);
+- ``idle``: one normal user asking the example questions in a loop;
+- ``sustained``: ``--users`` users (default 20) looping for ``--duration`` seconds
+  (default 60), half on ``/ask``, half on ``/respond``;
+- ``burst``: ``--burst`` users (default 100) asking once, all at the same instant;
+- ``attack``: ``--attackers`` clients (default 8) looping 2,000-character questions
+  while one normal user loops normal questions; the normal user's latencies are
+  reported (compare with ``idle``).
+
+Every user has its own ``gradio_client.Client`` (created before the clock starts),
+with the client time-out the README recommends (``httpx_kwargs={"timeout": 60}``).
+The server is started with the rate limit off (``BHYT_RATE_LIMIT_PER_MINUTE=0``):
+every simulated user comes from 127.0.0.1. Prints, per scenario, requests/s,
+p50/p95/p99 and errors by kind: ``overload`` (our Vietnamese queue-full refusal,
+retryable), ``rate limit``, ``gradio queue full`` (Gradio's English refusal),
+``timeout``, ``empty reply`` and other exception types.
 """
 
 from __future__ import annotations
@@ -17,21 +31,36 @@ from __future__ import annotations
 import argparse
 import os
 import socket
-import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+CLIENT_TIMEOUT_S = 60  # the client time-out README.md recommends
+START_TIMEOUT_S = 600
+NORMAL_QUESTIONS = (
+    "Đến hết năm 2026, phần dân số nắm thẻ BHYT phải chiếm bao nhiêu?",
+    "Ai vận động bà con mua thẻ BHYT, cơ quan nào phụ trách chính?",
+    "Người cận nghèo mua thẻ BHYT được nhà nước giúp đỡ ra sao?",
+    "tien mua bhyt cho nha ngheo do ai chi tra",
+)
+LONG_QUESTION = ("Người cận nghèo mua thẻ BHYT được nhà nước hỗ trợ bao nhiêu phần trăm mức đóng hằng năm, "
+                 "và cơ quan nào chịu trách nhiệm? " * 30)[:2000]
 
 
 @dataclass(frozen=True)
 class RequestResult:
-    """One request's outcome."""
+    """One request's outcome: seconds taken and the kind of error ("" when answered)."""
 
     seconds: float
     error: str = ""
@@ -44,16 +73,41 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(port: int):
-    """Start the web chat in this process (index built if missing); return the Blocks."""
-    from settings import load_settings
-    from webchat.bootstrap import load_backend
-    from webchat.layout import build_demo, launch_options
+def start_server(port: int, log_path: Path) -> tuple[subprocess.Popen, float]:
+    """``python app.py`` on ``port`` in its own process; returns it and the seconds until it answered HTTP."""
+    env = dict(os.environ, BHYT_RATE_LIMIT_PER_MINUTE="0", BHYT_LOG_QUESTIONS="false",
+               GRADIO_ANALYTICS_ENABLED="False")
+    log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed with the process
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "app.py"), "--host", "127.0.0.1",
+                                "--port", str(port)], cwd=PROJECT_ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    while time.perf_counter() - started < START_TIMEOUT_S:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited: {log_path.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(url + "gradio_api/info", timeout=2) as response:
+                if response.status == 200:
+                    return process, time.perf_counter() - started
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"the server was not up within {START_TIMEOUT_S} s")
 
-    settings = load_settings(port=port, host="127.0.0.1")
-    demo = build_demo(load_backend(settings), settings)
-    demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(settings))
-    return demo, settings
+
+def error_kind(error: Exception) -> str:
+    """A short name for what went wrong."""
+    text = str(error)
+    if "quá tải" in text:
+        return "overload (vi, retryable)"
+    if "quá nhanh" in text:
+        return "rate limit (vi)"
+    if "Queue is full" in text:
+        return "gradio queue full (en)"
+    if "timed out" in text.lower() or "timeout" in type(error).__name__.lower():
+        return "timeout"
+    return type(error).__name__
 
 
 def one_request(client, endpoint: str, question: str) -> RequestResult:
@@ -67,32 +121,37 @@ def one_request(client, endpoint: str, question: str) -> RequestResult:
         else:
             text = client.predict(question, "", "", api_name="/ask").get("answer", "")
     except Exception as error:  # counted and reported, not raised
-        return RequestResult(time.perf_counter() - started, f"{type(error).__name__}: {error}"[:120])
-    elapsed = time.perf_counter() - started
-    return RequestResult(elapsed, "" if text.strip() else "empty reply")
+        return RequestResult(time.perf_counter() - started, error_kind(error))
+    return RequestResult(time.perf_counter() - started, "" if text.strip() else "empty reply")
 
 
-def run_endpoint(url: str, endpoint: str, users: int, rounds: int) -> tuple[list[RequestResult], float]:
-    """All users ask ``rounds`` questions each at once; return results and wall seconds."""
+def make_clients(url: str, n: int) -> list:
+    """``n`` clients, each with the recommended time-out."""
     from gradio_client import Client
 
-    from webchat.layout import EXAMPLE_QUESTIONS
+    with ThreadPoolExecutor(max_workers=min(n, 16)) as pool:
+        return list(pool.map(lambda _: Client(url, verbose=False,
+                                               httpx_kwargs={"timeout": CLIENT_TIMEOUT_S}), range(n)))
 
-    clients = [Client(url, verbose=False) for _ in range(users)]
-    barrier = threading.Barrier(users)
+
+def loop_users(clients: list, duration: float, plan) -> tuple[list[list[RequestResult]], float]:
+    """Each client asks ``plan(i, r) -> (endpoint, question)`` in a loop for ``duration`` seconds."""
+    barrier = threading.Barrier(len(clients))
 
     def user(i: int) -> list[RequestResult]:
         barrier.wait()
-        return [one_request(clients[i], endpoint, EXAMPLE_QUESTIONS[(i + r) % len(EXAMPLE_QUESTIONS)])
-                for r in range(rounds)]
+        end = time.perf_counter() + duration
+        results, r = [], 0
+        while time.perf_counter() < end:
+            endpoint, question = plan(i, r)
+            results.append(one_request(clients[i], endpoint, question))
+            r += 1
+        return results
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=users) as pool:
-        results = [r for batch in pool.map(user, range(users)) for r in batch]
-    wall = time.perf_counter() - started
-    for client in clients:
-        client.close()
-    return results, wall
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        per_user = list(pool.map(user, range(len(clients))))
+    return per_user, time.perf_counter() - started
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -102,42 +161,88 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the load test and print the table; exit code 1 when any request failed."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", help="running web chat (default: start one in-process)")
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=2, help="questions per user per endpoint")
-    args = parser.parse_args(argv)
-    if args.users <= 0 or args.rounds <= 0:
-        parser.error(f"--users and --rounds must be > 0, got {args.users} and {args.rounds}")
+def row(name: str, results: list[RequestResult], wall: float) -> str:
+    """One table line: requests, req/s, p50/p95/p99 of answered requests (ms), errors by kind."""
+    answered = [r.seconds * 1000 for r in results if not r.error]
+    errors = Counter(r.error for r in results if r.error)
+    stats = ([f"{percentile(answered, q):>8.0f}" for q in (50, 95, 99)] if answered else [f"{'-':>8}"] * 3)
+    kinds = ", ".join(f"{kind}: {count}" for kind, count in errors.most_common()) or "-"
+    return (f"{name:<28} {len(results):>6} {len(results) / wall:>6.1f} {' '.join(stats)} "
+            f"{sum(errors.values()):>6}  {kinds}")
 
-    demo = None
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every scenario and print the table; exit code 1 when a request was lost (an error not retryable)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="a running web chat (default: start `python app.py` on a free port)")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of the sustained scenario")
+    parser.add_argument("--burst", type=int, default=100)
+    parser.add_argument("--attackers", type=int, default=8)
+    parser.add_argument("--attack-duration", type=float, default=30.0)
+    parser.add_argument("--idle-duration", type=float, default=15.0)
+    args = parser.parse_args(argv)
+    for name in ("users", "burst", "attackers"):
+        if getattr(args, name) <= 0:
+            parser.error(f"--{name} must be > 0, got {getattr(args, name)}")
+
+    process = None
     url = args.url
-    concurrency = "?"
+    startup = float("nan")
     if url is None:
-        demo, settings = start_app(free_port())
-        url = f"http://127.0.0.1:{settings.port}/"
-        concurrency = str(settings.concurrency_limit)
+        log_path = Path(tempfile.mkdtemp(prefix="bhyt-load-")) / "app.log"
+        port = free_port()
+        process, startup = start_server(port, log_path)
+        url = f"http://127.0.0.1:{port}/"
+        print(f"server: separate process (pid {process.pid}), log {log_path}")
     try:
-        print(f"url={url} users={args.users} rounds={args.rounds} concurrency_limit={concurrency}")
-        print(f"{'endpoint':<10} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-              f"{'wall s':>7} {'req/s':>6}")
-        failed = 0
-        for endpoint in ("/respond", "/ask"):
-            results, wall = run_endpoint(url, endpoint, args.users, args.rounds)
-            latencies = [r.seconds * 1000 for r in results]
-            errors = [r.error for r in results if r.error]
-            failed += len(errors)
-            print(f"{endpoint:<10} {len(results):>8} {len(errors):>6} {statistics.median(latencies):>8.0f} "
-                  f"{percentile(latencies, 95):>8.0f} {max(latencies):>8.0f} {wall:>7.1f} "
-                  f"{len(results) / wall:>6.1f}")
-            for error in sorted(set(errors))[:5]:
-                print(f"    error: {error}")
+        print(f"url={url} cores={os.cpu_count()} client time-out={CLIENT_TIMEOUT_S} s; start-up {startup:.1f} s")
+        print(f"{'scenario':<28} {'reqs':>6} {'req/s':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+              f"{'errors':>6}  errors by kind")
+        (first_client,) = make_clients(url, 1)
+        first = [one_request(first_client, "/ask", NORMAL_QUESTIONS[3])]
+        print(row("first answer after start", first, first[0].seconds))
+
+        per_user, wall = loop_users([first_client], args.idle_duration,
+                                    lambda i, r: ("/ask", NORMAL_QUESTIONS[r % len(NORMAL_QUESTIONS)]))
+        print(row("idle: 1 normal user", per_user[0], wall))
+
+        clients = make_clients(url, args.users)
+        per_user, wall = loop_users(clients, args.duration, lambda i, r: (
+            ("/ask", "/respond")[i % 2], NORMAL_QUESTIONS[(i + r) % len(NORMAL_QUESTIONS)]))
+        sustained = [r for results in per_user for r in results]
+        print(row(f"sustained: {args.users} users x {args.duration:.0f} s", sustained, wall))
+        for client in clients:
+            client.close()
+
+        clients = make_clients(url, args.burst)
+        barrier = threading.Barrier(args.burst)
+
+        def burst_user(i: int) -> RequestResult:
+            barrier.wait()
+            return one_request(clients[i], "/ask", NORMAL_QUESTIONS[i % len(NORMAL_QUESTIONS)])
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.burst) as pool:
+            burst = list(pool.map(burst_user, range(args.burst)))
+        print(row(f"burst: {args.burst} at once", burst, time.perf_counter() - started))
+        for client in clients:
+            client.close()
+
+        clients = make_clients(url, args.attackers + 1)
+        per_user, wall = loop_users(clients, args.attack_duration, lambda i, r: (
+            ("/ask", NORMAL_QUESTIONS[r % len(NORMAL_QUESTIONS)]) if i == 0 else ("/ask", LONG_QUESTION)))
+        print(row("attack: normal user", per_user[0], wall))
+        print(row(f"attack: {args.attackers} x 2,000 chars", [r for u in per_user[1:] for r in u], wall))
+        for client in clients:
+            client.close()
+        everything = sustained + burst + first + [r for u in per_user for r in u]
+        lost = sum(1 for r in everything if r.error and not r.error.startswith("overload"))
     finally:
-        if demo is not None:
-            demo.close()
-    return 1 if failed else 0
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
+    return 1 if lost else 0
 
 
 if __name__ == "__main__":

@@ -74,11 +74,32 @@ def _restore_accents(text: str) -> str | None:
     return restored if restored and restored != text else None
 
 
+def load_restorer() -> bool:
+    """Load the accent restorer now (the web app calls it at start-up); True when it is usable."""
+    _restore_accents("a")
+    return _restorer is not None
+
+
+def capped_query(query: str, max_chars: int) -> str:
+    """The first ``max_chars`` characters of ``query``, cut at a space when one is near the end.
+
+    What search reads of a question is bounded by design: e5 reads at most 512
+    tokens anyway, and the restorer's and embedder's time grows with the text, so
+    a long question must not cost more than a normal one. The answer step still
+    reads the whole question.
+    """
+    if len(query) <= max_chars:
+        return query
+    cut = query[:max_chars]
+    space = cut.rfind(" ")
+    return (cut[:space] if space >= max_chars * 3 // 4 else cut).strip()
+
+
 def _validated(settings: Any) -> dict:
     values = {name: settings.get(name) for name in (
         "retrieval_top_k", "dense_top_n", "lexical_top_n", "rrf_k", "dense_weight", "lexical_weight",
-        "locality_boost")}
-    for name in ("retrieval_top_k", "dense_top_n", "lexical_top_n"):
+        "locality_boost", "max_query_chars")}
+    for name in ("retrieval_top_k", "dense_top_n", "lexical_top_n", "max_query_chars"):
         if values[name] <= 0:
             raise ValueError(f"{name} must be > 0, got {values[name]}")
     if values["rrf_k"] < 0:
@@ -133,7 +154,8 @@ class HybridRetriever(BaseRetriever):
     Args:
         index: The loaded clause index.
         settings: Settings (``retrieval_top_k``, ``dense_top_n``, ``lexical_top_n``,
-            ``rrf_k``, ``dense_weight``, ``lexical_weight``, ``locality_boost``);
+            ``rrf_k``, ``dense_weight``, ``lexical_weight``, ``locality_boost``,
+            ``max_query_chars``: how much of a query search reads, see :func:`capped_query`);
             None loads them from the environment.
         k: Default number of results (default: setting ``retrieval_top_k``).
         filters: Default filters, as in :meth:`retrieve`.
@@ -164,7 +186,7 @@ class HybridRetriever(BaseRetriever):
         """Best clauses for ``query``.
 
         Args:
-            query: The question (any accents).
+            query: The question (any accents); only its first ``max_query_chars`` characters are searched.
             top_k: Number of results (default: the field ``k``, i.e. setting ``retrieval_top_k``).
             filters: Optional {"locality": str | list, "level": str | list,
                 "doc_id": str | list}; a locality is written as people write it
@@ -187,7 +209,7 @@ class HybridRetriever(BaseRetriever):
         unknown = [c for c in channels if c not in CHANNELS]
         if unknown or not channels:
             raise ValueError(f"channels must be a non-empty subset of {CHANNELS}, got {channels!r}")
-        query = nfc(query or "").strip()
+        query = capped_query(nfc(query or "").strip(), p["max_query_chars"])
         if not query or len(self.index) == 0:
             return []
         allowed = self._allowed_rows(filters)

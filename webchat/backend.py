@@ -8,9 +8,11 @@ for the chat and :meth:`ChatBackend.ask_json` for the JSON API.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from assistant.answer import Answer
@@ -24,6 +26,50 @@ logger = logging.getLogger("webchat")
 ERROR_MESSAGE = "Xin lỗi, trợ lý gặp lỗi khi trả lời câu hỏi này. Bạn hãy thử lại sau hoặc đặt câu hỏi theo cách khác."
 MODES = ("extractive", "llm")
 MODE_LABELS = {"extractive": "Trích xuất (ngoại tuyến)", "llm": "Mô hình ngôn ngữ"}
+
+
+RATE_LIMIT_MESSAGE = "Bạn gửi câu hỏi quá nhanh, vui lòng thử lại sau {seconds} giây."
+OVERLOAD_MESSAGE = "Hệ thống đang quá tải, vui lòng thử lại sau {seconds} giây."
+# Seconds one answer is assumed to take until some have been timed.
+INITIAL_ANSWER_SECONDS = 1.0
+
+
+class RateLimiter:
+    """At most ``per_minute`` questions per client in any 60-second window (0: no limit).
+
+    Args:
+        per_minute: The limit; 0 turns it off.
+        clock: Monotonic seconds (tests pass a fake one).
+
+    Raises:
+        ValueError: When ``per_minute`` is negative.
+    """
+
+    WINDOW = 60.0
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        if per_minute < 0:
+            raise ValueError(f"rate_limit_per_minute must be >= 0, got {per_minute}")
+        self.per_minute = per_minute
+        self._clock = clock
+        self._times: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait_seconds(self, client: str) -> int:
+        """0 when ``client`` may ask now (the question is counted), else whole seconds to wait."""
+        if self.per_minute == 0:
+            return 0
+        now = self._clock()
+        with self._lock:
+            if len(self._times) > 10_000:  # forget idle clients, so memory stays bounded
+                self._times = {k: t for k, t in self._times.items() if t and now - t[-1] < self.WINDOW}
+            times = self._times.setdefault(client, deque())
+            while times and now - times[0] >= self.WINDOW:
+                times.popleft()
+            if len(times) >= self.per_minute:
+                return max(1, math.ceil(self.WINDOW - (now - times[0])))
+            times.append(now)
+            return 0
 
 
 class AnswerService(Protocol):
@@ -70,6 +116,33 @@ class ChatBackend:
         self._doc_ids = {d.doc_id for d in self.documents}
         self._sources: dict[str, str | None] = {}
         self._sources_lock = threading.Lock()
+        self.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+        self._answer_seconds = INITIAL_ANSWER_SECONDS
+
+    # --- admission: before a question joins the queue -------------------------
+    def admission_message(self, client: str | None, waiting: int) -> str | None:
+        """The Vietnamese reason a question cannot join the queue now, or None when it can.
+
+        Args:
+            client: Who asks (the client's IP address; None when unknown, never limited).
+            waiting: Questions already waiting in the queue.
+
+        Overload is checked first, so a question refused for it does not count
+        against its sender's rate limit. Both messages say how many seconds to wait.
+        """
+        if waiting >= self.settings.queue_size:
+            return OVERLOAD_MESSAGE.format(seconds=self.overload_wait_seconds(waiting))
+        if client:
+            wait = self.rate_limiter.wait_seconds(client)
+            if wait:
+                logger.info("rate limit: a client waits %d s", wait)
+                return RATE_LIMIT_MESSAGE.format(seconds=wait)
+        return None
+
+    def overload_wait_seconds(self, waiting: int) -> int:
+        """Seconds until ``waiting`` questions are answered, by the recent time per answer."""
+        rounds = waiting / max(1, self.settings.concurrency_limit)
+        return max(1, math.ceil(rounds * self._answer_seconds))
 
     # --- what the page shows -------------------------------------------------
     def localities(self) -> list[str]:
@@ -113,7 +186,9 @@ class ChatBackend:
         return chosen_locality, chosen_mode
 
     def _log(self, question: str, outcome: str, started: float) -> None:
-        elapsed_ms = (time.perf_counter() - started) * 1000
+        elapsed = time.perf_counter() - started
+        self._answer_seconds = 0.8 * self._answer_seconds + 0.2 * elapsed  # moving average, for the wait shown
+        elapsed_ms = elapsed * 1000
         if self.settings.log_questions:
             logger.info("question %r -> %s in %.0f ms", question, outcome, elapsed_ms)
         else:

@@ -14,14 +14,25 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from assistant.ranker import load_answer_step
 from assistant.service import Assistant
 from index.maintenance import index_documents, open_index
 from index.manifest import IndexLoadError
+from index.retriever import load_restorer
 from ingest.batch import expand_paths, ingest_paths
 from settings import Settings
 from webchat.backend import ChatBackend
 
 Report = Callable[[str], None]
+
+# Asked once at start-up, so that everything a question loads lazily (pyvi, the
+# embedder's first call, the accent restorer, the answer step) is loaded before the
+# first visitor asks. One accented and one accent-less question: only the latter
+# goes through the restorer.
+WARM_UP_QUESTIONS = (
+    "Mục tiêu tỷ lệ bao phủ bảo hiểm y tế năm 2026 là bao nhiêu?",
+    "ai chiu trach nhiem van dong nguoi dan tham gia bhyt",
+)
 
 def index_exists(index_dir: str | Path) -> bool:
     """True when ``index_dir`` holds an index (its ``manifest.json``)."""
@@ -115,7 +126,24 @@ def _incompatibility(settings: Settings) -> str:
 def load_backend(settings: Settings, report: Report = print) -> ChatBackend:
     """Build the index if needed, then load it and the answering service once for the process."""
     index = open_or_build_index(settings, report)
-    return ChatBackend(Assistant.from_index(index, settings), index, settings)
+    assistant = Assistant.from_index(index, settings)
+    warm_up(assistant)
+    return ChatBackend(assistant, index, settings)
+
+
+def warm_up(assistant: Assistant) -> float:
+    """Load every model a question would load lazily; returns the seconds it took.
+
+    The accent restorer, the answer step's weights and the embedder are loaded
+    here, then :data:`WARM_UP_QUESTIONS` are answered once (what is left: pyvi,
+    first-call allocations), so the first visitor waits no longer than the next.
+    """
+    started = time.perf_counter()
+    load_restorer()
+    load_answer_step()
+    for question in WARM_UP_QUESTIONS:
+        assistant.ask(question)
+    return time.perf_counter() - started
 
 
 def open_or_build_index(settings: Settings, report: Report = print):

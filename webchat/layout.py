@@ -14,6 +14,7 @@ Endpoints (for ``gradio_client``):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -160,19 +161,57 @@ def build_demo(backend: ChatBackend, settings: Settings) -> gr.Blocks:
                         "ở cuối; bấm vào từng nguồn để xem nguyên văn.",
         )
         with gr.Row(equal_height=True):
-            question = gr.Textbox(show_label=False, placeholder="Nhập câu hỏi (có dấu hoặc không dấu)…",
+            # The label shows only with a refusal message (rate limit, overload) above the box.
+            question = gr.Textbox(label="Câu hỏi", show_label=False, placeholder="Nhập câu hỏi (có dấu hoặc không dấu)…",
                                   lines=1, max_lines=4, scale=5, min_width=200, elem_id="bhyt-question")
             send = gr.Button("Gửi", variant="primary", scale=1, min_width=72, elem_id="bhyt-send")
         _example_buttons(question)
         gr.ClearButton([chatbot, question], value="Xóa hội thoại", size="sm")
 
+        admit_chat, admit_ask = _admission(backend, lambda: len(demo._queue))
         gr.on([question.submit, send.click], backend.respond, inputs=[question, chatbot, locality, mode],
               outputs=[chatbot, question], api_name="respond", concurrency_limit=limit,
-              concurrency_id="answer", show_progress="minimal")
+              concurrency_id="answer", show_progress="minimal", validator=admit_chat)
         gr.api(_ask_endpoint(backend), api_name="ask", concurrency_limit=limit, concurrency_id="answer")
+        # gr.api takes no validator; its BlockFunction gets the same one (checked in tests/webchat).
+        _function(demo, "ask").validator = admit_ask
 
-    demo.queue(max_size=settings.queue_size, default_concurrency_limit=limit)
+    # Our admission check refuses at queue_size, in Vietnamese, before Gradio's own
+    # max_size (whose refusal is English and cannot be translated) is reached;
+    # the headroom absorbs questions admitted at the same instant.
+    demo.queue(max_size=2 * settings.queue_size, default_concurrency_limit=limit)
     return demo
+
+
+def _admission(backend: ChatBackend, waiting: Callable[[], int]):
+    """The validators of ``/respond`` and ``/ask``, run before a question joins the queue.
+
+    Gradio runs an event's validator when the request arrives (not when its turn
+    comes). A failed check is shown under the question box in the browser, the
+    question kept, and reaches ``gradio_client`` as a ``ValidationError`` with the
+    Vietnamese message (rate limit or overload, with the seconds to wait).
+    """
+
+    def verdicts(request: gr.Request | None, inputs: int) -> list[dict]:
+        client = request.client.host if request is not None and request.client is not None else None
+        message = backend.admission_message(client, waiting())
+        # The message goes to the question (the first input); Gradio wants one verdict per input.
+        return [gr.validate(message is None, message or "")] + [gr.validate(True, "")] * (inputs - 1)
+
+    # Gradio passes the request to a parameter annotated gr.Request, by position
+    # after the inputs: the signatures mirror the endpoints'.
+    def admit_chat(message: str, history: list, locality: str, mode: str, request: gr.Request) -> list[dict]:
+        return verdicts(request, 4)
+
+    def admit_ask(question: str, locality: str, mode: str, request: gr.Request) -> list[dict]:
+        return verdicts(request, 3)
+
+    return admit_chat, admit_ask
+
+
+def _function(demo: gr.Blocks, api_name: str):
+    """The BlockFunction of the endpoint ``api_name``."""
+    return next(fn for fn in demo.fns.values() if fn.api_name == api_name)
 
 
 def _example_buttons(question: gr.Textbox) -> None:

@@ -70,7 +70,9 @@ def served_app() -> ServedApp:
     cache = os.environ.get("BHYT_VECTOR_CACHE") or str(workdir / "cache" / "vectors.sqlite")
     env = dict(os.environ, BHYT_INDEX_DIR=str(workdir / "index"), BHYT_VECTOR_CACHE=cache,
                BHYT_PLANS_DIR=str(PROJECT_ROOT / "data" / "plans"),
-               BHYT_LOG_QUESTIONS="false", BHYT_LLM_BASE_URL="", GRADIO_ANALYTICS_ENABLED="False")
+               BHYT_LOG_QUESTIONS="false", BHYT_LLM_BASE_URL="", GRADIO_ANALYTICS_ENABLED="False",
+               # Every test asks from 127.0.0.1: the per-client limit is tested in test_admission.py.
+               BHYT_RATE_LIMIT_PER_MINUTE="0")
     log = open(workdir / "app.log", "w", encoding="utf-8")  # closed by stop() at exit
     process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "app.py"), "--host", "127.0.0.1",
                                 "--port", str(port)], cwd=PROJECT_ROOT, env=env, stdout=log,

@@ -9,7 +9,7 @@ import pytest
 from assistant.guard import EMPTY_MESSAGE, MARKUP_NOTICE, MARKUP_ONLY_MESSAGE
 from settings import load_settings
 from tests.webchat.fakes import FakeAssistant, FakeCatalog
-from webchat.backend import ERROR_MESSAGE, ChatBackend
+from webchat.backend import ERROR_MESSAGE, ChatBackend, RateLimiter
 
 TARGET_Q = "muc tieu bao phu bhyt nam 2026 cua ninh binh"
 
@@ -117,3 +117,52 @@ def test_unknown_document_has_no_source(service):
     assert backend.source_text("không-có") is None
     assert backend.source_text("hue_KH-UBND") is None  # the catalog raises; the chat hides the context
     assert "Ninh Bình" in backend.source_text("ninh-binh_KH-UBND_2026-01")
+
+
+class FakeClock:
+    """Monotonic seconds that only move when told."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_rate_limiter_allows_n_per_minute_then_says_how_long_to_wait():
+    clock = FakeClock()
+    limiter = RateLimiter(3, clock)
+    assert [limiter.wait_seconds("10.0.0.1") for _ in range(3)] == [0, 0, 0]
+    clock.now += 20
+    assert limiter.wait_seconds("10.0.0.1") == 40  # the first question leaves the window in 40 s
+    assert limiter.wait_seconds("10.0.0.2") == 0  # another client is not affected
+    clock.now += 40
+    assert limiter.wait_seconds("10.0.0.1") == 0
+
+
+def test_rate_limiter_off_at_zero_and_rejects_negative():
+    limiter = RateLimiter(0)
+    assert all(limiter.wait_seconds("a") == 0 for _ in range(1000))
+    with pytest.raises(ValueError, match="rate_limit_per_minute must be >= 0, got -1"):
+        RateLimiter(-1)
+
+
+def test_admission_says_in_vietnamese_how_long_to_wait(service):
+    backend = make_backend(service, rate_limit_per_minute=2, queue_size=10, concurrency_limit=2)
+    assert backend.admission_message("10.0.0.1", 0) is None
+    assert backend.admission_message("10.0.0.1", 9) is None
+    assert backend.admission_message("10.0.0.1", 0) == "Bạn gửi câu hỏi quá nhanh, vui lòng thử lại sau 60 giây."
+    # A full queue: 10 waiting, 2 at a time, about 1 s each (until answers are timed) -> 5 s.
+    assert backend.admission_message("10.0.0.3", 10) == "Hệ thống đang quá tải, vui lòng thử lại sau 5 giây."
+    # Refused for overload, not counted against the client's limit.
+    assert backend.admission_message("10.0.0.3", 0) is None
+    assert backend.admission_message(None, 0) is None  # no client address: never rate limited
+
+
+def test_overload_wait_follows_the_time_answers_take(service):
+    backend = make_backend(service, queue_size=4, concurrency_limit=1)
+    for _ in range(30):
+        backend.answer(TARGET_Q)  # the fake answers in well under a second
+    assert backend.overload_wait_seconds(4) == 1
+    backend._answer_seconds = 3.0
+    assert backend.overload_wait_seconds(4) == 12

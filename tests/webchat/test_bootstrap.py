@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ingest.vntext import is_accentless
 from settings import load_settings
 from webchat import bootstrap
 from webchat.bootstrap import ensure_index, index_exists
@@ -117,3 +118,31 @@ def test_backend_builds_a_missing_index_then_opens_it_once(tmp_path, monkeypatch
     settings = load_settings(environ={}, index_dir=str(tmp_path / "index"))
     bootstrap.load_backend(settings, lambda line: None)
     assert opened == ["build", "open"]
+
+
+def test_start_up_loads_every_lazy_model_before_the_first_question(built_index, monkeypatch):
+    """The restorer, the answer step and the warm-up questions run in load_backend, not on a visit."""
+    import index.retriever as retriever
+    from assistant import ranker
+
+    monkeypatch.setattr(retriever, "_restorer", None)
+    monkeypatch.setattr(retriever, "_restorer_tried", False)
+    ranker.load_answer_step.cache_clear()
+    asked: list[str] = []
+    real_warm_up = bootstrap.warm_up
+
+    def spying_warm_up(assistant):
+        real_ask = assistant.ask
+        assistant.ask = lambda question, **kw: asked.append(question) or real_ask(question, **kw)
+        try:
+            return real_warm_up(assistant)
+        finally:
+            del assistant.ask
+
+    monkeypatch.setattr(bootstrap, "warm_up", spying_warm_up)
+    settings = load_settings(environ={}, index_dir=str(built_index.directory))
+    bootstrap.load_backend(settings, lambda line: None)
+    assert retriever._restorer_tried and retriever._restorer is not None
+    assert ranker.load_answer_step.cache_info().currsize == 1
+    assert asked == list(bootstrap.WARM_UP_QUESTIONS)
+    assert any(is_accentless(q) for q in asked) and not all(is_accentless(q) for q in asked)
