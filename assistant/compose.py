@@ -15,6 +15,7 @@ from typing import Protocol
 
 from assistant.answer import Answer, Citation
 from assistant.duties import AgencyBlock
+from assistant.features import ATTRIBUTE_FOR_KIND
 from assistant.intent import QuestionIntent
 from assistant.polarity import verdict
 from assistant.sentences import AMOUNT_RE, DATE_RE, PERCENT_RE, excerpt, focus_excerpt, percent_years
@@ -192,13 +193,10 @@ def _complements(chosen: list[Unit], ranked: Sequence[Unit], total_weight: float
     return added
 
 
-_ATTRIBUTE_ASKED = {"responsibility": "responsibility", "deadline": "deadline", "funding": "funding"}
-
-
 def _task_attributes(chosen: list[Unit], units: Sequence[Unit], intent: QuestionIntent) -> list[Unit]:
     """The task's attribute line that states what is asked ("Cơ quan, đơn vị thực hiện: …" for who,
     "Thời gian thực hiện: …" for when), when the best sentence is a task that does not say it itself."""
-    wanted = _ATTRIBUTE_ASKED.get(intent.kind)
+    wanted = ATTRIBUTE_FOR_KIND.get(intent.kind)
     best = chosen[0].scored.clause
     if not wanted or best.attribute:
         return []

@@ -95,17 +95,12 @@ def _parent(index, clause: Clause) -> Clause | None:
 
 
 def _ancestors(index, clause: Clause) -> list[Clause]:
+    """The clause's ancestors below its section, nearest first."""
     chain: list[Clause] = []
-    parent_id = clause.parent_id
-    while parent_id:
-        try:
-            parent = index.clause(parent_id)
-        except KeyError:
-            break
-        if parent is None or parent.kind == "section":
-            break
+    parent = _parent(index, clause)
+    while parent is not None and parent.kind != "section":
         chain.append(parent)
-        parent_id = parent.parent_id
+        parent = _parent(index, parent)
     return chain
 
 

@@ -72,6 +72,11 @@ class Candidates:
         units: The candidate sentences (``Unit.features`` filled, ``score`` not yet).
         pool: The retrieved clauses they come from (the asked localities' when named).
         terms: The question's content terms.
+        question: The question, NFC.
+        reading: The question as read (intent, places, localities).
+        top: The first retrieved clauses, as answers report them.
+        documents: The indexed plans' metadata.
+        asked: The localities the answer is restricted to (a filter, or those the question names).
         early: An answer decided before scoring (a place with no plan, a question about the plan
             document itself, nothing retrieved), else None.
     """
@@ -81,19 +86,22 @@ class Candidates:
     terms: list[str] = field(default_factory=list)
     stats: CandidateSetStats = field(default_factory=lambda: CandidateSetStats(0.0, 1.0, 1.0))
     total_weight: float = 0.0
+    question: str = ""
+    reading: QuestionReading | None = None
+    top: tuple = ()
+    documents: list[DocumentMeta] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
     early: Answer | None = None
 
 
 @dataclass(frozen=True)
 class Decision:
-    """What the fitted step decided: the ranked candidates, P(answered) and, when abstaining, why."""
+    """What the fitted step decided: the scored candidates, the best one, P(answered) and whether to abstain."""
 
     units: tuple[Unit, ...]
     best: Unit | None
     probability: float
     abstain: bool
-    reason: str = ""
-    detail: str = ""
 
 
 _SET_ASIDE_RE = re.compile(r"(?<!\w)ngoai\s+[^,?]{1,60},")
@@ -146,21 +154,15 @@ class ExtractiveAnswerer:
             An :class:`Answer` with ``mode="extractive"`` and ``support`` set.
         """
         threshold = self.abstain_threshold if abstain_threshold is None else abstain_threshold
-        question = nfc(question)
         retrieved = list(retrieved)
-        top = tuple(retrieved[:10])
-        documents = list(index.documents()) if index is not None else []
-        if reading is None:
-            reading = read_question(question, documents)
         found = self.candidates(question, retrieved, index, locality=locality, reading=reading)
         if found.early is not None:
             return found.early
-        decision = self.decide(found, reading.intent, threshold)
+        decision = self.decide(found, found.reading.intent, threshold)
         support = round(decision.probability, 4)
         if decision.abstain:
-            return compose_abstention(question, retrieved, top, support, reason=decision.reason,
-                                      detail=decision.detail)
-        return self._render(question, decision, found, reading, retrieved, top, support, index, locality)
+            return compose_abstention(found.question, retrieved, found.top, support, reason="weak")
+        return self._render(decision, found, retrieved, support, index)
 
     def candidates(self, question: str, retrieved: Sequence[ScoredClause], index: ClauseTree | None = None, *,
                    locality: str | None = None, reading: QuestionReading | None = None) -> Candidates:
@@ -205,8 +207,8 @@ class ExtractiveAnswerer:
             # The present state asked ("hiện nay đã đạt …") and only targets stated: said plainly, never guessed.
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="current"))
         units, stats, total_weight = self._featurise(units, q_terms, intent, pool)
-        return Candidates(units=units, pool=list(pool), terms=q_terms, stats=stats,
-                          total_weight=total_weight)
+        return Candidates(units=units, pool=list(pool), terms=q_terms, stats=stats, total_weight=total_weight,
+                          question=question, reading=reading, top=top, documents=documents, asked=asked)
 
     def decide(self, found: Candidates, intent: QuestionIntent, threshold: float) -> Decision:
         """Score the candidates with the fitted models; abstain below ``threshold``."""
@@ -216,20 +218,16 @@ class ExtractiveAnswerer:
         vector = question_features([u.score for u in scored], [u.features for u in scored], intent,
                                    len(found.terms), found.stats)
         probability = step.abstain.probability(vector)
-        if probability >= threshold:
-            return Decision(tuple(scored), best, probability, False)
-        return Decision(tuple(scored), best, probability, True, "weak")
+        return Decision(tuple(scored), best, probability, probability < threshold)
 
-    def _render(self, question: str, decision: Decision, found: Candidates, reading: QuestionReading,
-                retrieved: Sequence[ScoredClause], top: tuple, support: float, index: ClauseTree | None,
-                locality: str | None) -> Answer:
+    def _render(self, decision: Decision, found: Candidates, retrieved: Sequence[ScoredClause], support: float,
+                index: ClauseTree | None) -> Answer:
         """Write the decided answer: an agency's duties, a comparison, a list or the best sentences."""
+        question, reading, top, asked, pool = found.question, found.reading, found.top, found.asked, found.pool
         intent = reading.intent
         units = list(decision.units)
         best = decision.best
-        documents = list(index.documents()) if index is not None else []
-        asked = [locality] if locality else list(reading.localities)
-        pool = found.pool
+        documents = found.documents
         if intent.wants_duties and index is not None and (intent.kind != "compare" or len(asked) > 1):
             phrase = subject_phrase(intent.duty_subject, self._place_words(reading.places, documents, asked))
             blocks = self._agency_blocks(phrase, pool[:MAX_CANDIDATES], retrieved, asked, index)
@@ -302,8 +300,7 @@ class ExtractiveAnswerer:
         title_terms: dict[str, set[str]] = {}
         owner_terms: dict[str, set[str]] = {}
         result = []
-        best_coverage = max((sum(w for t, w in weights.weights.items() if t in terms) / weights.total
-                             for terms in unit_terms), default=0.0) if weights.total > 0 else 0.0
+        best_coverage = max((weights.share(terms) for terms in unit_terms), default=0.0)
         for unit, terms in zip(units, unit_terms, strict=True):
             clause = unit.scored.clause
             if clause.id not in title_terms:

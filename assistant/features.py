@@ -28,14 +28,15 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from assistant.intent import INTENT_KINDS, QuestionIntent, content_terms
 from assistant.sentences import AMOUNT_RE, DATE_RE, NUMBER_RE, PERCENT_RE, percent_years
 from ingest.structure.roles import AGENCY_RE, YEAR_RE
 from ingest.vntext import folded_form
 
-__all__ = ["QUESTION_FEATURES", "UNIT_FEATURES", "CandidateSetStats", "TermWeights", "candidate_set_stats",
-           "question_features", "term_weights", "unit_features"]
+__all__ = ["ATTRIBUTE_FOR_KIND", "QUESTION_FEATURES", "UNIT_FEATURES", "CandidateSetStats", "TermWeights",
+           "candidate_set_stats", "question_features", "term_weights", "unit_features"]
 
 _KINDS = ("section", "item", "letter", "bullet", "paragraph", "attribute")
 _ROLES = ("self", "child", "attribute")
@@ -44,7 +45,19 @@ _PERIOD_WORDS = ("thuong xuyen", "hang nam", "hang quy", "dinh ky", "truoc ngay"
                  "6 thang", "giai doan")
 _DUTY_WORDS = ("chu tri", "phoi hop", "chiu trach nhiem", "tham muu", "huong dan", "chi dao", "to chuc")
 _TARGET_WORDS = ("phan dau", "muc tieu", "chi tieu", "den nam", "truoc nam")
-_ATTRIBUTE_FOR_KIND = {"responsibility": "responsibility", "deadline": "deadline", "funding": "funding"}
+#: The attribute line ("Cơ quan thực hiện: …", "Thời gian thực hiện: …") that states what a question kind asks.
+ATTRIBUTE_FOR_KIND = {"responsibility": "responsibility", "deadline": "deadline", "funding": "funding"}
+
+
+def _words_re(words: Sequence[str]) -> re.Pattern:
+    """One pattern for any of the folded ``words`` as whole words."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+
+
+_FUNDING_WORDS_RE = _words_re(_FUNDING_WORDS)
+_PERIOD_WORDS_RE = _words_re(_PERIOD_WORDS)
+_DUTY_WORDS_RE = _words_re(_DUTY_WORDS)
+_TARGET_WORDS_RE = _words_re(_TARGET_WORDS)
 
 _BASE = (
     "coverage", "coverage_gap", "title_coverage", "owner_coverage", "best_term_hit", "prior", "dense_score", "dense_rank_inv",
@@ -100,9 +113,14 @@ class TermWeights:
 
     weights: dict[str, float]
 
-    @property
+    @cached_property
     def total(self) -> float:
         return sum(self.weights.values())
+
+    def share(self, found: set[str]) -> float:
+        """The weighted share of the question's terms that ``found`` holds (0.0 without terms)."""
+        total = self.total
+        return sum(w for t, w in self.weights.items() if t in found) / total if total > 0 else 0.0
 
 
 def term_weights(q_terms: Sequence[str], unit_terms: Sequence[set[str]]) -> TermWeights:
@@ -112,13 +130,8 @@ def term_weights(q_terms: Sequence[str], unit_terms: Sequence[set[str]]) -> Term
                         for t in q_terms})
 
 
-def _share(weights: TermWeights, found: set[str]) -> float:
-    total = weights.total
-    return sum(w for t, w in weights.weights.items() if t in found) / total if total > 0 else 0.0
-
-
-def _has(words: Sequence[str], folded: str) -> float:
-    return 1.0 if any(re.search(rf"(?<!\w){w}(?!\w)", folded) for w in words) else 0.0
+def _has(words: re.Pattern, folded: str) -> float:
+    return 1.0 if words.search(folded) else 0.0
 
 
 def unit_features(unit, terms: set[str], title_terms: set[str], owner_terms: set[str], weights: TermWeights,
@@ -132,10 +145,10 @@ def unit_features(unit, terms: set[str], title_terms: set[str], owner_terms: set
     sentence = unit.sentence
     folded = folded_form(sentence)
     f: dict[str, float] = {}
-    f["coverage"] = _share(weights, terms)
+    f["coverage"] = weights.share(terms)
     f["coverage_gap"] = f["coverage"] - best_coverage
-    f["title_coverage"] = _share(weights, title_terms - terms)
-    f["owner_coverage"] = _share(weights, owner_terms - terms)
+    f["title_coverage"] = weights.share(title_terms - terms)
+    f["owner_coverage"] = weights.share(owner_terms - terms)
     matched = [w for t, w in weights.weights.items() if t in terms]
     f["best_term_hit"] = max(matched) / max(weights.weights.values()) if matched else 0.0
     f["prior"] = max(0.0, min(1.0, scored.score / top_score)) if top_score > 0 else 0.0
@@ -163,15 +176,15 @@ def unit_features(unit, terms: set[str], title_terms: set[str], owner_terms: set
     f["s_date"] = float(bool(DATE_RE.search(sentence)))
     f["s_agency"] = float(bool(AGENCY_RE.search(sentence)))
     f["s_amount"] = float(bool(AMOUNT_RE.search(sentence)))
-    f["s_funding"] = _has(_FUNDING_WORDS, folded)
-    f["s_period"] = _has(_PERIOD_WORDS, folded)
-    f["s_duty"] = _has(_DUTY_WORDS, folded)
-    f["s_target_words"] = _has(_TARGET_WORDS, folded)
+    f["s_funding"] = _has(_FUNDING_WORDS_RE, folded)
+    f["s_period"] = _has(_PERIOD_WORDS_RE, folded)
+    f["s_duty"] = _has(_DUTY_WORDS_RE, folded)
+    f["s_target_words"] = _has(_TARGET_WORDS_RE, folded)
     years = set(intent.years)
     f["year_match"] = float(bool(years) and (
         any(y in years for _, y in percent_years(sentence, clause.year))
         or any(y in sentence for y in years) or clause.year in years))
-    wanted = _ATTRIBUTE_FOR_KIND.get(intent.kind, "")
+    wanted = ATTRIBUTE_FOR_KIND.get(intent.kind, "")
     f["attribute_match"] = float(bool(wanted) and clause.attribute == wanted)
     f["has_agency"] = float(bool(clause.agency))
     vector = [f[name] for name in _BASE]
@@ -185,7 +198,7 @@ def candidate_set_stats(weights: TermWeights, found_anywhere: set[str]) -> Candi
         return CandidateSetStats(0.0, 1.0, 1.0)
     heaviest = max(weights.weights.values())
     missing = [t for t in weights.weights if t not in found_anywhere]
-    return CandidateSetStats(_share(weights, found_anywhere), len(missing) / len(weights.weights),
+    return CandidateSetStats(weights.share(found_anywhere), len(missing) / len(weights.weights),
                              max((weights.weights[t] for t in missing), default=0.0) / heaviest)
 
 

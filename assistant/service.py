@@ -14,7 +14,7 @@ from dataclasses import replace
 from assistant.answer import Answer
 from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import check_question, clean_text
-from assistant.intent import read_question
+from assistant.intent import QuestionReading, read_question
 from assistant.llm import LLMAnswerer
 from index.localities import plans_of
 from index.maintenance import open_index
@@ -112,13 +112,7 @@ class Assistant:
         filters = {"locality": matching} if locality else None
         if len(matching) == 1:
             locality = matching[0]
-        # The question is read once here (intent, places, localities) and passed down.
-        reading = read_question(text, list(self.index.documents()))
-        retrieved = list(self.retriever.retrieve(reading.query, top_k=top_k, filters=filters,
-                                                 localities=reading.localities))
-        named = list(reading.localities)
-        if not locality and (reading.intent.kind == "compare" or len(named) > 1):
-            retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None, reading.localities)
+        reading, retrieved = self._retrieve(text, top_k=top_k, filters=filters, locality=locality)
         after_retrieval = time.perf_counter()
         if mode == "llm":
             answer = self.llm.answer(text, retrieved, self.index, locality=locality, reading=reading)
@@ -136,12 +130,20 @@ class Assistant:
             :class:`assistant.extractive.Candidates` (its ``early`` is set when a rule decides first).
         """
         text = check_question(question, self.settings.max_question_chars).question
-        reading = read_question(text, list(self.index.documents()))
-        retrieved = list(self.retriever.retrieve(reading.query, localities=reading.localities))
-        named = list(reading.localities)
-        if reading.intent.kind == "compare" or len(named) > 1:
-            retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None, reading.localities)
+        reading, retrieved = self._retrieve(text)
         return self.extractive.candidates(text, retrieved, self.index, reading=reading), reading
+
+    def _retrieve(self, text: str, *, top_k: int | None = None, filters: dict | None = None,
+                  locality: str | None = None) -> tuple[QuestionReading, list]:
+        """Read the question once (intent, places, localities) and retrieve its clauses; comparisons and
+        questions naming several plans get every plan's best clauses."""
+        reading = read_question(text, list(self.index.documents()))
+        retrieved = list(self.retriever.retrieve(reading.query, top_k=top_k, filters=filters,
+                                                 localities=reading.localities))
+        named = list(reading.localities)
+        if not locality and (reading.intent.kind == "compare" or len(named) > 1):
+            retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None, reading.localities)
+        return reading, retrieved
 
     def _add_per_locality(self, text: str, retrieved: list, names: list[str] | None,
                           localities: tuple[str, ...]) -> list:

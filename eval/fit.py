@@ -190,7 +190,8 @@ def fit_answer_step(train: Sequence[QuestionData], dev: Sequence[QuestionData]) 
     for c in (0.03, 0.1, 0.3, 1.0, 3.0):
         candidates[f"logistic C={c}"] = _logistic(x, y, c)
     candidates["lightgbm"] = _lightgbm(x, y)
-    scores = {name: top1(model, dev)[0] for name, model in candidates.items()}
+    dev_top1 = {name: top1(model, dev) for name, model in candidates.items()}
+    scores = {name: share for name, (share, _) in dev_top1.items()}
     best_logistic = max((n for n in scores if n.startswith("logistic")), key=lambda n: scores[n])
     # The tree ensemble must win clearly (a few dev questions decide less than that) to replace the
     # linear model, whose weights can be read.
@@ -203,8 +204,7 @@ def fit_answer_step(train: Sequence[QuestionData], dev: Sequence[QuestionData]) 
     curve = []
     for share in (0.25, 0.5, 0.75, 1.0):
         subset = [train[i] for i in order[: max(1, int(round(share * len(train))))]]
-        xs, ys = _stack(subset)
-        model = _lightgbm(xs, ys) if unit.kind == "trees" else _logistic(xs, ys, float(chosen_name.split("=")[1]))
+        model = _refit(unit, chosen_name, subset)
         curve.append({"questions": len(subset), "dev_top1": round(top1(model, dev)[0], 3)})
 
     # Abstention: the unit probabilities a training question sees come from a unit model that did not
@@ -237,7 +237,7 @@ def fit_answer_step(train: Sequence[QuestionData], dev: Sequence[QuestionData]) 
         "unit_models_dev_top1": {n: round(v, 3) for n, v in scores.items()},
         "unit_model": chosen_name,
         "train_top1": round(top1(unit, train)[0], 3),
-        "dev_top1": round(scores[chosen_name], 3), "dev_top1_questions": top1(unit, dev)[1],
+        "dev_top1": round(scores[chosen_name], 3), "dev_top1_questions": dev_top1[chosen_name][1],
         "learning_curve": curve,
         "abstention_dev": [_abstention_scores(dev_probs, dy, t) for t in (0.3, 0.4, 0.5, 0.6, 0.7)],
         "abstention_out_of_fold": [_abstention_scores(oof_probs, qy, t) for t in (0.3, 0.4, 0.5, 0.6, 0.7)],
