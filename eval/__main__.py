@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--index", default=None, help="Thư mục chỉ mục (mặc định theo thiết lập index_dir).")
     fit.add_argument("--lopo", action="store_true",
                      help="Thêm kiểm tra bỏ một kế hoạch: huấn luyện trên bốn kế hoạch, chấm trên kế hoạch thứ năm.")
+    targets = commands.add_parser("targets", help="Chấm phần trích chỉ tiêu (precision, recall theo ô) với bảng chuẩn.")
+    targets.add_argument("--gold", type=Path, default=None, help="Bảng chỉ tiêu chuẩn (mặc định eval/gold/targets/targets_2026-12.jsonl).")
+    targets.add_argument("--plans", default="data/plans", help="Thư mục các kế hoạch gốc.")
+    targets.add_argument("--rewrites", type=int, default=10,
+                         help="Số bản viết lại (kiểu đánh số, địa phương, số liệu khác) chấm thêm; 0 = không.")
+    targets.add_argument("--out", type=Path, default=None, help="Ghi kết quả JSON vào tệp này.")
     return parser
 
 
@@ -77,6 +83,14 @@ def run_title(args: argparse.Namespace) -> str:
     if args.limit:
         parts.append(f"{args.limit} câu đầu")
     return ", ".join(parts)
+
+
+def _index_targets_score(index_dir: str):
+    """The index's stored targets against the hand-checked table (None when it covers none of its plans)."""
+    from eval.targets import load_target_gold, score_index
+    from index.store import ClauseIndex
+
+    return score_index(ClauseIndex.load(index_dir).targets(), load_target_gold())
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -125,8 +139,28 @@ def run_command(args: argparse.Namespace) -> int:
                    progress=not args.quiet, title=title)
     changes = compare_runs(old, run) if old is not None else None
     print(terminal_report(run, changes, bootstrap=args.bootstrap))
-    written = write_outputs(run, args.out, changes, charts=not args.no_charts, bootstrap=args.bootstrap)
+    written = write_outputs(run, args.out, changes, charts=not args.no_charts, bootstrap=args.bootstrap,
+                            targets=_index_targets_score(settings.index_dir))
     print(f"\nĐã ghi: {', '.join(str(p) for p in written.values())}")
+    return 0
+
+
+def targets_command(args: argparse.Namespace) -> int:
+    """``python -m eval targets``: cell precision and recall of target extraction, plans and rewrites."""
+    import json
+
+    from eval.targets import TARGETS_GOLD, load_target_gold, score_plans, score_rewrites, score_text
+    from ingest.batch import ingest_paths
+
+    gold = load_target_gold(args.gold or TARGETS_GOLD)
+    report = ingest_paths([args.plans])
+    scores = [score_plans(report.documents, gold)]
+    if args.rewrites > 0:
+        scores.append(score_rewrites(args.rewrites, gold))
+    print(score_text(scores))
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps([s.to_json() for s in scores], ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
@@ -135,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return run_command(args)
+    if args.command == "targets":
+        return targets_command(args)
     if args.command == "fit":
         from eval.fit import run
         from eval.gold.questions import GoldFormatError

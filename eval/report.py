@@ -22,6 +22,7 @@ from eval.runner import (
     question_values,
     summarize,
 )
+from eval.targets import TargetScore
 
 RESULTS_FORMAT = 1
 # (metric key, column label), in table order.
@@ -450,15 +451,36 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
+def targets_section(score: TargetScore) -> str:
+    """report.md's section on the quantified targets read at ingest (the overview's cells)."""
+    lines = ["## Chỉ tiêu trích khi nạp (bảng tổng quan)", "",
+             "Mỗi ô là (kế hoạch, loại, con số, đơn vị, năm), so với bảng chuẩn kiểm tay "
+             "`eval/gold/targets/targets_2026-12.jsonl`.", "",
+             markdown_table(["ô chuẩn", "ô trích", "khớp", "precision", "recall"],
+                            [[str(score.gold), str(score.extracted), str(score.matched), fmt(score.precision),
+                              fmt(score.recall)]])]
+    lines += [f"- thiếu: {cell}" for cell in score.missed] + [f"- thừa: {cell}" for cell in score.extra]
+    return "\n".join(lines) + "\n"
+
+
 def write_outputs(run: EvalRun, out_dir: Path, changes: Sequence[Change] | None = None,
-                  charts: bool = True, bootstrap: int = 0) -> dict[str, Path]:
-    """Write results.json, the charts and report.md into ``out_dir`` (created if needed)."""
+                  charts: bool = True, bootstrap: int = 0, targets: TargetScore | None = None) -> dict[str, Path]:
+    """Write results.json, the charts and report.md into ``out_dir`` (created if needed).
+
+    ``targets``: the index's target extraction scored against the hand-checked table, when it applies.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     results_path = out_dir / "results.json"
-    results_path.write_text(json.dumps(results_json(run), ensure_ascii=False, indent=1), encoding="utf-8")
+    results = results_json(run)
+    if targets is not None:
+        results["targets"] = targets.to_json()
+    results_path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     chart_paths = write_charts(run, out_dir) if charts else []
     report_path = out_dir / "report.md"
-    report_path.write_text(markdown_report(run, chart_paths, changes, bootstrap), encoding="utf-8")
+    report = markdown_report(run, chart_paths, changes, bootstrap)
+    if targets is not None:
+        report += "\n" + targets_section(targets)
+    report_path.write_text(report, encoding="utf-8")
     written = {"results": results_path, "report": report_path}
     written.update({p.stem: p for p in chart_paths})
     return written

@@ -1,5 +1,6 @@
 """The SQLite part of an index directory: documents (metadata + full NFC source
-text), clauses (record, offsets, embedded-text hash, vector bytes, search tokens).
+text), clauses (record, offsets, embedded-text hash, vector bytes, search tokens),
+targets (each plan's quantified targets, read at ingest).
 
 Plain tables and JSON columns only; vectors are raw float32 bytes. The FAISS
 file is derived from the ``vector`` column, so an index can always be
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.model import Clause, DocumentMeta, SentenceSpan
+from ingest.targets import Target
 
 DB_FILE = "index.sqlite"
 
@@ -45,6 +47,12 @@ CREATE TABLE clauses (
 );
 CREATE INDEX clauses_doc ON clauses(doc_id);
 CREATE INDEX clauses_parent ON clauses(parent_id);
+CREATE TABLE targets (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    position INTEGER NOT NULL,
+    target_json TEXT NOT NULL,
+    PRIMARY KEY (doc_id, position)
+);
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -60,11 +68,13 @@ class StoredDocument:
         meta: Its metadata.
         source_text: The full NFC text that clause offsets refer to.
         warnings: Ingest warnings (Vietnamese).
+        targets: Its quantified targets (:mod:`ingest.targets`), read at ingest.
     """
 
     meta: DocumentMeta
     source_text: str
     warnings: tuple[str, ...] = ()
+    targets: tuple[Target, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,12 @@ def clause_from_json(data: dict) -> Clause:
     return Clause(**values)
 
 
+def target_from_json(data: dict) -> Target:
+    """Rebuild a Target from :meth:`Target.to_json` output (unknown keys ignored)."""
+    fields = Target.__dataclass_fields__
+    return Target(**{k: v for k, v in data.items() if k in fields})
+
+
 def write_catalog(directory: Path, documents: list[StoredDocument],
                   clauses: list[StoredClause], build_id: str = "") -> None:
     """Write a fresh database into ``directory`` (rows numbered in list order), tagged with ``build_id``."""
@@ -140,6 +156,11 @@ def write_catalog(directory: Path, documents: list[StoredDocument],
               json.dumps(list(s.accented), ensure_ascii=False), json.dumps(list(s.folded), ensure_ascii=False))
              for row, s in enumerate(clauses)],
         )
+        conn.executemany(
+            "INSERT INTO targets VALUES (?, ?, ?)",
+            [(d.meta.doc_id, i, json.dumps(t.to_json(), ensure_ascii=False))
+             for d in documents for i, t in enumerate(d.targets)],
+        )
         conn.commit()
     finally:
         conn.close()
@@ -158,10 +179,14 @@ def read_catalog(directory: Path, dim: int) -> Catalog:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         (build_id,) = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone() or ("",)
+        targets: dict[str, list[Target]] = {}
+        for doc_id, target in conn.execute("SELECT doc_id, target_json FROM targets ORDER BY doc_id, position"):
+            targets.setdefault(doc_id, []).append(target_from_json(json.loads(target)))
         documents = [
-            StoredDocument(meta_from_json(json.loads(meta)), text, tuple(json.loads(warnings)))
-            for meta, warnings, text in conn.execute(
-                "SELECT meta_json, warnings_json, source_text FROM documents ORDER BY position")
+            StoredDocument(meta_from_json(json.loads(meta)), text, tuple(json.loads(warnings)),
+                           tuple(targets.get(doc_id, ())))
+            for doc_id, meta, warnings, text in conn.execute(
+                "SELECT doc_id, meta_json, warnings_json, source_text FROM documents ORDER BY position")
         ]
         clauses = []
         for row, clause_json, digest, blob, acc, fold in conn.execute(

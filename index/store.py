@@ -67,6 +67,7 @@ from index.reports import DocumentInfo, IndexInfo, UpdateReport
 from index.tokens import accented_tokens, folded_tokens
 from index.vector_cache import VectorCache, embed_with_cache, text_sha256
 from ingest.model import Clause, DocumentMeta, ParsedDocument
+from ingest.targets import Target, extract_targets
 
 # progress(done, total): passages embedded so far, out of those that needed embedding.
 Progress = Callable[[int, int], None]
@@ -257,7 +258,8 @@ class ClauseIndex:
                     rows.append(StoredClause(clause, text_sha256(texts[i]), vectors[i],
                                              tuple(accented_tokens(lex)), tuple(folded_tokens(lex))))
                     i += 1
-                self._documents[doc.meta.doc_id] = StoredDocument(doc.meta, doc.source_text, tuple(doc.warnings))
+                self._documents[doc.meta.doc_id] = StoredDocument(doc.meta, doc.source_text, tuple(doc.warnings),
+                                                                  extract_targets(doc.meta, doc.clauses))
                 self._clauses[doc.meta.doc_id] = rows
             self._refresh(faiss_index=None)
         if pending or force_write:
@@ -328,6 +330,10 @@ class ClauseIndex:
         if doc_id not in self._documents:
             raise UnknownDocumentError(f"Không có văn bản '{doc_id}' trong chỉ mục.")
         return self._documents[doc_id].meta
+
+    def targets(self) -> list[tuple[DocumentMeta, Target]]:
+        """Every plan's quantified targets with the plan's metadata, plans in index order."""
+        return [(d.meta, t) for d in self._documents.values() for t in d.targets]
 
     def source_text(self, doc_id: str) -> str:
         """The full NFC text of a document (clause offsets refer to it)."""

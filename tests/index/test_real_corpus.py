@@ -56,3 +56,19 @@ def _documents():
 
     root = Path(__file__).resolve().parents[2]
     return ingest_paths(sorted((root / "data" / "plans").glob("*.txt"))).documents
+
+
+@pytest.mark.slow
+def test_targets_are_stored_with_the_index_and_read_back(real_index):
+    loaded = ClauseIndex.load(real_index.directory, real_index.embedder)
+    stored = [(meta.doc_id, t) for meta, t in loaded.targets()]
+    assert stored == [(meta.doc_id, t) for meta, t in real_index.targets()]
+    by_plan = {}
+    for doc_id, target in stored:
+        by_plan.setdefault(doc_id, []).append(target)
+    assert set(by_plan) == {d.doc_id for d in loaded.documents()}
+    hue = [t for t in by_plan["hue_KH-UBND"] if t.kind == "coverage"]
+    assert [(t.year, t.figure) for t in hue] == [(2026, "99,3%"), (2030, "100%")]
+    source = loaded.source_text("hue_KH-UBND")
+    assert "99,3%" in source[hue[0].start:hue[0].end]
+    assert loaded.clause(hue[0].clause_id).doc_id == "hue_KH-UBND"

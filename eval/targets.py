@@ -1,0 +1,174 @@
+"""How well ingest reads plans' quantified targets: cell precision and recall against a hand-checked table.
+
+A cell is (plan, kind, value, unit, year): what the overview shows in one place.
+The hand-checked table (``eval/gold/targets/targets_2026-12.jsonl``) was written from the
+plans alone. ``python -m eval targets`` scores the five plans, and with
+``--metamorphic N`` also N rewrites of them in other conventions and at other
+places (figures moved by the rewrite's own substitutions), which is the measure of
+generality: the extractor was written beside the five plans.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eval.metamorphic.mapping import PlanMapping
+from ingest.model import DocumentMeta, ParsedDocument
+from ingest.targets import Target, extract_targets
+
+TARGETS_GOLD = Path(__file__).parent / "gold" / "targets" / "targets_2026-12.jsonl"
+
+Cell = tuple[str, str, float, str, int | None]
+
+
+@dataclass(frozen=True)
+class GoldTarget:
+    """One row of the hand-checked table (file name of the plan, what and how much, for which year)."""
+
+    document: str
+    kind: str
+    indicator: str
+    value: float
+    unit: str
+    year: int | None
+    quote: str
+
+    def cell(self, document: str | None = None) -> Cell:
+        return (document or self.document, self.kind, round(self.value, 2), self.unit, self.year)
+
+
+@dataclass(frozen=True)
+class TargetScore:
+    """Cell precision and recall of one corpus.
+
+    Attributes:
+        corpus: "gốc" or "viết lại".
+        extracted: Cells the extractor gave.
+        gold: Cells of the table.
+        matched: Cells in both.
+        missed: Gold cells not extracted.
+        extra: Extracted cells not in the table.
+    """
+
+    corpus: str
+    extracted: int
+    gold: int
+    matched: int
+    missed: tuple[Cell, ...] = field(default_factory=tuple)
+    extra: tuple[Cell, ...] = field(default_factory=tuple)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.extracted if self.extracted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 1.0
+
+    def to_json(self) -> dict:
+        return {"corpus": self.corpus, "extracted": self.extracted, "gold": self.gold, "matched": self.matched,
+                "precision": self.precision, "recall": self.recall,
+                "missed": [list(c) for c in self.missed], "extra": [list(c) for c in self.extra]}
+
+
+def load_target_gold(path: str | Path = TARGETS_GOLD) -> list[GoldTarget]:
+    """Read the hand-checked table."""
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            data = json.loads(line)
+            rows.append(GoldTarget(data["document"], data["kind"], data.get("indicator", ""), float(data["value"]),
+                                   data["unit"], data.get("year"), data.get("quote", "")))
+    return rows
+
+
+def target_cell(target: Target, document: str) -> Cell:
+    """The cell a target fills, for the plan's file name ``document``."""
+    return (document, target.kind, round(target.value, 2), target.unit, target.year)
+
+
+def score_cells(corpus: str, extracted: Sequence[Cell], gold: Sequence[Cell]) -> TargetScore:
+    """Precision and recall of ``extracted`` against ``gold`` (multisets: a plan may set two
+    "other" targets of the same figure and year)."""
+    got, want = Counter(extracted), Counter(gold)
+    return TargetScore(corpus, sum(got.values()), sum(want.values()), sum((got & want).values()),
+                       tuple(sorted((want - got).elements(), key=str)), tuple(sorted((got - want).elements(), key=str)))
+
+
+def extracted_cells(documents: Sequence[ParsedDocument]) -> list[Cell]:
+    """The cells the extractor fills for ``documents`` (keyed by file name)."""
+    return [target_cell(t, Path(d.meta.source_path).name)
+            for d in documents for t in extract_targets(d.meta, d.clauses)]
+
+
+def mapped_gold(gold: Sequence[GoldTarget], mapping: PlanMapping) -> list[Cell]:
+    """The table's cells for a rewrite: its source plan's rows, figures moved as the rewrite moved them."""
+    moved: dict[float, float] = {}
+    for sub in mapping.substitutions:
+        if sub.kind == "percent":
+            moved[_percent(sub.old)] = _percent(sub.new)
+    cells = []
+    for row in gold:
+        if row.document == mapping.source:
+            value = moved.get(round(row.value, 2), row.value) if row.unit == "%" else row.value
+            cells.append((mapping.rewrite, row.kind, round(value, 2), row.unit, row.year))
+    return cells
+
+
+def _percent(text: str) -> float:
+    return round(float(text.rstrip("%").strip().replace(",", ".")), 2)
+
+
+def score_plans(documents: Sequence[ParsedDocument], gold: Sequence[GoldTarget]) -> TargetScore:
+    """Score the plans the table was written from."""
+    names = {Path(d.meta.source_path).name for d in documents}
+    return score_cells("gốc", extracted_cells(documents), [g.cell() for g in gold if g.document in names])
+
+
+def score_index(targets: Sequence[tuple[DocumentMeta, Target]], gold: Sequence[GoldTarget]) -> TargetScore | None:
+    """Score the targets an index stores (``ClauseIndex.targets()``) for the plans the table covers;
+    None when the index holds none of them."""
+    covered = {g.document for g in gold}
+    cells = [target_cell(t, name) for meta, t in targets if (name := Path(meta.source_path).name) in covered]
+    names = {Path(meta.source_path).name for meta, _ in targets} & covered
+    if not names:
+        return None
+    return score_cells("gốc", cells, [g.cell() for g in gold if g.document in names])
+
+
+def score_rewrites(n: int, gold: Sequence[GoldTarget], seed: int | None = None) -> TargetScore:
+    """Score ``n`` rewrites of the five plans (written to a temporary folder and ingested as files are)."""
+    from eval.metamorphic.corpus import CorpusOptions, plan_rewrites, write_corpus
+    from ingest.batch import ingest_paths
+
+    options = CorpusOptions(n=n) if seed is None else CorpusOptions(n=n, seed=seed)
+    rewrites = plan_rewrites(options)
+    with tempfile.TemporaryDirectory(prefix="bhyt-targets-") as tmp:
+        paths = write_corpus(rewrites, tmp)
+        report = ingest_paths(paths)
+        documents = [doc for doc in report.documents]
+    want = [cell for r in rewrites for cell in mapped_gold(gold, r.mapping)]
+    return score_cells("viết lại", extracted_cells(documents), want)
+
+
+def score_text(scores: Sequence[TargetScore]) -> str:
+    """A Vietnamese table of the scores, and the cells that differ."""
+    from eval.report import fmt, text_table
+
+    rows = [[s.corpus, str(s.gold), str(s.extracted), str(s.matched), fmt(s.precision), fmt(s.recall)]
+            for s in scores]
+    lines = [text_table(["kho", "ô chuẩn", "ô trích", "khớp", "precision", "recall"], rows)]
+    for s in scores:
+        for label, cells in (("thiếu", s.missed), ("thừa", s.extra)):
+            lines += [f"  {s.corpus} {label}: {cell}" for cell in cells]
+    return "\n".join(lines)
+
+
+def by_document(scores: Mapping[str, TargetScore]) -> dict[str, dict]:
+    """JSON for a report."""
+    return {name: score.to_json() for name, score in scores.items()}

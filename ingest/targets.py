@@ -1,0 +1,245 @@
+"""Quantified targets a plan sets ("tỷ lệ bao phủ BHYT đạt trên 95% năm 2026"), read once at ingest.
+
+A target is a figure (a percentage, or a count of people, households, cards…) that a
+sentence sets as something to reach or keep, with the year it is for. Figures that
+describe the present ("năm 2025 đạt 93%"), support or benefit rates ("hỗ trợ 70% mức
+đóng"), dates and document numbers are not targets.
+
+How a sentence is read:
+
+- It is cut into pieces at ";" and "," and " và ": a figure's year is the year named
+  in its own piece, else the last one named before it in the sentence, else the year
+  of the clause's heading context ("b) Mục tiêu đến năm 2030"), else none.
+- A figure is a target when its sentence or the clause's headings carry a goal word
+  (đạt, phấn đấu, mục tiêu, chỉ tiêu, duy trì, bảo đảm, tối thiểu…) or the figure
+  opens its piece ("100% học sinh … tham gia BHYT"), and its year is not before the
+  plan's own year.
+- What is measured (the indicator) is the "tỷ lệ …" phrase before the figure, else the
+  words after a figure that opens its piece, else the words before it; a bare
+  "đạt 100% trước năm 2030" takes the indicator of the figure before it.
+- A target is about coverage when its indicator speaks of coverage ("bao phủ") or of
+  the share of the population taking part ("dân số tham gia").
+
+Matching uses the folded form (no accents, lowercase), so repaired OCR readings and
+the "tỉ/tỷ" spellings read alike; quotes keep the clause's own reading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from ingest.model import Clause, DocumentMeta
+from ingest.vntext import folded_form
+
+COVERAGE = "coverage"
+OTHER = "other"
+
+# A percentage, with a Vietnamese decimal comma or point ("99,3%", "95 %").
+_PERCENT_RE = re.compile(r"(?<![\d.,/])(\d{1,3}(?:[.,]\d{1,2})?)\s*%")
+# A count with thousands dots ("5.000 người") followed by what is counted.
+_COUNT_RE = re.compile(r"(?<![\d.,/])(\d{1,3}(?:\.\d{3})+|\d{2,7})\s+(người|hộ|thẻ|lượt|đối tượng|học sinh)(?!\w)")
+# A year that is not part of a date ("03/10/2025"), a document number or a period's start.
+_YEAR_RE = re.compile(r"(?<![\d/.\-–])((?:19|20)\d{2})(?![\d/]|\s*[-–]\s*(?:19|20)\d{2})")
+_PIECE_RE = re.compile(r";|,\s|\svà\s|\s-\s")
+# Folded goal words: a figure in such a sentence (or under such a heading) is a target.
+_GOAL_WORDS = ("dat", "phan dau", "muc tieu", "chi tieu", "duy tri", "bao dam", "dam bao", "toi thieu",
+               "it nhat", "tang", "nang", "giam", "them", "phat trien")
+# Folded words before a percentage that make it a rate paid or received, not a goal.
+_RATE_WORDS = ("ho tro", "huong", "muc dong", "dong", "thanh toan", "chi tra", "giam gia")
+_PRESENT_WORDS = ("hien nay", "hien tai", "da dat", "uoc dat", "uoc thuc hien")
+# Folded words that say the figure is a share of the whole population.
+_COVERAGE_WORDS = ("bao phu", "dan so tham gia", "toan dan tham gia")
+
+
+def _words_re(words: tuple[str, ...]) -> re.Pattern:
+    """Any of ``words`` as whole words ("huong" must not match inside "phuong")."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+_GOAL_RE, _RATE_RE, _PRESENT_RE, _COVERAGE_RE = map(_words_re, (_GOAL_WORDS, _RATE_WORDS, _PRESENT_WORDS,
+                                                                 _COVERAGE_WORDS))
+_QUALIFIERS = ("tối thiểu", "ít nhất", "tối đa", "trên", "dưới", "hơn", "khoảng", "đạt")
+_RATE_PHRASE_RE = re.compile(r"\b(?:tỷ|tỉ)\s+lệ\b", re.IGNORECASE)
+_LEAD_WORDS_RE = re.compile(
+    r"^(?:(?:phấn đấu|vượt chỉ tiêu|chỉ tiêu|mục tiêu|bảo đảm|đảm bảo|duy trì|đến hết|đến|trước|"
+    r"năm|vào năm|giai đoạn|tăng|nâng|để|có|đạt)\s+)+", re.IGNORECASE)
+_TAIL_VERBS_RE = re.compile(r"\s+(?:phải\s+)?(?:đạt|đạt được|ở mức|là|lên|xuống)(?:\s+(?:trên|dưới|tối thiểu|ít nhất))?$",
+                            re.IGNORECASE)
+_QUALIFIER_TAIL_RE = re.compile(r"(?:^|\s)(?:đạt|là|có)?\s*(?:tối thiểu|ít nhất|tối đa|trên|dưới|hơn|khoảng)?$",
+                                re.IGNORECASE)
+MAX_INDICATOR_WORDS = 18
+
+
+@dataclass(frozen=True)
+class Target:
+    """One quantified target of a plan.
+
+    Attributes:
+        doc_id: The plan.
+        clause_id: The clause that states it.
+        kind: "coverage" (share of the population with BHYT) or "other".
+        indicator: What is measured, as the plan words it ("Tỷ lệ bao phủ bảo hiểm y tế toàn xã").
+        value: The figure (95.0, 99.3, 5000.0).
+        unit: "%" or the counted noun ("người").
+        qualifier: "trên", "tối thiểu", "đạt"… as written before the figure, "" when none.
+        year: The year it is for, None when the plan names none.
+        quote: The sentence that states it, as answers quote it.
+        start: Start offset of that sentence in the plan's source text (what a citation highlights).
+        end: End offset (exclusive).
+    """
+
+    doc_id: str
+    clause_id: str
+    kind: str
+    indicator: str
+    value: float
+    unit: str
+    qualifier: str
+    year: int | None
+    quote: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict:
+        """A JSON-serialisable dict."""
+        return asdict(self)
+
+    @property
+    def figure(self) -> str:
+        """The figure as a Vietnamese reader writes it: "99,3%", "5.000 người"."""
+        number = f"{self.value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
+        return f"{number}%" if self.unit == "%" else f"{number} {self.unit}"
+
+
+@dataclass(frozen=True)
+class _Figure:
+    value: float
+    unit: str
+    at: int
+    end: int
+
+
+def extract_targets(meta: DocumentMeta, clauses: tuple[Clause, ...] | list[Clause]) -> tuple[Target, ...]:
+    """The targets stated in a plan's clauses, first statement first, each stated once."""
+    plan_year = _plan_year(meta)
+    seen: set[tuple] = set()
+    found: list[Target] = []
+    for clause in clauses:
+        if clause.kind == "footnote":
+            continue
+        headings = folded_form(" ".join(clause.search_titles))
+        for span, sentence in zip(clause.sentences, clause.sentence_texts, strict=True):
+            for target in _sentence_targets(clause, sentence, headings, plan_year):
+                target = Target(meta.doc_id, clause.id, *target, span.start, span.end)
+                key = (target.kind, target.value, target.unit, target.year,
+                       "" if target.kind == COVERAGE else folded_form(target.indicator))
+                if key not in seen:
+                    seen.add(key)
+                    found.append(target)
+    return tuple(found)
+
+
+def _sentence_targets(clause: Clause, sentence: str, headings: str, plan_year: int | None) -> list[tuple]:
+    figures = _figures(sentence)
+    if not figures:
+        return []
+    folded = folded_form(sentence)
+    goal = bool(_GOAL_RE.search(folded) or _GOAL_RE.search(headings))
+    pieces = [(m.start(), m.end()) for m in _PIECE_RE.finditer(sentence)]
+    targets: list[tuple] = []
+    previous_indicator = ""
+    previous_end = 0
+    for figure in figures:
+        since_previous, previous_end = sentence[previous_end:figure.at], figure.end
+        start, end = _piece_bounds(pieces, figure.at, len(sentence))
+        piece_before = sentence[start:figure.at]
+        before = folded_form(piece_before)
+        if _RATE_RE.search(before[-30:]):
+            continue
+        after = sentence[figure.end:].split(";")[0]
+        if figure.unit == "%":
+            indicator = _indicator(since_previous, piece_before, after) or previous_indicator
+        else:  # a count: what is counted is the noun and the words after it
+            indicator = _indicator("", "", f"{figure.unit} {after}")
+        previous_indicator = indicator or previous_indicator
+        opens_piece = not _bare(before)
+        year = _year_for(sentence, start, end) or (int(clause.year) if clause.year else None)
+        if (not indicator or _PRESENT_RE.search(before) or not (goal or opens_piece)
+                or (year is not None and plan_year is not None and year < plan_year)):
+            continue
+        kind = COVERAGE if figure.unit == "%" and _COVERAGE_RE.search(folded_form(indicator)) else OTHER
+        targets.append((kind, indicator, figure.value, figure.unit, _qualifier(piece_before), year, sentence))
+    return targets
+
+
+def _bare(text: str) -> str:
+    """``text`` without goal and qualifier words, years and punctuation: "" when nothing else is left."""
+    rest = _LEAD_WORDS_RE.sub("", _strip_years(text).strip(" ,:.")).strip(" ,:.")
+    return _QUALIFIER_TAIL_RE.sub("", rest).strip(" ,:.")
+
+
+def _figures(sentence: str) -> list[_Figure]:
+    figures = [_Figure(_number(m.group(1)), "%", m.start(), m.end()) for m in _PERCENT_RE.finditer(sentence)]
+    for m in _COUNT_RE.finditer(sentence):
+        if not _YEAR_RE.fullmatch(m.group(1)):
+            figures.append(_Figure(float(m.group(1).replace(".", "")), m.group(2), m.start(), m.end()))
+    return sorted(figures, key=lambda f: f.at)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _piece_bounds(cuts: list[tuple[int, int]], at: int, length: int) -> tuple[int, int]:
+    """The piece of the sentence holding offset ``at``: between the cuts around it."""
+    start = max((e for s, e in cuts if e <= at), default=0)
+    end = min((s for s, e in cuts if s >= at), default=length)
+    return start, end
+
+
+def _year_for(sentence: str, start: int, end: int) -> int | None:
+    """The year named in the piece [start, end), else the last one named before it."""
+    own = _YEAR_RE.findall(sentence[start:end])
+    if own:
+        return int(own[-1])
+    earlier = _YEAR_RE.findall(sentence[:start])
+    return int(earlier[-1]) if earlier else None
+
+
+def _indicator(since_previous: str, before: str, after: str) -> str:
+    """What is measured: the "tỷ lệ …" phrase since the figure before (or the sentence start),
+    else the words before the figure in its piece, else the words after a figure that opens it."""
+    rate = list(_RATE_PHRASE_RE.finditer(since_previous))
+    if rate:
+        phrase = since_previous[rate[-1].start():]
+    elif _bare(before):
+        phrase = before
+    else:
+        phrase = after
+    phrase = _LEAD_WORDS_RE.sub("", _strip_years(phrase).strip(" ,:.")).strip(" ,:.")
+    phrase = _QUALIFIER_TAIL_RE.sub("", _TAIL_VERBS_RE.sub("", phrase).strip(" ,:.")).strip(" ,:.")
+    words = phrase.split()
+    if len(words) < 2:
+        return ""
+    phrase = " ".join(words[:MAX_INDICATOR_WORDS])
+    if len(words) > MAX_INDICATOR_WORDS and len(phrase[:phrase.rfind(",")].split()) >= 4:
+        phrase = phrase[:phrase.rfind(",")]  # cut where the plan's own comma is, not mid-phrase
+    return phrase[0].upper() + phrase[1:]
+
+
+def _strip_years(text: str) -> str:
+    return re.sub(r"\b(?:(?:đến|trước|vào|trong)\s+)?(?:hết\s+)?(?:năm\s+)?(?:19|20)\d{2}\b", " ", text)
+
+
+def _qualifier(before: str) -> str:
+    tail = before.rstrip().lower()
+    for word in _QUALIFIERS:
+        if tail.endswith(word):
+            return word
+    return ""
+
+
+def _plan_year(meta: DocumentMeta) -> int | None:
+    years = _YEAR_RE.findall(meta.date or "")
+    return int(years[0]) if years else None
