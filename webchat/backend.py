@@ -17,9 +17,12 @@ from typing import Any, Protocol
 
 from assistant.answer import Answer
 from assistant.guard import check_question
-from ingest.model import DocumentMeta
+from index.labels import section_label
+from ingest.model import Clause, DocumentMeta
+from ingest.targets import Target
 from settings import Settings
 from webchat import render
+from webchat.overview import OverviewQuery, TargetOverview, render_overview
 
 logger = logging.getLogger("webchat")
 
@@ -92,6 +95,18 @@ class PlanCatalog(Protocol):
         """NFC text of a plan's source file, which citation offsets refer to."""
         ...
 
+    def targets(self) -> Sequence[tuple[DocumentMeta, Target]]:
+        """Every plan's quantified targets, read at ingest."""
+        ...
+
+    def clause(self, clause_id: str) -> Clause:
+        """The clause with this id (KeyError when absent)."""
+        ...
+
+    def first_section_start(self, doc_id: str) -> int | None:
+        """Where a plan's first numbered section starts (for naming clauses before it)."""
+        ...
+
 
 class ChatBackend:
     """Answers chat messages for every user of the process.
@@ -116,6 +131,7 @@ class ChatBackend:
         self._doc_ids = {d.doc_id for d in self.documents}
         self._sources: dict[str, str | None] = {}
         self._sources_lock = threading.Lock()
+        self.overview = TargetOverview(self.documents, catalog.targets())
         self.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
         self._answer_seconds = INITIAL_ANSWER_SECONDS
 
@@ -171,6 +187,31 @@ class ChatBackend:
                     logger.warning("no source text for document %s", doc_id)
                     self._sources[doc_id] = None
             return self._sources[doc_id]
+
+    # --- the targets overview ------------------------------------------------
+    def _clause(self, clause_id: str) -> Clause | None:
+        try:
+            return self.catalog.clause(clause_id)
+        except KeyError:
+            return None
+
+    def clause_label(self, clause: Clause) -> str:
+        """Where ``clause`` sits in its plan, as citations name it ("Mục II › 2. Mục tiêu cụ thể › ý 1")."""
+        return section_label(clause, self.catalog.first_section_start(clause.doc_id))
+
+    def overview_html(self, query: OverviewQuery) -> str:
+        """One page of the targets overview as safe HTML."""
+        return render_overview(self.overview.page(query), clause=self._clause, source=self.source_text,
+                               clause_label=self.clause_label)
+
+    def overview_csv(self, query: OverviewQuery) -> str:
+        """Every target passing ``query``'s filters (all pages) as CSV text."""
+
+        def label(target: Target) -> str:
+            clause = self._clause(target.clause_id)
+            return self.clause_label(clause) if clause is not None else ""
+
+        return self.overview.csv(query, label)
 
     # --- answering -----------------------------------------------------------
     def _resolve(self, locality: str | None, mode: str | None) -> tuple[str | None, str | None]:

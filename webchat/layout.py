@@ -21,6 +21,7 @@ import gradio as gr
 
 from settings import Settings
 from webchat.backend import ChatBackend
+from webchat.overview_tab import build_overview_tab
 from webchat.render import render_plans_table
 
 TITLE = "Trợ lý hỏi đáp bảo hiểm y tế toàn dân"
@@ -75,6 +76,33 @@ details.bhyt-context > summary { cursor: pointer; color: var(--color-accent); ma
 #bhyt-examples { flex-wrap: wrap; gap: .4rem; }
 #bhyt-examples button { flex: 0 1 auto; width: auto; min-width: 0; white-space: normal;
   text-align: left; justify-content: flex-start; font-weight: normal; }
+/* The targets overview: tables keep words whole (a cell wraps between words, never inside one). */
+.bhyt-table-wrap { overflow-x: auto; }
+table.bhyt-targets { border-collapse: collapse; width: 100%; font-size: .95em; }
+table.bhyt-targets th, table.bhyt-targets td { text-align: left; vertical-align: top; padding: .35rem .45rem;
+  border-bottom: 1px solid var(--border-color-primary); word-break: normal; overflow-wrap: normal; hyphens: none; }
+table.bhyt-targets td a.bhyt-cell-link { white-space: nowrap; text-decoration: none; color: inherit; font-weight: 600; }
+table.bhyt-targets th[scope=row] { min-width: 7.5rem; font-weight: 600; }
+table.bhyt-others td:nth-child(2) { min-width: 10rem; }
+.bhyt-overview h3 { font-size: 1.05rem; margin: 1rem 0 .35rem 0; }
+.bhyt-target-source { display: none; border: 1px solid var(--border-color-primary); border-left: 4px solid #d97706;
+  border-radius: 6px; padding: .5rem .7rem; margin: .6rem 0; overflow-wrap: anywhere; }
+.bhyt-target-source:target { display: block; }
+.bhyt-target-source mark { background: #fde68a; color: inherit; }
+.bhyt-back { display: inline-block; margin-top: .35rem; }
+figure.bhyt-chart { margin: .5rem 0 1rem 0; }
+figure.bhyt-chart figcaption { font-weight: 600; margin-bottom: .4rem; }
+.bhyt-chart-row { display: flex; gap: .5rem; align-items: flex-start; margin: .3rem 0; }
+.bhyt-chart-label { flex: 0 0 6.5rem; font-size: .9em; overflow-wrap: normal; }
+.bhyt-chart-bars { flex: 1 1 auto; min-width: 0; }
+.bhyt-bar { height: 1.35rem; margin: 1px 0; border-radius: 3px; min-width: 4.5rem; display: flex; align-items: center; }
+.bhyt-bar span { font-size: .8em; padding: 0 .35rem; white-space: nowrap; color: #111827; }
+.bhyt-bar-0, .bhyt-legend i.bhyt-bar-0 { background: #93c5fd; }
+.bhyt-bar-1, .bhyt-legend i.bhyt-bar-1 { background: #86efac; }
+.bhyt-bar-2, .bhyt-legend i.bhyt-bar-2 { background: #fcd34d; }
+.bhyt-bar-3, .bhyt-legend i.bhyt-bar-3 { background: #f9a8d4; }
+.bhyt-legend { font-weight: normal; font-size: .85em; margin-left: .6rem; white-space: nowrap; }
+.bhyt-legend i { display: inline-block; width: .8rem; height: .8rem; margin-right: .25rem; vertical-align: middle; }
 @media (max-width: 480px) {
   .bhyt-header h1 { font-size: 1.2rem; }
   .bhyt-plans table { font-size: .85em; }
@@ -146,27 +174,32 @@ def build_demo(backend: ChatBackend, settings: Settings) -> gr.Blocks:
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.HTML(f'<div class="bhyt-header"><h1>{TITLE}</h1><p>{SUBTITLE}</p></div>')
-        with gr.Accordion(f"Các kế hoạch đã nạp ({len(backend.documents)})", open=False):
-            gr.HTML(render_plans_table(backend.documents))
-        with gr.Row(equal_height=True):
-            locality = gr.Dropdown(choices=localities, value="", label="Địa phương", min_width=220,
-                                   elem_id="bhyt-locality")
-            mode = gr.Radio(choices=modes, value=backend.default_mode(), label="Cách trả lời",
-                            interactive=len(modes) > 1, min_width=220, elem_id="bhyt-mode")
-        chatbot = gr.Chatbot(
-            label="Hội thoại", show_label=False, elem_id="bhyt-chat", height="60vh", min_height=320,
-            sanitize_html=True, allow_tags=False, render_markdown=True, feedback_options=None,
-            buttons=["copy"], layout="bubble", autoscroll=True,
-            placeholder="Hãy đặt câu hỏi về nội dung kế hoạch BHYT mà địa phương bạn ban hành. Câu trả lời có trích dẫn [1], [2]… "
-                        "ở cuối; bấm vào từng nguồn để xem nguyên văn.",
-        )
-        with gr.Row(equal_height=True):
-            # The label shows only with a refusal message (rate limit, overload) above the box.
-            question = gr.Textbox(label="Câu hỏi", show_label=False, placeholder="Nhập câu hỏi (có dấu hoặc không dấu)…",
-                                  lines=1, max_lines=4, scale=5, min_width=200, elem_id="bhyt-question")
-            send = gr.Button("Gửi", variant="primary", scale=1, min_width=72, elem_id="bhyt-send")
-        _example_buttons(question)
-        gr.ClearButton([chatbot, question], value="Xóa hội thoại", size="sm")
+        with gr.Tabs(elem_id="bhyt-tabs"):
+            with gr.Tab("Hỏi đáp", id="chat", elem_id="bhyt-tab-chat"):
+                with gr.Accordion(f"Các kế hoạch đã nạp ({len(backend.documents)})", open=False):
+                    gr.HTML(render_plans_table(backend.documents))
+                with gr.Row(equal_height=True):
+                    locality = gr.Dropdown(choices=localities, value="", label="Địa phương", min_width=220,
+                                           elem_id="bhyt-locality")
+                    mode = gr.Radio(choices=modes, value=backend.default_mode(), label="Cách trả lời",
+                                    interactive=len(modes) > 1, min_width=220, elem_id="bhyt-mode")
+                chatbot = gr.Chatbot(
+                    label="Hội thoại", show_label=False, elem_id="bhyt-chat", height="60vh", min_height=320,
+                    sanitize_html=True, allow_tags=False, render_markdown=True, feedback_options=None,
+                    buttons=["copy"], layout="bubble", autoscroll=True,
+                    placeholder="Hãy đặt câu hỏi về nội dung kế hoạch BHYT mà địa phương bạn ban hành. Câu trả lời có trích dẫn [1], [2]… "
+                                "ở cuối; bấm vào từng nguồn để xem nguyên văn.",
+                )
+                with gr.Row(equal_height=True):
+                    # The label shows only with a refusal message (rate limit, overload) above the box.
+                    question = gr.Textbox(label="Câu hỏi", show_label=False, placeholder="Nhập câu hỏi (có dấu hoặc không dấu)…",
+                                          lines=1, max_lines=4, scale=5, min_width=200, elem_id="bhyt-question")
+                    send = gr.Button("Gửi", variant="primary", scale=1, min_width=72, elem_id="bhyt-send")
+                _example_buttons(question)
+                gr.ClearButton([chatbot, question], value="Xóa hội thoại", size="sm")
+
+            with gr.Tab("Chỉ tiêu các địa phương", id="overview", elem_id="bhyt-tab-overview"):
+                build_overview_tab(backend)
 
         admit_chat, admit_ask = _admission(backend, lambda: len(demo._queue))
         gr.on([question.submit, send.click], backend.respond, inputs=[question, chatbot, locality, mode],

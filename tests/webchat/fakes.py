@@ -12,7 +12,9 @@ from pathlib import Path
 
 from assistant.answer import Answer, Citation
 from assistant.guard import check_question
-from ingest.model import DocumentMeta, text_hash
+from ingest.model import Clause, DocumentMeta, text_hash
+from ingest.pipeline import parse_text
+from ingest.targets import Target, extract_targets
 from ingest.vntext import fold_diacritics, nfc
 from settings import SETTINGS_BY_NAME
 
@@ -65,6 +67,20 @@ class FakeCatalog:
         if doc_id != NINH_BINH_ID:
             raise KeyError(doc_id)
         return ninh_binh_source()
+
+    def _parsed(self):
+        return parse_text(ninh_binh_source(), str(NINH_BINH_FILE), doc_id=NINH_BINH_ID)
+
+    def targets(self) -> list[tuple[DocumentMeta, Target]]:
+        """The Ninh Bình plan's real targets (read as ingest reads them), under the fake's metadata."""
+        parsed = self._parsed()
+        return [(ninh_binh_meta(), t) for t in extract_targets(parsed.meta, parsed.clauses)]
+
+    def clause(self, clause_id: str) -> Clause:
+        return next(c for c in self._parsed().clauses if c.id == clause_id)
+
+    def first_section_start(self, doc_id: str) -> int | None:
+        return None
 
 
 @dataclass
