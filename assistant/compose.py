@@ -23,6 +23,7 @@ from index.labels import section_label
 from index.types import ScoredClause
 from ingest.model import Clause, DocumentMeta
 from ingest.structure.roles import AGENCY_RE, YEAR_RE, strip_numbering
+from ingest.targets import Target
 from ingest.vntext import folded_form
 
 # A runner-up sentence is quoted beside the best one when the fitted model finds it nearly as
@@ -48,6 +49,10 @@ class ClauseTree(Protocol):
     def children(self, clause_id: str) -> Sequence[Clause]: ...
 
     def documents(self) -> Sequence[DocumentMeta]: ...
+
+    def targets(self) -> Sequence[tuple[DocumentMeta, Target]]: ...
+
+    def first_section_start(self, doc_id: str) -> int | None: ...
 
 
 MAX_LIST_ITEMS = 8

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.answer import Answer
+from assistant.compare_targets import compose_target_table, scored_clause, stated_target, target_rows
 from assistant.compose import (
     ClauseTree,
     Unit,
@@ -57,6 +58,7 @@ from assistant.sentences import AMOUNT_RE, PERCENT_RE, TARGET_WORDING_RE
 from index.localities import locality_key, overlapping_locality
 from index.types import ScoredClause
 from ingest.model import DocumentMeta
+from ingest.targets import Target
 from ingest.vntext import folded_form, nfc
 
 __all__ = ["Candidates", "Decision", "ExtractiveAnswerer"]
@@ -234,6 +236,9 @@ class ExtractiveAnswerer:
             if blocks:
                 return compose_duties(question, blocks, top, support, max_citations=self.max_citations)
         if (intent.kind == "compare" and len(asked) != 1) or len(asked) > 1:
+            table = self._target_table(found, units, index, support) if index is not None else None
+            if table is not None:
+                return table
             return compose_compare(question, units, top, support, intent, asked, max_citations=self.max_citations,
                                    terms=found.terms, total_weight=found.total_weight)
         # A bare heading ("2. Mục tiêu cụ thể") answers only through its parts.
@@ -246,6 +251,28 @@ class ExtractiveAnswerer:
             best = max((u for u in units if not is_bare_heading(u)), key=lambda u: u.score, default=best)
         return compose_single(question, units, best, top, support, intent, max_citations=self.max_citations,
                               total_weight=found.total_weight)
+
+    @staticmethod
+    def _target_table(found: Candidates, units: Sequence[Unit], index: ClauseTree, support: float) -> Answer | None:
+        """A comparison of stored targets as a table, when the likeliest sentences state one (else None)."""
+        stored = index.targets()
+        stated = stated_target(units, stored, found.terms)
+        if stated is None:
+            return None
+        documents = [d for d in found.documents
+                     if len(found.asked) < 2 or any(overlapping_locality(a, d) for a in found.asked)]
+        retrieved = {s.clause.id: s for s in found.pool}
+
+        def scored_for(meta: DocumentMeta, target: Target) -> ScoredClause | None:
+            if target.clause_id in retrieved:
+                return retrieved[target.clause_id]
+            clause = index.clause(target.clause_id)
+            return scored_clause(meta, clause, index.first_section_start(meta.doc_id)) if clause else None
+
+        intent = found.reading.intent
+        rows = target_rows(stated, units, stored, documents, intent.years, scored_for)
+        extreme = next((c for c in ("cao nhat", "thap nhat") if c in intent.cues), "")
+        return compose_target_table(found.question, rows, found.top, support, extreme=extreme)
 
     def _units(self, pool: Sequence[ScoredClause], index: ClauseTree | None, intent: QuestionIntent) -> list[Unit]:
         units: list[Unit] = []

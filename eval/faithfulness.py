@@ -16,7 +16,11 @@ Declared transformations (:data:`LEADS`, :data:`FIXED_SENTENCES`):
 - the locality cell of a comparison row;
 - an ellipsis "…" where a quote was cut, and the list marker, case, final
   punctuation, markdown emphasis ("*") and hyphens broken across lines of a quote;
-- "Cao nhất/Thấp nhất …: X (99,3%)", faithful when its figure is in a citation.
+- "Cao nhất/Thấp nhất …: X (99,3%)", faithful when its figure is in a citation;
+- a data row of a comparison ("Huế | trên 99,3% | 2026 [n]"), faithful when its locality is the
+  cited plan's, its figure with its qualifier is verbatim in the cited clause (text or reading)
+  and its year is in that clause or its headings; a row saying the plan gives no figure
+  ("không nêu con số («…»)") is faithful when its quote is verbatim in the cited clause.
 
 The repaired OCR reading in answers is also scored against a hand-corrected
 reading of the cited lines (``eval/gold/corrected/<doc_id>.txt``, line i = line
@@ -53,6 +57,8 @@ FIXED_SENTENCES: tuple[re.Pattern, ...] = (
 _EXTREME = re.compile(r"^(?:cao|thấp) nhất trong các kế hoạch đã nạp:", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:\*\*)?([^:—|]{1,160}?)(?:\*\*)?\s*(?::|—)\s+")
 _CELL = re.compile(r"^([^|]{1,80}?)\s*\|\s*")
+_DATA_ROW = re.compile(r"^([^|]{1,80}?)\s*\|\s*([^|]+?)\s*\|\s*(\d{4}|—)$")
+_NOT_STATED = re.compile(r"^không nêu con số(?:\s*\(«(.+)»\))?$")
 _ELLIPSIS = re.compile(r"…|\.\.\.")
 _LIST_MARKER = re.compile(r"^(?:[-+•*]|[a-zđ]\)|\d+[.)])\s+", re.IGNORECASE)
 
@@ -155,6 +161,9 @@ def check_sentence(text: str, cited_numbers: Sequence[int], citations: Mapping[i
     cited = [citations[n] for n in cited_numbers if n in citations]
     if len(cited) != len(cited_numbers):
         return SentenceCheck(text, tuple(cited_numbers), False, "", (), "trích dẫn không tồn tại")
+    row = _DATA_ROW.match(text.strip())
+    if row and any(_words(row.group(1)) <= _words(c.locality) for c in cited if c.locality):
+        return _check_row(text, tuple(cited_numbers), cited, row.group(2), row.group(3))
     pieces = _pieces(_strip_declared(text, cited))
     if not pieces:
         return SentenceCheck(text, tuple(cited_numbers), True, "text")
@@ -163,6 +172,26 @@ def check_sentence(text: str, cited_numbers: Sequence[int], citations: Mapping[i
         if sources and all(any(p in s for s in sources) for p in pieces):
             return SentenceCheck(text, tuple(cited_numbers), True, field, tuple(pieces))
     return SentenceCheck(text, tuple(cited_numbers), False, "", (), "không khớp nguyên văn điều khoản được trích")
+
+
+def _check_row(text: str, numbers: tuple[int, ...], cited: Sequence[CitedClause], figure: str,
+               year: str) -> SentenceCheck:
+    """A comparison's data row: its figure (or quote) verbatim in a cited clause, its year there or in its headings."""
+    absent = _NOT_STATED.match(figure)
+    if absent:
+        pieces = _pieces(absent.group(1) or "")
+        for field in ("text", "reading"):
+            sources = [_norm(getattr(c, field)) for c in cited if getattr(c, field)]
+            if sources and all(any(p in s for s in sources) for p in pieces):
+                return SentenceCheck(text, numbers, True, field, tuple(pieces))
+        return SentenceCheck(text, numbers, False, "", (), "không khớp nguyên văn điều khoản được trích")
+    for field in ("text", "reading"):
+        for c in cited:
+            said = _norm(getattr(c, field))
+            context = _norm(" ".join((said, *c.titles)))
+            if said and _norm(figure) in said and (year == "—" or year in context):
+                return SentenceCheck(text, numbers, True, field, (_norm(figure),))
+    return SentenceCheck(text, numbers, False, "", (), "con số hoặc năm không có trong điều khoản được trích")
 
 
 def check_answer(answer: str, citations: Sequence[CitedClause]) -> tuple[SentenceCheck, ...]:

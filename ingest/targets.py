@@ -168,9 +168,14 @@ def _sentence_targets(clause: Clause, sentence: str, headings: str, plan_year: i
         if (not indicator or _PRESENT_RE.search(before) or not (goal or opens_piece)
                 or (year is not None and plan_year is not None and year < plan_year)):
             continue
-        kind = COVERAGE if figure.unit == "%" and _COVERAGE_RE.search(folded_form(indicator)) else OTHER
+        kind = COVERAGE if figure.unit == "%" and speaks_of_coverage(indicator) else OTHER
         targets.append((kind, indicator, figure.value, figure.unit, _qualifier(piece_before), year, sentence))
     return targets
+
+
+def speaks_of_coverage(text: str) -> bool:
+    """True when ``text`` speaks of BHYT coverage of the population ("bao phủ", "dân số tham gia")."""
+    return bool(_COVERAGE_RE.search(folded_form(text)))
 
 
 def _bare(text: str) -> str:

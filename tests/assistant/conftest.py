@@ -15,6 +15,7 @@ import pytest
 from index.types import ScoredClause
 from ingest.model import Clause, DocumentMeta, make_clause_id, text_hash
 from ingest.structure.annotate import annotate_clauses
+from ingest.targets import extract_targets
 from ingest.vntext import nfc
 
 PLANS = Path(__file__).resolve().parents[2] / "data" / "plans"
@@ -83,6 +84,14 @@ class TinyTree:
 
     def source_text(self, doc_id: str) -> str:
         return self.sources[doc_id]
+
+    def targets(self) -> list:
+        """The targets ingest would store for the tiny plans (read by the real extractor)."""
+        return [(m, t) for m in self.metas
+                for t in extract_targets(m, [c for c in self.by_id.values() if c.doc_id == m.doc_id])]
+
+    def first_section_start(self, doc_id: str) -> int | None:
+        return None
 
     def scored(self, clause: Clause, score: float, dense_rank: int | None = 1,
                lexical_rank: int | None = 1) -> ScoredClause:

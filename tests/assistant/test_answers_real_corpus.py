@@ -148,3 +148,39 @@ def test_focus_excerpt_shows_the_part_about_the_question():
                 "các nội dung của Kế hoạch " * 4 + "; báo cáo sơ kết 6 tháng: trước ngày 05/6 hàng năm.")
     shown = focus_excerpt(sentence, ["6", "thang", "so", "ket"], limit=120)
     assert "05/6" in shown and shown.startswith("…")
+
+
+def _rows(answer):
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in answer.answer.splitlines()
+            if line.startswith("| ") and not line.startswith("| Địa phương")]
+
+
+def test_a_comparison_of_coverage_targets_is_a_table_of_figures_from_every_plan(assistant_service):
+    answer = assistant_service.ask("So sánh chỉ tiêu bao phủ BHYT năm 2026 của các địa phương")
+    rows = _rows(answer)
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("An Giang", "trên 95%", "2026"), ("Đak Đoa", "trên 95%", "2026"), ("Đồng Nai", "trên 96%", "2026"),
+        ("Huế", "trên 99,3%", "2026"), ("Ninh Bình", "trên 95%", "2026")]
+    by_number = {f"[{c.n}]": c for c in answer.citations}
+    for row in rows:
+        cited = by_number[row[3]]
+        assert cited.locality == row[0]
+        assert row[1].split()[-1] in (cited.reading or cited.text).replace(" %", "%")
+    assert_verbatim(assistant_service, answer)
+
+
+def test_plans_without_the_figure_say_so_rather_than_quote_a_nearby_one(assistant_service):
+    answer = assistant_service.ask("So sánh độ phủ BHYT mà mỗi địa phương nhắm tới năm 2030")
+    rows = {r[0]: r for r in _rows(answer)}
+    assert rows["Huế"][1:3] == ["100%", "2030"] and rows["Đak Đoa"][1:3] == ["98%", "2030"]
+    for locality in ("An Giang", "Đồng Nai", "Ninh Bình"):
+        assert rows[locality][1].startswith("không nêu con số"), rows[locality]
+        assert "2030" in rows[locality][1]
+
+
+def test_a_comparison_of_another_target_keeps_to_that_indicator(assistant_service):
+    answer = assistant_service.ask("so sanh ty le hai long nguoi tham gia bhyt giua cac dia phuong")
+    rows = _rows(answer)
+    figures = [(r[0], r[1], r[2]) for r in rows if not r[1].startswith("không nêu")]
+    assert figures == [("Đak Đoa", "trên 90%", "2026"), ("Đak Đoa", "95%", "2030")]
+    assert {r[0] for r in rows} == {"An Giang", "Đak Đoa", "Đồng Nai", "Huế", "Ninh Bình"}

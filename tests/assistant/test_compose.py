@@ -125,6 +125,12 @@ class RootedTree:
     def documents(self):
         return self.tree.documents()
 
+    def targets(self):
+        return self.tree.targets()
+
+    def first_section_start(self, doc_id):
+        return None
+
 
 def test_whole_plan_walks_one_plan_in_reading_order(tiny_tree):
     reached_from = tiny_tree.scored(find(tiny_tree, NB_2030), 0.05)

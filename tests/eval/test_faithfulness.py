@@ -43,3 +43,20 @@ def test_the_ocr_reading_is_scored_against_the_hand_corrected_lines():
     bad = reading_accuracy(check_answer(f"{wrong_reading} [1]", [wrong]), [wrong], readings)
     assert good.accuracy == 1.0 and good.syllables > 5
     assert bad.accuracy is not None and bad.accuracy < 1.0 and bad.syllables == good.syllables
+
+
+def test_a_comparison_row_is_faithful_only_with_the_cited_figure_and_year():
+    answer = ("| Địa phương | Chỉ tiêu | Năm | Nguồn |\n|---|---|---|---|\n"
+              "| Huế | trên 99,3% | 2026 | [1] |\n| Huế | 100% | 2030 | [1] |\n"
+              "| Huế | trên 96% | 2026 | [1] |\n| Huế | trên 99,3% | 2027 | [1] |\n"
+              "| Huế | không nêu con số («đạt 100% trước năm 2030») | — | [1] |\n"
+              "| Huế | không nêu con số («đạt 98% năm 2030») | — | [1] |")
+    checks = check_answer(answer, [CLAUSE])
+    assert [c.faithful for c in checks] == [True, True, False, False, True, False]
+
+
+def test_a_comparison_rows_year_may_come_from_the_clauses_heading():
+    item = "- Tỷ lệ bao phủ bảo hiểm y tế toàn xã 98% dân số."
+    clause = CitedClause(1, "dak-doa", item, 0, len(item), titles=("2. Mục tiêu đến năm 2030",), locality="Đak Đoa")
+    checks = check_answer("| Đak Đoa | 98% | 2030 | [1] |\n| Đak Đoa | 98% | 2026 | [1] |", [clause])
+    assert [c.faithful for c in checks] == [True, False]
