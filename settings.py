@@ -86,6 +86,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("abstain_threshold", 0.5, "BHYT_ABSTAIN_THRESHOLD",
             "Xác suất (đã hiệu chỉnh) có câu trả lời dưới đó trợ lý từ chối trả lời (0,5: từ chối khi khả năng "
             "sai cao hơn đúng; mô hình huấn luyện bằng python -m eval fit)."),
+    # The topic model's probability is Platt-calibrated on questions written from the plans
+    # (`python -m eval fit-topic`); it only re-words abstentions, so 0.5 is the even-odds line.
+    Setting("off_topic_threshold", 0.5, "BHYT_OFF_TOPIC_THRESHOLD",
+            "Khi trợ lý từ chối trả lời: xác suất (đã hiệu chỉnh) câu hỏi thuộc chủ đề kế hoạch BHYT dưới đó "
+            "trợ lý nói câu hỏi nằm ngoài phạm vi và gợi ý câu hỏi mẫu (0 = tắt; mô hình huấn luyện bằng "
+            "python -m eval fit-topic)."),
     Setting("max_question_chars", 2000, "BHYT_MAX_QUESTION_CHARS", "Độ dài câu hỏi tối đa (ký tự)."),
     Setting("max_citations", 5, "BHYT_MAX_CITATIONS", "Số trích dẫn tối đa trong một câu trả lời."),
     # --- LLM mode ---

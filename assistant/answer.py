@@ -67,6 +67,8 @@ class Answer:
             ``abstain_threshold`` setting. None when not computed.
         refused: True when the question was refused before any search (empty,
             too long, only markup); ``answer`` then says why, in Vietnamese.
+        off_topic: True when the answer abstained and the question is about nothing the plans
+            cover (``assistant/topic.py``); ``answer`` then says what the assistant covers.
     """
 
     question: str
@@ -80,6 +82,7 @@ class Answer:
     flagged: bool = False
     support: float | None = None
     refused: bool = False
+    off_topic: bool = False
 
     def to_json(self, qid: str | None = None) -> dict:
         """The exact JSON shape of ``ask --json`` and of each ``batch`` line."""
@@ -100,6 +103,8 @@ class Answer:
             data["notices"] = list(self.notices)
         if self.flagged:
             data["flagged"] = True
+        if self.off_topic:
+            data["off_topic"] = True
         if self.support is not None:
             data["support"] = round(self.support, 4)
         return data

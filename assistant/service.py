@@ -16,6 +16,7 @@ from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import check_question, clean_text
 from assistant.intent import QuestionReading, read_question
 from assistant.llm import LLMAnswerer
+from assistant.topic import compose_off_topic, load_topic_step, topic_vector
 from index.localities import plans_of
 from index.maintenance import open_index
 from index.retriever import HybridRetriever
@@ -52,6 +53,10 @@ class Assistant:
             retriever = HybridRetriever(index, self.settings)
         self.retriever = retriever
         self.extractive = ExtractiveAnswerer(self.settings)
+        threshold = float(self.settings.off_topic_threshold)
+        if not 0 <= threshold <= 1:
+            raise ValueError(f"off_topic_threshold must be in [0, 1], got {threshold}")
+        self._topic = None
         self._chat_model = llm
         self._llm = None
 
@@ -59,6 +64,13 @@ class Assistant:
     def from_index(cls, index, settings: Settings | None = None) -> Assistant:
         """An assistant over an already opened index (tests, the web app)."""
         return cls(settings, index=index)
+
+    @property
+    def topic(self):
+        """The fitted topic check (read on first use)."""
+        if self._topic is None:
+            self._topic = load_topic_step()
+        return self._topic
 
     @property
     def llm(self):
@@ -118,10 +130,26 @@ class Assistant:
             answer = self.llm.answer(text, retrieved, self.index, locality=locality, reading=reading)
         else:
             answer = self.extractive.answer(text, retrieved, self.index, locality=locality, reading=reading)
+        if answer.abstained and not answer.refused and self._off_topic(text, reading, retrieved):
+            answer = compose_off_topic(text, mode=answer.mode, retrieved=answer.retrieved, support=answer.support)
         finished = time.perf_counter()
         timings = {"retrieve": (after_retrieval - started) * 1000, "answer": (finished - after_retrieval) * 1000,
                    "total": (finished - started) * 1000}
         return replace(answer, timings_ms=timings, notices=(*guard.notices, *answer.notices))
+
+    def topic_vector(self, question: str) -> list[float]:
+        """The topic check's features of ``question`` (for fitting it: ``python -m eval fit-topic``)."""
+        text = check_question(question, self.settings.max_question_chars).question
+        reading, retrieved = self._retrieve(text)
+        return topic_vector(text, reading, retrieved, self.index.vocabulary())
+
+    def _off_topic(self, text: str, reading, retrieved) -> bool:
+        """True when an abstaining question is about nothing the plans cover (setting ``off_topic_threshold``)."""
+        threshold = float(self.settings.off_topic_threshold)
+        if threshold <= 0:
+            return False
+        vector = topic_vector(text, reading, retrieved, self.index.vocabulary())
+        return self.topic.on_topic(vector) < threshold
 
     def candidates(self, question: str):
         """The extractive step's candidates for ``question`` before any model scores them (for fitting).

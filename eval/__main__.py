@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--index", default=None, help="Thư mục chỉ mục (mặc định theo thiết lập index_dir).")
     fit.add_argument("--lopo", action="store_true",
                      help="Thêm kiểm tra bỏ một kế hoạch: huấn luyện trên bốn kế hoạch, chấm trên kế hoạch thứ năm.")
+    topic = commands.add_parser("fit-topic", help="Huấn luyện bước nhận biết câu hỏi ngoài chủ đề (kế hoạch BHYT).")
+    topic.add_argument("--out", default=None, help="Tệp mô hình (mặc định assistant/resources/topic_step.json).")
     targets = commands.add_parser("targets", help="Chấm phần trích chỉ tiêu (precision, recall theo ô) với bảng chuẩn.")
     targets.add_argument("--gold", type=Path, default=None, help="Bảng chỉ tiêu chuẩn (mặc định eval/gold/targets/targets_2026-12.jsonl).")
     targets.add_argument("--plans", default="data/plans", help="Thư mục các kế hoạch gốc.")
@@ -169,6 +171,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return run_command(args)
+    if args.command == "fit-topic":
+        from eval.fit_topic import run as fit_topic
+
+        print(fit_topic(args.out))
+        return 0
     if args.command == "targets":
         return targets_command(args)
     if args.command == "fit":

@@ -110,7 +110,9 @@ def _stack(rows: Sequence[QuestionData]) -> tuple[np.ndarray, np.ndarray]:
     return np.vstack([r.vectors for r in usable]), np.concatenate([r.labels for r in usable])
 
 
-def _logistic(x: np.ndarray, y: np.ndarray, c: float) -> FittedModel:
+def logistic_model(x: np.ndarray, y: np.ndarray, c: float, features: Sequence[str] | None = None) -> FittedModel:
+    """A class-balanced logistic model on standardised ``x`` (``features`` names its columns; by default
+    the answer step's unit or question features, whichever has ``x``'s width)."""
     from sklearn.linear_model import LogisticRegression
 
     mean = x.mean(axis=0)
@@ -118,7 +120,9 @@ def _logistic(x: np.ndarray, y: np.ndarray, c: float) -> FittedModel:
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     model.fit((x - mean) / scale, y)
-    return FittedModel("logistic", UNIT_FEATURES if x.shape[1] == len(UNIT_FEATURES) else QUESTION_FEATURES,
+    if features is None:
+        features = UNIT_FEATURES if x.shape[1] == len(UNIT_FEATURES) else QUESTION_FEATURES
+    return FittedModel("logistic", tuple(features),
                        {"mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
                         "coef": model.coef_[0].round(6).tolist(), "intercept": round(float(model.intercept_[0]), 6)})
 
@@ -146,7 +150,7 @@ def top1(model: FittedModel, rows: Sequence[QuestionData]) -> tuple[float, int]:
 def _refit(unit: FittedModel, name: str, rows: Sequence[QuestionData]) -> FittedModel:
     """The unit model's family (and C) fitted again on ``rows``."""
     xs, ys = _stack(rows)
-    return _lightgbm(xs, ys) if unit.kind == "trees" else _logistic(xs, ys, float(name.split("=")[1]))
+    return _lightgbm(xs, ys) if unit.kind == "trees" else logistic_model(xs, ys, float(name.split("=")[1]))
 
 
 def _folds(n: int, k: int = FOLDS) -> list[list[int]]:
@@ -167,7 +171,8 @@ def _question_vectors(model: FittedModel, rows: Sequence[QuestionData],
     return np.array(vectors, dtype=float), np.array(labels)
 
 
-def _platt(raw: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def platt_scaling(raw: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(a, b) of sigmoid(a * raw + b) fitted to labels ``y`` (raw scores should be out-of-fold)."""
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=1e6, max_iter=1000).fit(raw.reshape(-1, 1), y)
@@ -188,7 +193,7 @@ def fit_answer_step(train: Sequence[QuestionData], dev: Sequence[QuestionData]) 
     x, y = _stack(train)
     candidates: dict[str, FittedModel] = {}
     for c in (0.03, 0.1, 0.3, 1.0, 3.0):
-        candidates[f"logistic C={c}"] = _logistic(x, y, c)
+        candidates[f"logistic C={c}"] = logistic_model(x, y, c)
     candidates["lightgbm"] = _lightgbm(x, y)
     dev_top1 = {name: top1(model, dev) for name, model in candidates.items()}
     scores = {name: share for name, (share, _) in dev_top1.items()}
@@ -224,10 +229,10 @@ def fit_answer_step(train: Sequence[QuestionData], dev: Sequence[QuestionData]) 
     for fold in _folds(len(qy)):
         held = np.zeros(len(qy), dtype=bool)
         held[fold] = True
-        fold_model = _logistic(qx[~held], qy[~held], ABSTAIN_C)
+        fold_model = logistic_model(qx[~held], qy[~held], ABSTAIN_C)
         oof[held] = [fold_model.raw(v) for v in qx[held]]
-    platt = _platt(oof, qy)
-    abstain = _logistic(qx, qy, ABSTAIN_C)
+    platt = platt_scaling(oof, qy)
+    abstain = logistic_model(qx, qy, ABSTAIN_C)
     abstain = FittedModel(abstain.kind, QUESTION_FEATURES, abstain.params, platt)
     oof_probs = np.array([1.0 / (1.0 + np.exp(-(platt[0] * r + platt[1]))) for r in oof])
     dev_probs = oof_probs[len(ty):]

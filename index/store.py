@@ -34,6 +34,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,22 @@ from index.tokens import accented_tokens, folded_tokens
 from index.vector_cache import VectorCache, embed_with_cache, text_sha256
 from ingest.model import Clause, DocumentMeta, ParsedDocument
 from ingest.targets import Target, extract_targets
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The search tokens of an index and how many clauses hold each (what the topic check reads).
+
+    Attributes:
+        accented: Accented token -> number of clauses holding it.
+        folded: Folded token -> number of clauses holding it.
+        clauses: Number of clauses counted.
+    """
+
+    accented: dict[str, int]
+    folded: dict[str, int]
+    clauses: int
+
 
 # progress(done, total): passages embedded so far, out of those that needed embedding.
 Progress = Callable[[int, int], None]
@@ -281,6 +298,7 @@ class ClauseIndex:
             if s.clause.kind == "section":
                 doc = s.clause.doc_id
                 self._first_section[doc] = min(self._first_section.get(doc, s.clause.char_start), s.clause.char_start)
+        self._vocabulary: Vocabulary | None = None
         self.lexical = LexicalIndex([s.accented for s in self._rows], [s.folded for s in self._rows])
         self._faiss = (faiss_index if faiss_index is not None
                        else build_faiss([s.vector for s in self._rows], self.dim, self.hnsw_threshold))
@@ -330,6 +348,19 @@ class ClauseIndex:
         if doc_id not in self._documents:
             raise UnknownDocumentError(f"Không có văn bản '{doc_id}' trong chỉ mục.")
         return self._documents[doc_id].meta
+
+    def vocabulary(self) -> Vocabulary:
+        """How many clauses hold each search token (accented and folded), computed once per load."""
+        if self._vocabulary is None or self._vocabulary.clauses != len(self._rows):
+            accented: dict[str, int] = {}
+            folded: dict[str, int] = {}
+            for s in self._rows:
+                for token in set(s.accented):
+                    accented[token] = accented.get(token, 0) + 1
+                for token in set(s.folded):
+                    folded[token] = folded.get(token, 0) + 1
+            self._vocabulary = Vocabulary(accented, folded, len(self._rows))
+        return self._vocabulary
 
     def targets(self) -> list[tuple[DocumentMeta, Target]]:
         """Every plan's quantified targets with the plan's metadata, plans in index order."""

@@ -44,7 +44,7 @@ def json_text(data: object, *, indent: int | None = None) -> str:
 def render_answer(answer: Answer, *, show_timings: bool = False) -> str:
     """Return the answer and its numbered citations as plain text for a terminal."""
     lines: list[str] = []
-    if answer.abstained:
+    if answer.abstained and not answer.off_topic:  # an off-topic reply says itself what it is
         lines.append("⚠ Không tìm thấy câu trả lời trong các kế hoạch đã nạp.")
     lines.append(answer.answer)
     for notice in answer.notices:
