@@ -5,21 +5,20 @@ target that ingest recorded (:mod:`ingest.targets`): the model decides, not a wo
 list. The table then takes, for every locality compared, its stored targets of the
 same kind (coverage, or the same indicator for other targets) and of the years the
 question names (every year when it names none). A locality whose plan sets no such
-figure gets a row saying so, citing its likeliest sentence when there is one, so
-nothing is left out silently. The full sentence of each row is its citation, one tap
-away in the chat.
+figure gets a row saying so, citing its sentence that names the asked year (else its
+likeliest sentence on that indicator) when there is one, so nothing is left out
+silently. Cells hold only the figure; the full sentence of each row is its citation,
+one tap away in the chat.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer import Answer, Citation
 from assistant.compose import Unit, cite
-from assistant.sentences import excerpt
 from index.labels import section_label
 from index.types import ScoredClause
 from ingest.model import Clause, DocumentMeta
@@ -31,7 +30,6 @@ MATCH_DEPTH = 5
 # Share of a stored indicator's words another "other" target must share to count as the same indicator.
 SAME_INDICATOR = 0.5
 NOT_STATED = "không nêu con số"
-SHORT_QUOTE_CHARS = 90
 
 
 @dataclass(frozen=True)
@@ -151,11 +149,8 @@ def compose_target_table(question: str, rows: Sequence[TargetRow], top: tuple, s
         mark = f"[{cite(row.cited, numbering, citations)}]" if row.cited is not None else ""
         if row.target is not None:
             lines.append(f"| {row.locality} | {_figure(row.target)} | {row.target.year or '—'} | {mark} |")
-        else:
-            anchor = re.compile(row.year) if row.year else None
-            said = excerpt(row.sentence, anchor, limit=SHORT_QUOTE_CHARS).replace("|", "/") if row.sentence else ""
-            cell = f"{NOT_STATED}" + (f" («{said}»)" if said else "")
-            lines.append(f"| {row.locality} | {cell} | — | {mark} |")
+        else:  # the sentence that names the asked year (or the likeliest one) is the citation, one tap away
+            lines.append(f"| {row.locality} | {NOT_STATED} | — | {mark} |")
     text = "\n".join(lines)
     if extreme:
         text += _extreme_line(rows, highest=extreme == "cao nhat")

@@ -30,7 +30,7 @@ BROKEN_WORDS_JS = """(selector) => {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     let node;
     while ((node = walker.nextNode())) {
-      const words = /\\S+/g;
+      const words = /[^\\s…]+/g;  // a line may break after an ellipsis
       let m;
       while ((m = words.exec(node.data))) {
         const range = document.createRange();
@@ -120,5 +120,31 @@ def test_sort_filter_and_csv(browser, app_url):  # noqa: F811
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0][1] == "Địa phương" and len(rows) == 1 + 6
         assert {r[1] for r in rows[1:]} == {"Đak Đoa"}
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+def test_a_comparison_answer_is_a_compact_table_without_broken_words(browser, app_url, width):  # noqa: F811
+    w, h = VIEWPORTS[width]
+    page = browser.new_page(viewport={"width": w, "height": h})
+    try:
+        page.goto(app_url)
+        page.wait_for_selector("#bhyt-question textarea", timeout=TIMEOUT_MS)
+        page.fill("#bhyt-question textarea", "So sánh độ phủ BHYT mà mỗi địa phương nhắm tới năm 2030")
+        page.click("#bhyt-send")
+        table = page.locator("#bhyt-chat table").last
+        table.wait_for(timeout=TIMEOUT_MS)
+        headers = table.locator("thead th").all_inner_texts()
+        assert headers == ["Địa phương", "Chỉ tiêu", "Năm", "Nguồn"]
+        cells = [row.locator("td").all_inner_texts() for row in table.locator("tbody tr").all()]
+        assert {c[0] for c in cells} == {"An Giang", "Đak Đoa", "Đồng Nai", "Huế", "Ninh Bình"}
+        assert ["Huế", "100%", "2030"] == [c for c in cells if c[0] == "Huế"][0][:3]
+        broken = page.evaluate(BROKEN_WORDS_JS, "#bhyt-chat table td, #bhyt-chat table th")
+        assert broken == [], f"words broken inside the comparison table at {width}: {broken}"
+        box = table.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= w, "the table runs off the screen"
+        table.scroll_into_view_if_needed()
+        save_screenshot(page, f"webchat-compare-{width}")
     finally:
         page.close()
