@@ -134,13 +134,15 @@ def load_backend(settings: Settings, report: Report = print) -> ChatBackend:
 def warm_up(assistant: Assistant) -> float:
     """Load every model a question would load lazily; returns the seconds it took.
 
-    The accent restorer, the answer step's weights and the embedder are loaded
-    here, then :data:`WARM_UP_QUESTIONS` are answered once (what is left: pyvi,
+    The accent restorer, the answer step's and topic check's weights, the index vocabulary and the
+    embedder are loaded here, then :data:`WARM_UP_QUESTIONS` are answered once (what is left: pyvi,
     first-call allocations), so the first visitor waits no longer than the next.
     """
     started = time.perf_counter()
     load_restorer()
     load_answer_step()
+    assistant.topic  # noqa: B018 - the property reads the fitted topic check
+    assistant.index.vocabulary()
     for question in WARM_UP_QUESTIONS:
         assistant.ask(question)
     return time.perf_counter() - started
