@@ -48,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Lỗi thiết lập: {error}", file=sys.stderr)
         return 2
+    if settings.web_embed_threads <= 0:
+        print(f"Lỗi thiết lập: web_embed_threads phải lớn hơn 0, nhận {settings.web_embed_threads}.", file=sys.stderr)
+        return 2
+    # Before the embedder's OpenMP runtime starts; an OMP_NUM_THREADS the operator set wins.
+    os.environ.setdefault("OMP_NUM_THREADS", str(settings.web_embed_threads))
     from index.manifest import IndexLoadError
     from webchat.layout import launch_options
 

@@ -105,7 +105,14 @@ SETTINGS: tuple[Setting, ...] = (
     # --- web app ---
     Setting("host", "127.0.0.1", "BHYT_HOST", "Địa chỉ web chat lắng nghe."),
     Setting("port", 7860, "BHYT_PORT", "Cổng web chat."),
-    Setting("concurrency_limit", 4, "BHYT_CONCURRENCY", "Số câu hỏi xử lý đồng thời trong web chat."),
+    # Threads x concurrent answers = cores: one OpenMP thread per answer, two answers at a time on the
+    # 2-core machines (two-thread query embedding idles at 20 ms but takes 190 ms beside a busy process,
+    # one thread 33-36 ms either way).
+    Setting("concurrency_limit", 2, "BHYT_CONCURRENCY",
+            "Số câu hỏi xử lý đồng thời trong web chat (nên bằng số nhân CPU chia cho web_embed_threads)."),
+    Setting("web_embed_threads", 1, "BHYT_WEB_THREADS",
+            "Số luồng tính toán của bộ nhúng trong web chat (OMP_NUM_THREADS khi chưa đặt); 1 luồng cho mỗi câu hỏi "
+            "giữ thời gian trả lời ổn định khi nhiều người hỏi cùng lúc."),
     Setting("queue_size", 64, "BHYT_QUEUE_SIZE", "Số yêu cầu tối đa chờ trong hàng đợi web chat; khi đầy, người hỏi được báo bằng tiếng Việt thử lại sau bao nhiêu giây."),
     Setting("rate_limit_per_minute", 20, "BHYT_RATE_LIMIT_PER_MINUTE",
             "Số câu hỏi tối đa mỗi phút từ một địa chỉ IP trong web chat và API (0: không giới hạn)."),

@@ -9,13 +9,18 @@ Scenarios, each bounded in time (the script stops by itself):
 
 - ``first``: the first answer after the server says it is up (start-up loads every
   model, so this should cost what the next answer costs);
-- ``idle``: one normal user asking the example questions in a loop;
+- ``idle``: one normal user asking questions in a loop;
 - ``sustained``: ``--users`` users (default 20) looping for ``--duration`` seconds
   (default 60), half on ``/ask``, half on ``/respond``;
 - ``burst``: ``--burst`` users (default 100) asking once, all at the same instant;
 - ``attack``: ``--attackers`` clients (default 8) looping 2,000-character questions
   while one normal user loops normal questions; the normal user's latencies are
   reported (compare with ``idle``).
+
+Normal questions come from the training question files, each asked once before any
+repeats (the server caches recent query vectors, so repeating a handful of questions would
+measure the cache); attackers' long questions are numbered, so none repeats. The run ends
+with how many requests repeated an earlier question.
 
 Every user has its own ``gradio_client.Client`` (created before the clock starts),
 with the client time-out the README recommends (``httpx_kwargs={"timeout": 60}``).
@@ -56,6 +61,39 @@ NORMAL_QUESTIONS = (
 )
 LONG_QUESTION = ("Người cận nghèo mua thẻ BHYT được nhà nước hỗ trợ bao nhiêu phần trăm mức đóng hằng năm, "
                  "và cơ quan nào chịu trách nhiệm? " * 30)[:2000]
+# The server keeps recent query vectors: every request asks a question not asked before in the run
+# (the training question files, in turn; a numbered long question for the attackers), so the load
+# is what new questions cost. Questions past the file's end repeat, and are counted.
+QUESTION_FILES = sorted((PROJECT_ROOT / "eval" / "gold").glob("train_*.jsonl"))
+
+
+class QuestionFeed:
+    """Questions for the load scenarios, each handed out once before any repeats (thread-safe)."""
+
+    def __init__(self) -> None:
+        import json
+
+        self.questions = [json.loads(line)["question"] for path in QUESTION_FILES
+                          for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        self.questions = list(dict.fromkeys(self.questions)) or list(NORMAL_QUESTIONS)
+        self._next = 0
+        self._long = 0
+        self._lock = threading.Lock()
+
+    def normal(self) -> str:
+        with self._lock:
+            self._next += 1
+            return self.questions[(self._next - 1) % len(self.questions)]
+
+    def long(self) -> str:
+        with self._lock:
+            self._long += 1
+            return f"Câu hỏi {self._long}: {LONG_QUESTION}"[:2000]
+
+    @property
+    def repeats(self) -> int:
+        """Normal questions handed out that had been handed out before in this run."""
+        return max(0, self._next - len(self.questions))
 
 
 @dataclass(frozen=True)
@@ -199,17 +237,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"url={url} cores={os.cpu_count()} client time-out={CLIENT_TIMEOUT_S} s; start-up {startup:.1f} s")
         print(f"{'scenario':<28} {'reqs':>6} {'req/s':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
               f"{'errors':>6}  errors by kind")
+        feed = QuestionFeed()
         (first_client,) = make_clients(url, 1)
         first = [one_request(first_client, "/ask", NORMAL_QUESTIONS[3])]
         print(row("first answer after start", first, first[0].seconds))
 
         per_user, wall = loop_users([first_client], args.idle_duration,
-                                    lambda i, r: ("/ask", NORMAL_QUESTIONS[r % len(NORMAL_QUESTIONS)]))
+                                    lambda i, r: ("/ask", feed.normal()))
         print(row("idle: 1 normal user", per_user[0], wall))
 
         clients = make_clients(url, args.users)
         per_user, wall = loop_users(clients, args.duration, lambda i, r: (
-            ("/ask", "/respond")[i % 2], NORMAL_QUESTIONS[(i + r) % len(NORMAL_QUESTIONS)]))
+            ("/ask", "/respond")[i % 2], feed.normal()))
         sustained = [r for results in per_user for r in results]
         print(row(f"sustained: {args.users} users x {args.duration:.0f} s", sustained, wall))
         for client in clients:
@@ -217,10 +256,11 @@ def main(argv: list[str] | None = None) -> int:
 
         clients = make_clients(url, args.burst)
         barrier = threading.Barrier(args.burst)
+        question = [feed.normal() for _ in range(args.burst)]
 
         def burst_user(i: int) -> RequestResult:
             barrier.wait()
-            return one_request(clients[i], "/ask", NORMAL_QUESTIONS[i % len(NORMAL_QUESTIONS)])
+            return one_request(clients[i], "/ask", question[i])
 
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.burst) as pool:
@@ -231,11 +271,12 @@ def main(argv: list[str] | None = None) -> int:
 
         clients = make_clients(url, args.attackers + 1)
         per_user, wall = loop_users(clients, args.attack_duration, lambda i, r: (
-            ("/ask", NORMAL_QUESTIONS[r % len(NORMAL_QUESTIONS)]) if i == 0 else ("/ask", LONG_QUESTION)))
+            ("/ask", feed.normal()) if i == 0 else ("/ask", feed.long())))
         print(row("attack: normal user", per_user[0], wall))
         print(row(f"attack: {args.attackers} x 2,000 chars", [r for u in per_user[1:] for r in u], wall))
         for client in clients:
             client.close()
+        print(f"{len(feed.questions)} distinct questions; {feed.repeats} requests repeated an earlier question")
         everything = sustained + burst + first + [r for u in per_user for r in u]
         lost = sum(1 for r in everything if r.error and not r.error.startswith("overload"))
     finally:

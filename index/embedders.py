@@ -13,6 +13,9 @@ float32 and L2-normalised: inner product is cosine similarity.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
@@ -20,6 +23,7 @@ from index.tokens import segment_for_embedding
 from ingest.vntext import nfc
 
 DEFAULT_EMBEDDER = "e5-small"
+QUERY_CACHE_SIZE = 512
 _ST_PREFIX = "sentence-transformers:"
 
 
@@ -42,6 +46,8 @@ class Embedder(Embeddings):
 
     def __init__(self) -> None:
         self.calls = 0
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         raise NotImplementedError
@@ -58,9 +64,25 @@ class Embedder(Embeddings):
         return _normalise(self._encode(texts, is_query=False))
 
     def encode_query(self, text: str) -> np.ndarray:
-        """Embed one query; returns a (dim,) float32 unit vector."""
+        """Embed one query; returns a (dim,) float32 unit vector (read-only).
+
+        The last :data:`QUERY_CACHE_SIZE` queries are kept: a comparison searches every plan with
+        the same question, and people ask the same questions again.
+        """
+        prepared = self._prepare(text)
+        with self._queries_lock:
+            cached = self._queries.get(prepared)
+            if cached is not None:
+                self._queries.move_to_end(prepared)
+                return cached
         self.calls += 1
-        return _normalise(self._encode([self._prepare(text)], is_query=True))[0]
+        vector = _normalise(self._encode([prepared], is_query=True))[0]
+        vector.setflags(write=False)
+        with self._queries_lock:
+            self._queries[prepared] = vector
+            while len(self._queries) > QUERY_CACHE_SIZE:
+                self._queries.popitem(last=False)
+        return vector
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """LangChain ``Embeddings`` API: embed passages as lists of floats."""

@@ -45,3 +45,19 @@ def test_sentence_transformers_backend_with_segmentation():
     np.testing.assert_allclose(same.encode_query(COVERAGE), vectors[0], atol=1e-5)
     plain = make_embedder(f"sentence-transformers:{path}")
     assert plain.id != embedder.id
+
+
+def test_a_repeated_query_is_embedded_once_and_the_cache_is_bounded(monkeypatch):
+    import index.embedders as embedders
+    from tests.index.conftest import HashEmbedder
+
+    monkeypatch.setattr(embedders, "QUERY_CACHE_SIZE", 3)
+    embedder = HashEmbedder()
+    first = embedder.encode_query("Mục tiêu bao phủ BHYT năm 2026")
+    again = embedder.encode_query("Mục tiêu bao phủ BHYT năm 2026")
+    assert embedder.calls == 1 and again is first and not first.flags.writeable
+    for i in range(4):
+        embedder.encode_query(f"câu hỏi {i}")
+    assert embedder.calls == 5
+    embedder.encode_query("Mục tiêu bao phủ BHYT năm 2026")  # pushed out by newer queries
+    assert embedder.calls == 6
