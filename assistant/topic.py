@@ -41,7 +41,10 @@ TOPIC_FEATURES = (
     "names_plan",      # 1 when it names an indexed plan's locality, a plan number or the plan itself
 )
 
-# Example questions offered to a reader whose question is off-topic: one of each kind people ask.
+# Example questions (the web page's buttons, and the reply to an off-topic question): one of each
+# kind people ask: a target, who is responsible, near-poor households, a deadline, a comparison,
+# and one typed without accents. No run of four words is shared with a question file, and no
+# plan's locality is named.
 EXAMPLE_QUESTIONS = (
     "Đến hết năm 2026, phần dân số nắm thẻ BHYT phải chiếm bao nhiêu?",
     "Ai vận động bà con mua thẻ BHYT, cơ quan nào phụ trách chính?",

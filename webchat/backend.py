@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from assistant.answer import Answer
-from assistant.guard import check_question
+from assistant.guard import EMPTY_MESSAGE, NO_WORDS_MESSAGE, check_question
 from index.labels import section_label
 from ingest.model import Clause, DocumentMeta
 from ingest.targets import Target
@@ -29,6 +29,8 @@ logger = logging.getLogger("webchat")
 ERROR_MESSAGE = "Xin lỗi, trợ lý gặp lỗi khi trả lời câu hỏi này. Bạn hãy thử lại sau hoặc đặt câu hỏi theo cách khác."
 MODES = ("extractive", "llm")
 MODE_LABELS = {"extractive": "Trích xuất (ngoại tuyến)", "llm": "Mô hình ngôn ngữ"}
+# The page sends one question at a time: a second one waits in the box until the first is answered.
+BUSY_MESSAGE = "Trợ lý đang trả lời câu hỏi trước; bạn chờ một chút rồi gửi câu này."
 
 
 RATE_LIMIT_MESSAGE = "Bạn gửi câu hỏi quá nhanh, vui lòng thử lại sau {seconds} giây."
@@ -288,6 +290,43 @@ class ChatBackend:
         history.append({"role": "assistant", "content": self.reply_html(message, locality, mode)})
         return history, ""
 
+    # --- the page's two steps: show the question at once, then answer it -----------
+    # ``respond`` stays the one-step API endpoint; the page splits it so the question and a
+    # waiting reply show while the answer is queued or searched, in exactly respond's format.
+    def page_refusal(self, message: str | None, history: list[dict[str, Any]] | None) -> str | None:
+        """Why the page keeps ``message`` in the box instead of sending it, or None to send it.
+
+        A message with nothing to show (empty, spaces, control characters) adds no bubble,
+        and a second question waits until the answer to the first has arrived.
+        """
+        checked = check_question(message, self.settings.max_question_chars)
+        if checked.message in (EMPTY_MESSAGE, NO_WORDS_MESSAGE) and not checked.question:
+            return EMPTY_MESSAGE
+        if history and _is_waiting(history[-1]):
+            return BUSY_MESSAGE
+        return None
+
+    def echo(self, message: str | None, history: list[dict[str, Any]] | None
+             ) -> tuple[list[dict[str, Any]], str, str]:
+        """The page's first step: ``history`` with the question's bubble and a waiting reply.
+
+        Returns:
+            The new history, "" (to clear the input box) and ``message`` (kept for :meth:`answer_waiting`).
+        """
+        history = list(history or [])
+        history.append({"role": "user", "content": render.render_user_message(message or "")})
+        history.append({"role": "assistant", "content": render.render_waiting(len(self.documents))})
+        return history, "", message or ""
+
+    def answer_waiting(self, message: str | None, history: list[dict[str, Any]] | None,
+                       locality: str | None = None, mode: str | None = None) -> list[dict[str, Any]]:
+        """The page's second step: the waiting reply at the end of ``history`` replaced by the answer."""
+        history = list(history or [])
+        if history and _is_waiting(history[-1]):
+            history.pop()
+        history.append({"role": "assistant", "content": self.reply_html(message, locality, mode)})
+        return history
+
     def ask_json(self, question: str, locality: str = "", mode: str = "") -> dict[str, Any]:
         """JSON API: the answer in the ``ask --json`` shape, or a refusal.
 
@@ -305,3 +344,10 @@ class ChatBackend:
         data["refused"] = False
         return data
 
+
+def _is_waiting(message: dict[str, Any]) -> bool:
+    """Whether a chat message is the waiting reply of :meth:`ChatBackend.echo`."""
+    content = message.get("content")
+    text = content if isinstance(content, str) else " ".join(
+        part.get("text", "") for part in content or [] if isinstance(part, dict))
+    return message.get("role") == "assistant" and render.WAITING_MARK in (text or "")

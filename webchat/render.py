@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -24,6 +25,8 @@ CONTEXT_WINDOW = 400
 # A user message longer than this is shortened in the chat bubble (the full text
 # still goes to the assistant, whose guard decides what to do with it).
 USER_ECHO_CHARS = 600
+# Marks the waiting reply (render_waiting), which the page's second step replaces by the answer.
+WAITING_MARK = 'class="bhyt-waiting"'
 
 # A line that starts a list item or a numbered heading keeps its own line when
 # hard-wrapped source text is reflowed for display.
@@ -96,15 +99,48 @@ def format_date(date: str) -> str:
     return date.strip() or "—"
 
 
+def visible_text(text: str) -> str:
+    """``text`` as a bubble may show it: control and invisible format characters (bidi
+    overrides, zero-width marks) dropped, tabs and line separators as spaces, line ends
+    kept, lone surrogates as U+FFFD. Markup is kept (escaping makes it inert)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char == "\n":
+            kept.append(char)
+        elif char == "\t" or category in ("Zl", "Zp") or char == "\x85":
+            kept.append(" ")
+        elif category == "Cs":
+            kept.append("\ufffd")
+        elif category not in ("Cc", "Cf"):
+            kept.append(char)
+    return "".join(kept)
+
+
 def render_user_message(text: str, max_chars: int = USER_ECHO_CHARS) -> str:
-    """Echo a user's question in the chat as inert HTML, shortened when very long."""
+    """Echo a user's question in the chat as inert HTML, shortened when very long.
+
+    Control and invisible characters never reach the bubble (:func:`visible_text`).
+    """
+    text = visible_text(text)
     shown = text if len(text) <= max_chars else text[:max_chars].rstrip() + " …"
-    body = escape(shown).replace("\r\n", "\n").replace("\n", "<br>")
+    body = escape(shown).replace("\n", "<br>")
     note = ""
     if len(text) > max_chars:
         count = f"{len(text):,}".replace(",", ".")
         note = f'<div class="bhyt-muted">(Câu hỏi dài {count} ký tự, chỉ hiển thị phần đầu.)</div>'
     return f'<div class="bhyt-user">{body or "&nbsp;"}</div>{note}'
+
+
+def render_waiting(plans: int) -> str:
+    """The reply shown while a question waits: where the assistant searches.
+
+    The page's script puts the queue position in its place while the question is
+    queued (``WAITING_MARK`` identifies the message).
+    """
+    return (f'<div {WAITING_MARK} role="status"><span class="bhyt-dots" aria-hidden="true"></span> '
+            f'<span class="bhyt-waiting-text">Đang tìm trong {plans} kế hoạch…</span></div>')
 
 
 def render_notice(message: str, *, kind: str = "notice") -> str:
@@ -152,7 +188,11 @@ def _mark_references(text: str, numbers: set[int]) -> str:
 
 def render_citation(citation: Citation, source: str | None = None) -> str:
     """One numbered source as ``<details>``: document, section path, verbatim clause,
-    and (when the source text is known) the clause within its surrounding text."""
+    and (when the source text is known) the clause within its surrounding text.
+
+    A clause of a scanned plan (``citation.reading`` set) leads with its repaired
+    reading, labelled; the scanned text, which a citizen cannot read, is one tap away.
+    """
     summary = escape(citation.locality or citation.doc_title)
     if citation.section:
         summary += f' <span class="bhyt-muted">— {escape(citation.section)}</span>'
@@ -162,9 +202,13 @@ def render_citation(citation: Citation, source: str | None = None) -> str:
     ]
     if citation.section:
         parts.append(f'<div class="bhyt-path"><b>Vị trí:</b> {escape(citation.section)}</div>')
-    parts.append(f'<div class="bhyt-quote">{reflow(citation.text)}</div>')
     if citation.reading:
-        parts.append(f'<div class="bhyt-reading"><b>Bản đọc đã sửa lỗi nhận dạng:</b> {reflow(citation.reading)}</div>')
+        parts.append('<div class="bhyt-reading"><div class="bhyt-reading-label">Bản đọc đã sửa lỗi nhận dạng</div>'
+                     f'<div class="bhyt-quote">{reflow(citation.reading)}</div></div>'
+                     '<details class="bhyt-scan"><summary>Xem nguyên văn bản quét</summary>'
+                     f'<div class="bhyt-quote bhyt-scan-text">{reflow(citation.text)}</div></details>')
+    else:
+        parts.append(f'<div class="bhyt-quote">{reflow(citation.text)}</div>')
     if source is not None and citation.char_end <= len(source):
         context = render_context(source, citation.char_start, citation.char_end)
         parts.append(
@@ -187,7 +231,7 @@ def render_answer(answer: Answer, source_lookup: SourceLookup | None = None) -> 
             show each cited clause within its surrounding text.
     """
     blocks: list[str] = []
-    if answer.abstained:
+    if answer.abstained and not answer.off_topic:  # an off-topic reply says itself what it is
         blocks.append(
             '<div class="bhyt-abstain"><b>Chưa tìm thấy câu trả lời trong các kế hoạch đã nạp.</b></div>'
         )

@@ -2,7 +2,7 @@
 
 Runs against the real app (``python app.py`` on a free port of 127.0.0.1, index
 built from data/plans; see tests/webchat/served.py). Screenshots at desktop
-(1280 px) and phone (390 px) widths go to tests/artifacts/ and are copied to
+(1366 × 768) and phone (390 × 844) sizes go to tests/artifacts/ and are copied to
 docs/screenshots/. Skipped only when Debian's chromium is missing (``.ci/run``
 installs it with apt-get).
 """
@@ -23,7 +23,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
 ACCENTLESS_QUESTION = "muc tieu bao phu bhyt nam 2026 cua ninh binh"
 TARGET_CLAUSE = "Đến năm 2026, tỉ lệ bao phủ bảo hiểm y tế đạt trên 95%"
 ANSWER_TIMEOUT_MS = 60_000
@@ -74,16 +74,26 @@ def sideways_overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+def answered(page) -> None:
+    """Wait until no question is waiting for its answer (the page sends one question at a time)."""
+    page.wait_for_function("!document.querySelector('#bhyt-chat .bhyt-waiting')", timeout=ANSWER_TIMEOUT_MS)
+
+
 def ask(page, question: str) -> None:
+    """Send ``question`` once the previous answer is in, and wait until the page shows it."""
+    answered(page)
+    shown = page.locator("#bhyt-chat .user-row").count()
     page.fill("#bhyt-question textarea", question)
     page.click("#bhyt-send")
+    page.locator("#bhyt-chat .user-row").nth(shown).wait_for(timeout=ANSWER_TIMEOUT_MS)
 
 
-def save_screenshot(page, name: str) -> None:
+def save_screenshot(page, name: str, full_page: bool = True) -> None:
+    """Save the page (or only the screen, ``full_page=False``) to tests/artifacts/ and docs/screenshots/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     shutil.copyfile(path, SCREENSHOTS / path.name)
 
 
@@ -105,7 +115,7 @@ def test_accentless_question_answered_with_expandable_citation(browser, app_url,
         assert TARGET_CLAUSE in quote.inner_text()
         assert "Mục II" in source.inner_text()
         quote.scroll_into_view_if_needed()
-        save_screenshot(page, f"webchat-{width}")
+        save_screenshot(page, f"webchat-citation-{width}")
 
         context = source.locator("details.bhyt-context")
         context.locator("summary").click()
@@ -175,13 +185,16 @@ def test_markup_and_overlong_messages_get_polite_replies_and_never_run(browser, 
         page.close()
 
 
-def test_empty_message_gets_a_polite_reply(browser, app_url):
+@pytest.mark.parametrize("blank", ["", "   ", "\x07\x1b\u200b"])
+def test_empty_message_adds_nothing_and_says_why_under_the_box(browser, app_url, blank):
     page, _ = open_page(browser, app_url, "desktop")
     try:
+        page.fill("#bhyt-question textarea", blank)
         page.click("#bhyt-send")
-        notice = page.locator("#bhyt-chat .bhyt-notice").first
-        notice.wait_for(timeout=ANSWER_TIMEOUT_MS)
-        assert "Bạn chưa nhập câu hỏi" in notice.inner_text()
+        page.get_by_text("Bạn chưa nhập câu hỏi").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+        assert page.locator("#bhyt-chat .message-row").count() == 0  # no empty bubble, no reply
+        hint = page.get_by_text("Bạn chưa nhập câu hỏi").first.bounding_box()
+        assert hint["y"] < page.locator("#bhyt-question textarea").bounding_box()["y"] + 80  # at the box
     finally:
         page.close()
 

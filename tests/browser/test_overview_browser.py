@@ -102,14 +102,14 @@ def test_sort_filter_and_csv(browser, app_url):  # noqa: F811
     page = open_overview(browser, app_url, "phone")
     try:
         page.locator("#bhyt-ov-sort input").click()
-        page.get_by_role("option", name="Bao phủ BHYT 2026 (cao → thấp)").click()
+        page.locator("#bhyt-ov-sort").get_by_role("option", name="Bao phủ BHYT 2026 (cao → thấp)").click()
         first_column = page.locator("#bhyt-overview table.bhyt-targets").first.locator("tbody th")
         page.wait_for_function("() => document.querySelector('#bhyt-overview tbody th').innerText.startsWith('Huế')",
                                timeout=TIMEOUT_MS)
         assert first_column.first.inner_text().startswith("Huế")
 
         page.locator("#bhyt-ov-level input").click()
-        page.get_by_role("option", name="Xã").click()
+        page.locator("#bhyt-ov-level").get_by_role("option", name="Xã", exact=True).click()
         page.wait_for_function("() => document.querySelectorAll('#bhyt-overview table.bhyt-targets')[0]"
                                ".querySelectorAll('tbody tr').length === 1", timeout=TIMEOUT_MS)
         assert first_column.first.inner_text().startswith("Đak Đoa")

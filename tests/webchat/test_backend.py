@@ -9,7 +9,7 @@ import pytest
 from assistant.guard import EMPTY_MESSAGE, MARKUP_NOTICE, MARKUP_ONLY_MESSAGE
 from settings import load_settings
 from tests.webchat.fakes import FakeAssistant, FakeCatalog
-from webchat.backend import ERROR_MESSAGE, ChatBackend, RateLimiter
+from webchat.backend import BUSY_MESSAGE, ERROR_MESSAGE, ChatBackend, RateLimiter
 
 TARGET_Q = "muc tieu bao phu bhyt nam 2026 cua ninh binh"
 
@@ -42,6 +42,38 @@ def test_respond_keeps_earlier_turns(service):
     history, _ = backend.respond(TARGET_Q, [])
     history, _ = backend.respond("câu khác", history)
     assert len(history) == 4
+
+
+def test_page_shows_the_question_at_once_then_replaces_the_waiting_reply(service):
+    backend = make_backend(service)
+    earlier, _ = backend.respond(TARGET_Q, [])
+    shown, box, kept = backend.echo("Mục tiêu\x07 bao phủ\u202e " + TARGET_Q, earlier)
+    assert box == "" and kept == "Mục tiêu\x07 bao phủ\u202e " + TARGET_Q
+    assert [m["role"] for m in shown] == ["user", "assistant", "user", "assistant"]
+    assert "\x07" not in shown[2]["content"] and "\u202e" not in shown[2]["content"]
+    assert "Đang tìm trong 2 kế hoạch…" in shown[3]["content"] and len(service.calls) == 1  # echo asks nothing
+    # Gradio gives the history back with each message's content as a list of parts.
+    as_parts = [{**m, "content": [{"type": "text", "text": m["content"]}]} for m in shown]
+    answered = backend.answer_waiting(kept, as_parts, "Ninh Bình", "")
+    assert [m["role"] for m in answered] == ["user", "assistant", "user", "assistant"]
+    assert "95%" in answered[-1]["content"] and "Đang tìm" not in str(answered)
+    assert service.calls[-1]["locality"] == "Ninh Bình"
+
+
+@pytest.mark.parametrize(("question", "kept"), [("", True), ("  ", True), ("\x00\x1b\u200b", True), (None, True),
+                                                ("???", False), ("<script>alert(1)</script>", False),
+                                                (TARGET_Q, False)])
+def test_page_keeps_a_question_with_nothing_to_show_in_the_box(service, question, kept):
+    assert make_backend(service).page_refusal(question, []) == (EMPTY_MESSAGE if kept else None)
+    assert service.calls == []  # nothing is asked, nothing counted
+
+
+def test_page_sends_one_question_at_a_time(service):
+    backend = make_backend(service)
+    waiting, _, _ = backend.echo(TARGET_Q, [])
+    assert backend.page_refusal("câu tiếp theo", waiting) == BUSY_MESSAGE
+    answered = backend.answer_waiting(TARGET_Q, waiting)
+    assert backend.page_refusal("câu tiếp theo", answered) is None
 
 
 @pytest.mark.parametrize(("question", "message"), [

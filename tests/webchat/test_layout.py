@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.topic import EXAMPLE_QUESTIONS
 from ingest.vntext import is_accentless
 from settings import load_settings
 from tests.webchat.fakes import FakeAssistant, FakeCatalog
 from webchat.backend import ChatBackend
-from webchat.layout import EXAMPLE_QUESTIONS, GRADIO_STRINGS_VI, build_demo, launch_options
+from webchat.layout import build_demo, launch_options
+from webchat.page_assets import GRADIO_STRINGS_VI
 
 
 def make_demo(**overrides):
@@ -90,3 +92,43 @@ def test_mode_switch_offers_the_llm_only_when_configured():
     configured = mode_radio(llm_base_url="http://127.0.0.1:9/v1")
     assert [label for label, _ in configured["choices"]] == ["Trích xuất (ngoại tuyến)", "Mô hình ngôn ngữ"]
     assert configured["interactive"] is True and configured["value"] == "extractive"
+
+
+def _dependency(config, api_name):
+    return next(d for d in config["dependencies"] if d["api_name"] == api_name)
+
+
+def test_the_page_asks_in_two_private_steps_and_respond_stays_the_one_step_api():
+    demo = make_demo(concurrency_limit=3)
+    config = demo.get_config_file()
+    ids = {c["props"].get("elem_id"): c["id"] for c in config["components"]}
+    chatbot, box = ids["bhyt-chat"], ids["bhyt-question"]
+    show, answer, respond = (_dependency(config, name) for name in ("show_question", "answer_waiting", "respond"))
+    # Step 1: on Enter or "Gửi", the question's bubble and a waiting reply; the box is emptied.
+    assert {tuple(t) for t in show["targets"]} == {(box, "submit"), (ids["bhyt-send"], "click")}
+    assert show["outputs"][:2] == [chatbot, box] and show["show_progress"] == "hidden"
+    # Step 2: the answer, after step 1 succeeded (a refused question never reaches it).
+    assert answer["trigger_after"] == show["id"] and answer["trigger_only_on_success"] is True
+    assert answer["outputs"] == [chatbot]
+    # Gradio's English progress ("processing", "queue: 1/2") goes to a hidden element, never to the chat.
+    assert answer["show_progress_on"] == [ids["bhyt-answer-progress"]]
+    assert next(c for c in config["components"] if c["id"] == ids["bhyt-answer-progress"])["props"]["visible"] == "hidden"
+    assert respond["targets"] == [] and respond["outputs"] == [chatbot, box]
+    fns = {f.api_name: f for f in demo.fns.values()}
+    assert fns["show_question"].validator is not None and fns["answer_waiting"].validator is None
+    assert fns["show_question"].concurrency_limit is None  # showing a question never waits behind answers
+    assert (fns["answer_waiting"].concurrency_limit, fns["answer_waiting"].concurrency_id) == (3, "answer")
+    assert {fns[n].api_visibility for n in ("show_question", "answer_waiting")} == {"private"}
+
+
+def test_the_composer_and_the_new_answer_chip_are_part_of_the_chat_tab():
+    config = make_demo().get_config_file()
+    chatbot = next(c for c in config["components"] if c["type"] == "chatbot")
+    assert chatbot["props"]["autoscroll"] is False  # the page script decides (see CHAT_SCRIPT)
+    chip = next(c for c in config["components"] if c["props"].get("elem_id") == "bhyt-new-answer-slot")
+    assert "Câu trả lời mới ↓" in chip["props"]["value"]
+    box = next(c for c in config["components"] if c["props"].get("elem_id") == "bhyt-question")
+    assert len(box["props"]["placeholder"]) <= 20  # whole on a phone
+    options = launch_options(load_settings(environ={}))
+    assert "#bhyt-composer { position: sticky; bottom: 0;" in options["css"]
+    assert "Câu trả lời mới" not in options["head"] and "Đang chờ đến lượt" in options["head"]

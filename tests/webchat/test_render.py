@@ -122,3 +122,46 @@ def test_plans_table_lists_locality_issuer_number_date():
     assert rows == ["Huế", "Ninh Bình"]
     assert "Ủy ban nhân dân tỉnh Ninh Bình" in html and "09/01/2026" in html and "(không ghi số)" in html
     assert "Chưa nạp kế hoạch nào" in render.render_plans_table([])
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("Mục tiêu\x07 bao phủ\u200b BHYT", "Mục tiêu bao phủ BHYT"),
+    ("\u202eHuế\u2066 2026\ufeff", "Huế 2026"),
+    ("a\tb\u2028c\x85d", "a b c d"),
+    ("\ud83d?", "\ufffd?"),
+])
+def test_user_message_never_shows_control_or_invisible_characters(typed, shown):
+    html = render.render_user_message(typed)
+    assert html == f'<div class="bhyt-user">{shown}</div>'
+
+
+def test_user_message_keeps_its_lines_and_counts_what_is_shown():
+    assert render.render_user_message("dòng 1\r\ndòng 2") == '<div class="bhyt-user">dòng 1<br>dòng 2</div>'
+    assert "10.000 ký tự" in render.render_user_message("\x00" * 500 + "a" * 10_000)
+
+
+def test_waiting_reply_says_how_many_plans_are_searched():
+    html = render.render_waiting(5)
+    assert render.WAITING_MARK in html and 'role="status"' in html
+    assert re.sub(r"<[^>]+>", "", html).strip() == "Đang tìm trong 5 kế hoạch…"
+
+
+def test_ocr_citation_leads_with_the_repaired_reading_and_keeps_the_scan_one_tap_away():
+    scanned = citation_for(1, TARGET_CLAUSE)
+    scanned = scanned.__class__(**{**scanned.__dict__, "text": "- Dén nam 2026, ti 1é bao phu <b>", "reading": "Đến năm 2026, tỉ lệ bao phủ"})
+    html = render.render_citation(scanned, ninh_binh_source())
+    label, reading = html.index("Bản đọc đã sửa lỗi nhận dạng"), html.index("Đến năm 2026, tỉ lệ bao phủ")
+    scan_tap, scan_text = html.index("<summary>Xem nguyên văn bản quét</summary>"), html.index("Dén nam 2026")
+    assert label < reading < scan_tap < scan_text < html.index("Xem đoạn này trong văn bản gốc")
+    assert '<details class="bhyt-scan">' in html and "&lt;b&gt;" in html
+    # A clause that was not scanned shows its text as before, with no reading and no scan.
+    plain = render.render_citation(citation_for(1, TARGET_CLAUSE))
+    assert "Bản đọc" not in plain and "bhyt-scan" not in plain and TARGET_CLAUSE in plain
+
+
+def test_an_off_topic_reply_has_no_not_found_banner():
+    from assistant.topic import compose_off_topic
+
+    html = render.render_answer(compose_off_topic("giá vàng hôm nay?", mode="extractive"))
+    assert "Chưa tìm thấy câu trả lời" not in html
+    assert "ngoài phạm vi" in html and "ví dụ" in html
