@@ -116,6 +116,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("queue_size", 64, "BHYT_QUEUE_SIZE", "Số yêu cầu tối đa chờ trong hàng đợi web chat; khi đầy, người hỏi được báo bằng tiếng Việt thử lại sau bao nhiêu giây."),
     Setting("rate_limit_per_minute", 20, "BHYT_RATE_LIMIT_PER_MINUTE",
             "Số câu hỏi tối đa mỗi phút từ một địa chỉ IP trong web chat và API (0: không giới hạn)."),
+    Setting("rate_limit_burst", 3, "BHYT_RATE_LIMIT_BURST",
+            "Số câu hỏi một người được gửi liền nhau (trong rate_limit_burst × 60 / rate_limit_per_minute giây); "
+            "giữ cho một người không dùng hết lượt cả phút trong vài giây."),
     Setting("log_questions", False, "BHYT_LOG_QUESTIONS", "Ghi câu hỏi của người dùng vào nhật ký (mặc định tắt)."),
 )
 

@@ -24,8 +24,10 @@ with how many requests repeated an earlier question.
 
 Every user has its own ``gradio_client.Client`` (created before the clock starts),
 with the client time-out the README recommends (``httpx_kwargs={"timeout": 60}``).
-The server is started with the rate limit off (``BHYT_RATE_LIMIT_PER_MINUTE=0``):
-every simulated user comes from 127.0.0.1. Prints, per scenario, requests/s,
+The server is started with the rate limit off (``--rate-limit 0``: sustained users ask without
+pause) unless ``--rate-limit`` says otherwise; every simulated user has an address of its own
+(``X-Forwarded-For`` from loopback), so ``--rate-limit 20 --only attack`` measures the attack
+against the default per-client limit, as attackers on the Internet meet it. Prints, per scenario, requests/s,
 p50/p95/p99 and errors by kind: ``overload`` (our Vietnamese queue-full refusal,
 retryable), ``rate limit``, ``gradio queue full`` (Gradio's English refusal),
 ``timeout``, ``empty reply`` and other exception types.
@@ -34,6 +36,7 @@ retryable), ``rate limit``, ``gradio queue full`` (Gradio's English refusal),
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import socket
 import subprocess
@@ -51,6 +54,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+SCENARIOS = ("idle", "sustained", "burst", "attack")
 CLIENT_TIMEOUT_S = 60  # the client time-out README.md recommends
 START_TIMEOUT_S = 600
 NORMAL_QUESTIONS = (
@@ -111,9 +115,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, log_path: Path) -> tuple[subprocess.Popen, float]:
+def start_server(port: int, log_path: Path, rate_limit: int = 0) -> tuple[subprocess.Popen, float]:
     """``python app.py`` on ``port`` in its own process; returns it and the seconds until it answered HTTP."""
-    env = dict(os.environ, BHYT_RATE_LIMIT_PER_MINUTE="0", BHYT_LOG_QUESTIONS="false",
+    env = dict(os.environ, BHYT_RATE_LIMIT_PER_MINUTE=str(rate_limit), BHYT_LOG_QUESTIONS="false",
                GRADIO_ANALYTICS_ENABLED="False")
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed with the process
     started = time.perf_counter()
@@ -163,17 +167,31 @@ def one_request(client, endpoint: str, question: str) -> RequestResult:
     return RequestResult(time.perf_counter() - started, "" if text.strip() else "empty reply")
 
 
+_ADDRESSES = itertools.count(1)
+
+
 def make_clients(url: str, n: int) -> list:
-    """``n`` clients, each with the recommended time-out."""
+    """``n`` clients, each with the recommended time-out and an address of its own.
+
+    Every simulated user sends ``X-Forwarded-For: 10.x.y.z`` (its own): the server's HTTP layer
+    takes it as the client address from a loopback proxy, so the per-client rate limit, when
+    on, holds each user to its own count as it would on the Internet.
+    """
     from gradio_client import Client
 
+    def client(_: int):
+        n = next(_ADDRESSES)
+        address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+        return Client(url, verbose=False, headers={"X-Forwarded-For": address},
+                      httpx_kwargs={"timeout": CLIENT_TIMEOUT_S})
+
     with ThreadPoolExecutor(max_workers=min(n, 16)) as pool:
-        return list(pool.map(lambda _: Client(url, verbose=False,
-                                               httpx_kwargs={"timeout": CLIENT_TIMEOUT_S}), range(n)))
+        return list(pool.map(client, range(n)))
 
 
-def loop_users(clients: list, duration: float, plan) -> tuple[list[list[RequestResult]], float]:
-    """Each client asks ``plan(i, r) -> (endpoint, question)`` in a loop for ``duration`` seconds."""
+def loop_users(clients: list, duration: float, plan, pause=lambda i: 0.0) -> tuple[list[list[RequestResult]], float]:
+    """Each client asks ``plan(i, r) -> (endpoint, question)`` in a loop for ``duration`` seconds,
+    waiting ``pause(i)`` seconds after each answer."""
     barrier = threading.Barrier(len(clients))
 
     def user(i: int) -> list[RequestResult]:
@@ -184,6 +202,7 @@ def loop_users(clients: list, duration: float, plan) -> tuple[list[list[RequestR
             endpoint, question = plan(i, r)
             results.append(one_request(clients[i], endpoint, question))
             r += 1
+            time.sleep(pause(i))
         return results
 
     started = time.perf_counter()
@@ -219,7 +238,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--attackers", type=int, default=8)
     parser.add_argument("--attack-duration", type=float, default=30.0)
     parser.add_argument("--idle-duration", type=float, default=15.0)
+    parser.add_argument("--rate-limit", type=int, default=0,
+                        help="questions per minute per client on the server this starts (0: off, as sustained "
+                             "users ask without pause; 20: the default setting, for the attack)")
+    parser.add_argument("--pace", type=float, default=None,
+                        help="seconds the normal user (idle, attack) waits after each answer; default 60 / "
+                             "--rate-limit when the limit is on (a person reading answers stays within it), else 0")
+    parser.add_argument("--only", default=",".join(SCENARIOS), help=f"scenarios to run, of {','.join(SCENARIOS)}")
     args = parser.parse_args(argv)
+    pace = args.pace if args.pace is not None else (60.0 / args.rate_limit if args.rate_limit > 0 else 0.0)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    if not chosen or set(chosen) - set(SCENARIOS):
+        parser.error(f"--only takes scenarios of {','.join(SCENARIOS)}, got {args.only!r}")
     for name in ("users", "burst", "attackers"):
         if getattr(args, name) <= 0:
             parser.error(f"--{name} must be > 0, got {getattr(args, name)}")
@@ -230,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     if url is None:
         log_path = Path(tempfile.mkdtemp(prefix="bhyt-load-")) / "app.log"
         port = free_port()
-        process, startup = start_server(port, log_path)
+        process, startup = start_server(port, log_path, args.rate_limit)
         url = f"http://127.0.0.1:{port}/"
         print(f"server: separate process (pid {process.pid}), log {log_path}")
     try:
@@ -238,47 +268,58 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'scenario':<28} {'reqs':>6} {'req/s':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
               f"{'errors':>6}  errors by kind")
         feed = QuestionFeed()
+        everything: list[RequestResult] = []
         (first_client,) = make_clients(url, 1)
         first = [one_request(first_client, "/ask", NORMAL_QUESTIONS[3])]
         print(row("first answer after start", first, first[0].seconds))
+        everything += first
 
-        per_user, wall = loop_users([first_client], args.idle_duration,
-                                    lambda i, r: ("/ask", feed.normal()))
-        print(row("idle: 1 normal user", per_user[0], wall))
+        if "idle" in chosen:
+            time.sleep(pace)  # the first answer was this user's too
+            per_user, wall = loop_users([first_client], args.idle_duration, lambda i, r: ("/ask", feed.normal()),
+                                        pause=lambda i: pace)
+            print(row("idle: 1 normal user", per_user[0], wall))
+            everything += per_user[0]
 
-        clients = make_clients(url, args.users)
-        per_user, wall = loop_users(clients, args.duration, lambda i, r: (
-            ("/ask", "/respond")[i % 2], feed.normal()))
-        sustained = [r for results in per_user for r in results]
-        print(row(f"sustained: {args.users} users x {args.duration:.0f} s", sustained, wall))
-        for client in clients:
-            client.close()
+        if "sustained" in chosen:
+            clients = make_clients(url, args.users)
+            per_user, wall = loop_users(clients, args.duration, lambda i, r: (
+                ("/ask", "/respond")[i % 2], feed.normal()))
+            sustained = [r for results in per_user for r in results]
+            print(row(f"sustained: {args.users} users x {args.duration:.0f} s", sustained, wall))
+            everything += sustained
+            for client in clients:
+                client.close()
 
-        clients = make_clients(url, args.burst)
-        barrier = threading.Barrier(args.burst)
-        question = [feed.normal() for _ in range(args.burst)]
+        if "burst" in chosen:
+            clients = make_clients(url, args.burst)
+            barrier = threading.Barrier(args.burst)
+            question = [feed.normal() for _ in range(args.burst)]
 
-        def burst_user(i: int) -> RequestResult:
-            barrier.wait()
-            return one_request(clients[i], "/ask", question[i])
+            def burst_user(i: int) -> RequestResult:
+                barrier.wait()
+                return one_request(clients[i], "/ask", question[i])
 
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.burst) as pool:
-            burst = list(pool.map(burst_user, range(args.burst)))
-        print(row(f"burst: {args.burst} at once", burst, time.perf_counter() - started))
-        for client in clients:
-            client.close()
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=args.burst) as pool:
+                burst = list(pool.map(burst_user, range(args.burst)))
+            print(row(f"burst: {args.burst} at once", burst, time.perf_counter() - started))
+            everything += burst
+            for client in clients:
+                client.close()
 
-        clients = make_clients(url, args.attackers + 1)
-        per_user, wall = loop_users(clients, args.attack_duration, lambda i, r: (
-            ("/ask", feed.normal()) if i == 0 else ("/ask", feed.long())))
-        print(row("attack: normal user", per_user[0], wall))
-        print(row(f"attack: {args.attackers} x 2,000 chars", [r for u in per_user[1:] for r in u], wall))
-        for client in clients:
-            client.close()
+        if "attack" in chosen:
+            clients = make_clients(url, args.attackers + 1)
+            per_user, wall = loop_users(clients, args.attack_duration, lambda i, r: (
+                ("/ask", feed.normal()) if i == 0 else ("/ask", feed.long())), pause=lambda i: pace if i == 0 else 0.0)
+            print(row("attack: normal user", per_user[0], wall))
+            print(row(f"attack: {args.attackers} x 2,000 chars", [r for u in per_user[1:] for r in u], wall))
+            everything += per_user[0]  # attackers' refusals are the defence working, not losses
+            for client in clients:
+                client.close()
         print(f"{len(feed.questions)} distinct questions; {feed.repeats} requests repeated an earlier question")
-        everything = sustained + burst + first + [r for u in per_user for r in u]
-        lost = sum(1 for r in everything if r.error and not r.error.startswith("overload"))
+        # Lost: any error but our two Vietnamese, retryable refusals (overload, rate limit).
+        lost = sum(1 for r in everything if r.error and not r.error.startswith(("overload", "rate limit")))
     finally:
         if process is not None:
             process.terminate()

@@ -40,22 +40,30 @@ INITIAL_ANSWER_SECONDS = 1.0
 
 
 class RateLimiter:
-    """At most ``per_minute`` questions per client in any 60-second window (0: no limit).
+    """At most ``per_minute`` questions per client in any 60-second window (0: no limit), and at most
+    ``burst`` of them in any ``burst`` × 60 / ``per_minute`` seconds, so a client's minute is spread
+    out rather than spent at once (20 a minute, burst 3: at most 3 in any 9 s).
 
     Args:
         per_minute: The limit; 0 turns it off.
         clock: Monotonic seconds (tests pass a fake one).
+        burst: Questions allowed close together; None (or at least ``per_minute``) allows the whole minute at once.
 
     Raises:
-        ValueError: When ``per_minute`` is negative.
+        ValueError: When ``per_minute`` is negative or ``burst`` is not positive.
     """
 
     WINDOW = 60.0
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic,
+                 burst: int | None = None) -> None:
         if per_minute < 0:
             raise ValueError(f"rate_limit_per_minute must be >= 0, got {per_minute}")
+        if burst is not None and burst <= 0:
+            raise ValueError(f"rate_limit_burst must be > 0, got {burst}")
         self.per_minute = per_minute
+        self.burst = min(burst, per_minute) if burst is not None and per_minute else per_minute
+        self.short_window = self.WINDOW * self.burst / per_minute if per_minute else self.WINDOW
         self._clock = clock
         self._times: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -73,6 +81,10 @@ class RateLimiter:
                 times.popleft()
             if len(times) >= self.per_minute:
                 return max(1, math.ceil(self.WINDOW - (now - times[0])))
+            if self.burst < self.per_minute and len(times) >= self.burst:
+                recent = times[-self.burst]
+                if now - recent < self.short_window:
+                    return max(1, math.ceil(self.short_window - (now - recent)))
             times.append(now)
             return 0
 
@@ -134,7 +146,7 @@ class ChatBackend:
         self._sources: dict[str, str | None] = {}
         self._sources_lock = threading.Lock()
         self.overview = TargetOverview(self.documents, catalog.targets())
-        self.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.rate_limiter = RateLimiter(settings.rate_limit_per_minute, burst=settings.rate_limit_burst)
         self._answer_seconds = INITIAL_ANSWER_SECONDS
 
     # --- admission: before a question joins the queue -------------------------

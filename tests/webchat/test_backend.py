@@ -198,3 +198,21 @@ def test_overload_wait_follows_the_time_answers_take(service):
     assert backend.overload_wait_seconds(4) == 1
     backend._answer_seconds = 3.0
     assert backend.overload_wait_seconds(4) == 12
+
+
+def test_rate_limiter_spreads_a_clients_minute():
+    class Clock:
+        now = 0.0
+
+        def __call__(self):
+            return self.now
+
+    clock = Clock()
+    limiter = RateLimiter(20, clock, burst=3)  # at most 3 in any 9 s, 20 in any minute
+    assert [limiter.wait_seconds("10.0.0.1") for _ in range(3)] == [0, 0, 0]
+    assert limiter.wait_seconds("10.0.0.1") == 9
+    clock.now += 9
+    assert limiter.wait_seconds("10.0.0.1") == 0
+    assert limiter.wait_seconds("10.0.0.2") == 0  # another client has its own count
+    with pytest.raises(ValueError, match="rate_limit_burst must be > 0, got 0"):
+        RateLimiter(20, clock, burst=0)
