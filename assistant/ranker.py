@@ -109,6 +109,25 @@ class AnswerStep:
         return {"format": 1, "unit": self.unit.to_json(), "abstain": self.abstain.to_json(), "report": report or {}}
 
 
+def read_models(path: str | Path, expected: dict[str, Sequence[str]], what: str, command: str) -> dict:
+    """The fitted models named in ``expected`` (key -> feature names) from the JSON file ``path``.
+
+    Raises:
+        ValueError: In Vietnamese (naming ``what`` and the ``command`` that refits it), when the file
+            is missing, unreadable, lacks a model or was fitted on other features.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        stored = {key: data[key] for key in expected}
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"Không đọc được trọng số của {what} ({path}); hãy chạy `{command}`.") from exc
+    for key, features in expected.items():
+        if tuple(stored[key].get("features", ())) != tuple(features):
+            raise ValueError(f"Trọng số của {what} ({path}) được huấn luyện trên bộ đặc trưng khác; "
+                             f"hãy chạy lại `{command}`.")
+    return {key: FittedModel.from_json(stored[key], features) for key, features in expected.items()}
+
+
 @lru_cache(maxsize=4)
 def load_answer_step(path: str | Path = ANSWER_STEP_PATH) -> AnswerStep:
     """Read the fitted answer step (cached per path).
@@ -116,10 +135,6 @@ def load_answer_step(path: str | Path = ANSWER_STEP_PATH) -> AnswerStep:
     Raises:
         ValueError: In Vietnamese, when the file is missing, unreadable or fitted on other features.
     """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"Không đọc được trọng số của bước trả lời ({path}); "
-                         "hãy chạy `python -m eval fit`.") from exc
-    return AnswerStep(FittedModel.from_json(data["unit"], UNIT_FEATURES),
-                      FittedModel.from_json(data["abstain"], QUESTION_FEATURES))
+    models = read_models(path, {"unit": UNIT_FEATURES, "abstain": QUESTION_FEATURES}, "bước trả lời",
+                         "python -m eval fit")
+    return AnswerStep(models["unit"], models["abstain"])

@@ -15,7 +15,6 @@ the retrieval already done and the index's own vocabulary; no word list names th
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from assistant.answer import Answer
 from assistant.intent import QuestionReading
-from assistant.ranker import FittedModel
+from assistant.ranker import FittedModel, read_models
 from index.tokens import accented_tokens, folded_tokens
 from index.types import ScoredClause
 from ingest.vntext import folded_form, is_accentless
@@ -79,12 +78,9 @@ def load_topic_step(path: str | Path = TOPIC_STEP_PATH) -> TopicStep:
     Raises:
         ValueError: In Vietnamese, when the file is missing, unreadable or fitted on other features.
     """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return TopicStep(FittedModel.from_json(data["model"], TOPIC_FEATURES))
-    except (OSError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"Không đọc được mô hình phân loại chủ đề {path}: hãy chạy `python -m eval fit-topic`.") \
-            from exc
+    models = read_models(path, {"model": TOPIC_FEATURES}, "bước nhận biết câu hỏi ngoài chủ đề",
+                         "python -m eval fit-topic")
+    return TopicStep(models["model"])
 
 
 def topic_vector(question: str, reading: QuestionReading, retrieved: Sequence[ScoredClause],

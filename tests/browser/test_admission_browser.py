@@ -6,18 +6,11 @@ The page runs in this process with the fake service (see tests/webchat/test_admi
 
 from __future__ import annotations
 
-import pytest
-
-from tests.browser.test_browser import ANSWER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, REQUIRE_BROWSER
+from tests.browser.test_browser import ANSWER_TIMEOUT_MS, BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS
 from tests.webchat.fakes import FakeAssistant
 from tests.webchat.test_admission import serve
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and not REQUIRE_BROWSER,
-                       reason="chromium is not installed (apt-get install -y chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 QUESTION = "Mục tiêu bao phủ BHYT năm 2026 là bao nhiêu?"
 

@@ -31,12 +31,14 @@ ANSWER_TIMEOUT_MS = 60_000
 # .ci/run sets this: on CI a missing browser is a failure, not a skip.
 REQUIRE_BROWSER = os.environ.get("BHYT_REQUIRE_BROWSER", "") not in ("", "0")
 
-pytestmark = [
+# Every browser test module uses these marks: slow, browser, skipped only where chromium is missing off CI.
+BROWSER_MARKS = [
     pytest.mark.slow,
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists() and not REQUIRE_BROWSER,
                        reason="chromium is not installed (apt-get install -y chromium)"),
 ]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")

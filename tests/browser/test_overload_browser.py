@@ -11,25 +11,17 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.browser.test_browser import (  # noqa: F401
     ANSWER_TIMEOUT_MS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    REQUIRE_BROWSER,
+    BROWSER_MARKS,
     app_url,
     browser,
     save_screenshot,
 )
-from tests.webchat.test_admission import GatedAssistant, serve
+from tests.webchat.fakes import GatedAssistant
+from tests.webchat.test_admission import serve
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and not REQUIRE_BROWSER,
-                       reason="chromium is not installed (apt-get install -y chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 QUESTION = "Mục tiêu bao phủ BHYT năm 2026 là bao nhiêu?"
 # Words of Gradio's own English states and errors that must never reach a reader.

@@ -11,14 +11,9 @@ import io
 
 import pytest
 
-from tests.browser.test_browser import CHROMIUM, REQUIRE_BROWSER, app_url, browser, save_screenshot  # noqa: F401
+from tests.browser.test_browser import BROWSER_MARKS, app_url, browser, save_screenshot  # noqa: F401
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and not REQUIRE_BROWSER,
-                       reason="chromium is not installed (apt-get install -y chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 VIEWPORTS = {"phone": (390, 844), "desktop": (1366, 768)}
 TIMEOUT_MS = 60_000

@@ -14,7 +14,6 @@ holding the page's request for it (the second step of a question, ``answer_waiti
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 
 import pytest
@@ -23,25 +22,19 @@ from settings import load_settings
 from tests.browser import test_browser
 from tests.browser.test_browser import (
     ANSWER_TIMEOUT_MS,
-    CHROMIUM,
-    REQUIRE_BROWSER,
+    BROWSER_MARKS,
     WIDTHS,
     answered,
     ask,
     open_page,
     save_screenshot,
 )
-from tests.webchat.fakes import FakeAssistant, FakeCatalog
+from tests.webchat.fakes import FakeCatalog, GatedAssistant
 from tests.webchat.served import free_port
 from webchat.backend import ChatBackend
 from webchat.layout import build_demo, launch_options
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and not REQUIRE_BROWSER,
-                       reason="chromium is not installed (apt-get install -y chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 # The browser and the served app of tests/browser/test_browser.py (pytest finds fixtures by module attribute).
 browser = test_browser.browser
@@ -272,18 +265,6 @@ def test_ocr_citation_leads_with_the_repaired_reading(browser, app_url):
         assert "Bao dam duy tri" in scanned_text.inner_text()
     finally:
         page.close()
-
-
-class GatedAssistant(FakeAssistant):
-    """The fake service, holding every answer until ``gate`` opens."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = threading.Event()
-
-    def ask(self, question, **kwargs):
-        self.gate.wait(60)
-        return super().ask(question, **kwargs)
 
 
 def test_a_queued_question_shows_its_place_in_vietnamese(browser):

@@ -7,6 +7,7 @@ source at their offsets.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,3 +113,15 @@ class FakeAssistant:
         return Answer(question=question, mode=mode or "extractive", abstained=True, notices=checked.notices,
                       answer="Các kế hoạch đã nạp không có thông tin để trả lời câu hỏi này.",
                       citations=(citation_for(1, RELATED_CLAUSE),))
+
+
+class GatedAssistant(FakeAssistant):
+    """The fake service, holding each answer until ``gate`` opens (at most 60 s)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+
+    def ask(self, question, **kwargs):
+        self.gate.wait(60)
+        return super().ask(question, **kwargs)

@@ -6,7 +6,6 @@ validators; webchat/backend.py decides); ``gradio_client`` is the API caller.
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -14,24 +13,12 @@ from gradio_client import Client
 from gradio_client.exceptions import ValidationError
 
 from settings import load_settings
-from tests.webchat.fakes import FakeAssistant, FakeCatalog
+from tests.webchat.fakes import FakeAssistant, FakeCatalog, GatedAssistant
 from tests.webchat.served import free_port
 from webchat.backend import ChatBackend
 from webchat.layout import build_demo
 
 QUESTION = "Mục tiêu bao phủ BHYT năm 2026 là bao nhiêu?"
-
-
-class GatedAssistant(FakeAssistant):
-    """The fake service, holding each answer until ``gate`` opens."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = threading.Event()
-
-    def ask(self, question, **kwargs):
-        self.gate.wait(30)
-        return super().ask(question, **kwargs)
 
 
 def serve(service, **overrides):
