@@ -19,9 +19,8 @@ from dataclasses import dataclass
 
 from assistant.answer import Answer, Citation
 from assistant.compose import Unit, cite
-from index.labels import section_label
 from index.types import ScoredClause
-from ingest.model import Clause, DocumentMeta
+from ingest.model import DocumentMeta
 from ingest.targets import COVERAGE, Target, speaks_of_coverage
 from ingest.vntext import folded_form
 
@@ -34,13 +33,11 @@ NOT_STATED = "không nêu con số"
 
 @dataclass(frozen=True)
 class TargetRow:
-    """One row: a locality, its target (None when its plan sets none) and the sentence a row cites."""
+    """One row: a locality, its target (None when its plan sets none) and the clause the row cites."""
 
     locality: str
     target: Target | None
     cited: ScoredClause | None
-    sentence: str = ""
-    year: str = ""
 
 
 def stated_target(units: Sequence[Unit], targets: Sequence[tuple[DocumentMeta, Target]],
@@ -94,13 +91,16 @@ def target_rows(stated: Target, units: Sequence[Unit], targets: Sequence[tuple[D
     """A row per (locality, matching target) for ``documents``, and one "not stated" row per locality without one."""
     wanted_years = {int(y) for y in years}
     weights = _word_weights(targets)
+    by_doc: dict[str, list[Target]] = {}
+    for meta, target in targets:
+        by_doc.setdefault(meta.doc_id, []).append(target)
     best_unit: dict[str, Unit] = {}
     # A plan without the figure: its likeliest sentence naming an asked year, else its likeliest sentence.
     for unit in sorted(units, key=lambda u: (any(y in u.sentence for y in years), u.score), reverse=True):
         best_unit.setdefault(unit.scored.clause.doc_id, unit)
     rows: list[TargetRow] = []
     for meta in sorted(documents, key=lambda m: folded_form(m.locality)):
-        found = [t for m, t in targets if m.doc_id == meta.doc_id and _same_indicator(stated, t, weights)
+        found = [t for t in by_doc.get(meta.doc_id, ()) if _same_indicator(stated, t, weights)
                  and (not wanted_years or t.year in wanted_years)]
         if found:
             rows += [TargetRow(meta.locality, t, scored_for(meta, t)) for t in
@@ -111,20 +111,8 @@ def target_rows(stated: Target, units: Sequence[Unit], targets: Sequence[tuple[D
                      else _share(stated.indicator, unit.sentence, weights) >= SAME_INDICATOR) if unit else False
             if not about:
                 unit = None  # its likeliest sentence is about something else: nothing to quote
-            rows.append(TargetRow(meta.locality, None, unit.scored if unit else None, unit.sentence if unit else "",
-                                  next((y for y in years if unit and y in unit.sentence), "")))
+            rows.append(TargetRow(meta.locality, None, unit.scored if unit else None))
     return rows
-
-
-def scored_clause(meta: DocumentMeta, clause: Clause, first_section_start: int | None) -> ScoredClause:
-    """A citable clause of ``meta``'s plan reached through a stored target (not retrieved itself)."""
-    return ScoredClause(clause=clause, doc_title=meta.display_title, locality=meta.locality, level=meta.level,
-                        section=section_label(clause, first_section_start), score=0.0)
-
-
-def _figure(target: Target) -> str:
-    qualifier = target.qualifier if target.qualifier and target.qualifier != "đạt" else ""
-    return f"{qualifier} {target.figure}".strip()
 
 
 def compose_target_table(question: str, rows: Sequence[TargetRow], top: tuple, support: float, *,
@@ -148,7 +136,7 @@ def compose_target_table(question: str, rows: Sequence[TargetRow], top: tuple, s
     for row in rows:
         mark = f"[{cite(row.cited, numbering, citations)}]" if row.cited is not None else ""
         if row.target is not None:
-            lines.append(f"| {row.locality} | {_figure(row.target)} | {row.target.year or '—'} | {mark} |")
+            lines.append(f"| {row.locality} | {row.target.stated} | {row.target.year or '—'} | {mark} |")
         else:  # the sentence that names the asked year (or the likeliest one) is the citation, one tap away
             lines.append(f"| {row.locality} | {NOT_STATED} | — | {mark} |")
     text = "\n".join(lines)

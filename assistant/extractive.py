@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.answer import Answer
-from assistant.compare_targets import compose_target_table, scored_clause, stated_target, target_rows
+from assistant.compare_targets import compose_target_table, stated_target, target_rows
 from assistant.compose import (
     ClauseTree,
     Unit,
@@ -56,6 +56,7 @@ from assistant.plan_facts import answer_about_plan
 from assistant.ranker import AnswerStep, load_answer_step
 from assistant.sentences import AMOUNT_RE, PERCENT_RE, TARGET_WORDING_RE
 from index.localities import locality_key, overlapping_locality
+from index.retriever import scored_clause
 from index.types import ScoredClause
 from ingest.model import DocumentMeta
 from ingest.targets import Target

@@ -88,11 +88,12 @@ def run_title(args: argparse.Namespace) -> str:
 
 
 def _index_targets_score(index_dir: str):
-    """The index's stored targets against the hand-checked table (None when it covers none of its plans)."""
-    from eval.targets import load_target_gold, score_index
-    from index.store import ClauseIndex
+    """The index's stored targets against the hand-checked table (None when it covers none of its plans);
+    read from the index's database alone (the run has loaded the index for its systems already)."""
+    from eval.targets import load_target_gold, score_plans
+    from index.catalog import read_plan_targets
 
-    return score_index(ClauseIndex.load(index_dir).targets(), load_target_gold())
+    return score_plans(*read_plan_targets(Path(index_dir)), load_target_gold())
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -151,12 +152,13 @@ def targets_command(args: argparse.Namespace) -> int:
     """``python -m eval targets``: cell precision and recall of target extraction, plans and rewrites."""
     import json
 
-    from eval.targets import TARGETS_GOLD, load_target_gold, score_plans, score_rewrites, score_text
+    from eval.targets import TARGETS_GOLD, extracted, load_target_gold, score_plans, score_rewrites, score_text
     from ingest.batch import ingest_paths
 
     gold = load_target_gold(args.gold or TARGETS_GOLD)
-    report = ingest_paths([args.plans])
-    scores = [score_plans(report.documents, gold)]
+    documents = ingest_paths([args.plans]).documents
+    plans = score_plans([d.meta for d in documents], extracted(documents), gold)
+    scores = [plans] if plans is not None else []
     if args.rewrites > 0:
         scores.append(score_rewrites(args.rewrites, gold))
     print(score_text(scores))

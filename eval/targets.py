@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,10 +100,13 @@ def score_cells(corpus: str, extracted: Sequence[Cell], gold: Sequence[Cell]) ->
                        tuple(sorted((want - got).elements(), key=str)), tuple(sorted((got - want).elements(), key=str)))
 
 
-def extracted_cells(documents: Sequence[ParsedDocument]) -> list[Cell]:
-    """The cells the extractor fills for ``documents`` (keyed by file name)."""
-    return [target_cell(t, Path(d.meta.source_path).name)
-            for d in documents for t in extract_targets(d.meta, d.clauses)]
+def extracted(documents: Sequence[ParsedDocument]) -> list[tuple[DocumentMeta, Target]]:
+    """What the extractor reads from parsed ``documents``: (plan, target) pairs, as an index stores them."""
+    return [(d.meta, t) for d in documents for t in extract_targets(d.meta, d.clauses)]
+
+
+def _cells(targets: Sequence[tuple[DocumentMeta, Target]]) -> list[Cell]:
+    return [target_cell(t, Path(meta.source_path).name) for meta, t in targets]
 
 
 def mapped_gold(gold: Sequence[GoldTarget], mapping: PlanMapping) -> list[Cell]:
@@ -124,21 +127,16 @@ def _percent(text: str) -> float:
     return round(float(text.rstrip("%").strip().replace(",", ".")), 2)
 
 
-def score_plans(documents: Sequence[ParsedDocument], gold: Sequence[GoldTarget]) -> TargetScore:
-    """Score the plans the table was written from."""
-    names = {Path(d.meta.source_path).name for d in documents}
-    return score_cells("gốc", extracted_cells(documents), [g.cell() for g in gold if g.document in names])
-
-
-def score_index(targets: Sequence[tuple[DocumentMeta, Target]], gold: Sequence[GoldTarget]) -> TargetScore | None:
-    """Score the targets an index stores (``ClauseIndex.targets()``) for the plans the table covers;
-    None when the index holds none of them."""
-    covered = {g.document for g in gold}
-    cells = [target_cell(t, name) for meta, t in targets if (name := Path(meta.source_path).name) in covered]
-    names = {Path(meta.source_path).name for meta, _ in targets} & covered
+def score_plans(documents: Sequence[DocumentMeta], targets: Sequence[tuple[DocumentMeta, Target]],
+                gold: Sequence[GoldTarget]) -> TargetScore | None:
+    """Score ``targets`` (read from ``documents`` by ingest, or stored in an index) on the plans the table
+    covers; a covered plan with no target read counts all its table rows as missed. None when
+    ``documents`` hold none of the table's plans."""
+    names = {Path(meta.source_path).name for meta in documents} & {g.document for g in gold}
     if not names:
         return None
-    return score_cells("gốc", cells, [g.cell() for g in gold if g.document in names])
+    return score_cells("gốc", [c for c in _cells(targets) if c[0] in names],
+                       [g.cell() for g in gold if g.document in names])
 
 
 def score_rewrites(n: int, gold: Sequence[GoldTarget], seed: int | None = None) -> TargetScore:
@@ -150,10 +148,9 @@ def score_rewrites(n: int, gold: Sequence[GoldTarget], seed: int | None = None) 
     rewrites = plan_rewrites(options)
     with tempfile.TemporaryDirectory(prefix="bhyt-targets-") as tmp:
         paths = write_corpus(rewrites, tmp)
-        report = ingest_paths(paths)
-        documents = [doc for doc in report.documents]
+        documents = ingest_paths(paths).documents
     want = [cell for r in rewrites for cell in mapped_gold(gold, r.mapping)]
-    return score_cells("viết lại", extracted_cells(documents), want)
+    return score_cells("viết lại", _cells(extracted(documents)), want)
 
 
 def score_text(scores: Sequence[TargetScore]) -> str:
@@ -168,7 +165,3 @@ def score_text(scores: Sequence[TargetScore]) -> str:
             lines += [f"  {s.corpus} {label}: {cell}" for cell in cells]
     return "\n".join(lines)
 
-
-def by_document(scores: Mapping[str, TargetScore]) -> dict[str, dict]:
-    """JSON for a report."""
-    return {name: score.to_json() for name, score in scores.items()}

@@ -173,15 +173,10 @@ def read_catalog(directory: Path, dim: int) -> Catalog:
         sqlite3.DatabaseError, ValueError, KeyError: On a damaged database;
             the store turns these into a Vietnamese message.
     """
-    path = directory / DB_FILE
-    if not path.is_file():
-        raise FileNotFoundError(str(path))
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = _read_only(directory)
     try:
         (build_id,) = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone() or ("",)
-        targets: dict[str, list[Target]] = {}
-        for doc_id, target in conn.execute("SELECT doc_id, target_json FROM targets ORDER BY doc_id, position"):
-            targets.setdefault(doc_id, []).append(target_from_json(json.loads(target)))
+        targets = _targets_by_document(conn)
         documents = [
             StoredDocument(meta_from_json(json.loads(meta)), text, tuple(json.loads(warnings)),
                            tuple(targets.get(doc_id, ())))
@@ -210,12 +205,42 @@ def read_document_metas(directory: Path) -> list[DocumentMeta]:
     Raises:
         FileNotFoundError, sqlite3.DatabaseError, ValueError, KeyError: As :func:`read_catalog`.
     """
+    conn = _read_only(directory)
+    try:
+        return _document_metas(conn)
+    finally:
+        conn.close()
+
+
+def read_plan_targets(directory: Path) -> tuple[list[DocumentMeta], list[tuple[DocumentMeta, Target]]]:
+    """Every plan's metadata and its targets, without clauses or vectors (what scoring the targets needs).
+
+    Raises:
+        FileNotFoundError, sqlite3.DatabaseError, ValueError, KeyError: As :func:`read_catalog`.
+    """
+    conn = _read_only(directory)
+    try:
+        metas = _document_metas(conn)
+        targets = _targets_by_document(conn)
+    finally:
+        conn.close()
+    return metas, [(meta, t) for meta in metas for t in targets.get(meta.doc_id, ())]
+
+
+def _read_only(directory: Path) -> sqlite3.Connection:
     path = directory / DB_FILE
     if not path.is_file():
         raise FileNotFoundError(str(path))
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return [meta_from_json(json.loads(meta))
-                for (meta,) in conn.execute("SELECT meta_json FROM documents ORDER BY position")]
-    finally:
-        conn.close()
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def _document_metas(conn: sqlite3.Connection) -> list[DocumentMeta]:
+    return [meta_from_json(json.loads(meta))
+            for (meta,) in conn.execute("SELECT meta_json FROM documents ORDER BY position")]
+
+
+def _targets_by_document(conn: sqlite3.Connection) -> dict[str, list[Target]]:
+    targets: dict[str, list[Target]] = {}
+    for doc_id, target in conn.execute("SELECT doc_id, target_json FROM targets ORDER BY doc_id, position"):
+        targets.setdefault(doc_id, []).append(target_from_json(json.loads(target)))
+    return targets

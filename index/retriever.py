@@ -40,6 +40,7 @@ from index.labels import section_label
 from index.localities import detect_localities, plans_of
 from index.store import ClauseIndex
 from index.types import ScoredClause
+from ingest.model import Clause, DocumentMeta
 from ingest.ocr.restore import Restorer
 from ingest.vntext import folded_form, is_accentless, nfc
 from settings import load_settings
@@ -146,6 +147,16 @@ def check_filters(filters: Any) -> dict | None:
 def _first_section_start(index: Any, doc_id: str) -> int | None:
     finder = getattr(index, "first_section_start", None)
     return finder(doc_id) if finder is not None else None
+
+
+def scored_clause(meta: DocumentMeta, clause: Clause, first_section_start: int | None, score: float = 0.0,
+                  dense: tuple[int, float] | None = None, lexical: tuple[int, float] | None = None) -> ScoredClause:
+    """``clause`` of ``meta``'s plan as search returns it: named by its section path, with its fused
+    ``score`` and each channel's (rank, score); a clause reached otherwise (a stored target) gets 0."""
+    return ScoredClause(clause=clause, doc_title=meta.display_title, locality=meta.locality, level=meta.level,
+                        section=section_label(clause, first_section_start), score=score,
+                        dense_rank=dense[0] if dense else None, lexical_rank=lexical[0] if lexical else None,
+                        dense_score=dense[1] if dense else None, lexical_score=lexical[1] if lexical else None)
 
 
 class HybridRetriever(BaseRetriever):
@@ -272,12 +283,8 @@ class HybridRetriever(BaseRetriever):
     def _scored(self, row: int, score: float, dense: tuple[int, float] | None,
                 lexical: tuple[int, float] | None) -> ScoredClause:
         clause = self.index.clause_at(row)
-        meta = self.index.document(clause.doc_id)
-        return ScoredClause(clause=clause, doc_title=meta.display_title, locality=meta.locality, level=meta.level,
-                            section=section_label(clause, _first_section_start(self.index, clause.doc_id)),
-                            score=score,
-                            dense_rank=dense[0] if dense else None, lexical_rank=lexical[0] if lexical else None,
-                            dense_score=dense[1] if dense else None, lexical_score=lexical[1] if lexical else None)
+        return scored_clause(self.index.document(clause.doc_id), clause,
+                             _first_section_start(self.index, clause.doc_id), score, dense, lexical)
 
     def _documents(self, query: str, k: int | None, filters: dict | None, options: dict[str, Any]) -> list[Document]:
         """LangChain documents for ``query``; ``k`` and ``filters`` override the fields for this call."""

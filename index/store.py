@@ -350,8 +350,8 @@ class ClauseIndex:
         return self._documents[doc_id].meta
 
     def vocabulary(self) -> Vocabulary:
-        """How many clauses hold each search token (accented and folded), computed once per load."""
-        if self._vocabulary is None or self._vocabulary.clauses != len(self._rows):
+        """How many clauses hold each search token (accented and folded), computed once per load or update."""
+        if self._vocabulary is None:  # _refresh forgets it whenever the rows change
             accented: dict[str, int] = {}
             folded: dict[str, int] = {}
             for s in self._rows:

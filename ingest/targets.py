@@ -111,6 +111,12 @@ class Target:
         number = f"{self.value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
         return f"{number}%" if self.unit == "%" else f"{number} {self.unit}"
 
+    @property
+    def stated(self) -> str:
+        """The figure with the qualifier that changes its meaning: "trên 99,3%" ("đạt" adds nothing)."""
+        qualifier = self.qualifier if self.qualifier != "đạt" else ""
+        return f"{qualifier} {self.figure}".strip()
+
 
 @dataclass(frozen=True)
 class _Figure:
@@ -178,10 +184,14 @@ def speaks_of_coverage(text: str) -> bool:
     return bool(_COVERAGE_RE.search(folded_form(text)))
 
 
+def _strip_leads(text: str) -> str:
+    """``text`` without its years and the goal words it opens with ("phấn đấu đến năm 2026 …")."""
+    return _LEAD_WORDS_RE.sub("", _strip_years(text).strip(" ,:.")).strip(" ,:.")
+
+
 def _bare(text: str) -> str:
     """``text`` without goal and qualifier words, years and punctuation: "" when nothing else is left."""
-    rest = _LEAD_WORDS_RE.sub("", _strip_years(text).strip(" ,:.")).strip(" ,:.")
-    return _QUALIFIER_TAIL_RE.sub("", rest).strip(" ,:.")
+    return _QUALIFIER_TAIL_RE.sub("", _strip_leads(text)).strip(" ,:.")
 
 
 def _figures(sentence: str) -> list[_Figure]:
@@ -222,8 +232,7 @@ def _indicator(since_previous: str, before: str, after: str) -> str:
         phrase = before
     else:
         phrase = after
-    phrase = _LEAD_WORDS_RE.sub("", _strip_years(phrase).strip(" ,:.")).strip(" ,:.")
-    phrase = _QUALIFIER_TAIL_RE.sub("", _TAIL_VERBS_RE.sub("", phrase).strip(" ,:.")).strip(" ,:.")
+    phrase = _QUALIFIER_TAIL_RE.sub("", _TAIL_VERBS_RE.sub("", _strip_leads(phrase)).strip(" ,:.")).strip(" ,:.")
     words = phrase.split()
     if len(words) < 2:
         return ""

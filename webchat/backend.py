@@ -22,7 +22,7 @@ from ingest.model import Clause, DocumentMeta
 from ingest.targets import Target
 from settings import Settings
 from webchat import render
-from webchat.overview import OverviewQuery, TargetOverview, render_overview
+from webchat.overview import OverviewPage, OverviewQuery, TargetOverview, render_overview
 
 logger = logging.getLogger("webchat")
 
@@ -213,10 +213,9 @@ class ChatBackend:
         """Where ``clause`` sits in its plan, as citations name it ("Mục II › 2. Mục tiêu cụ thể › ý 1")."""
         return section_label(clause, self.catalog.first_section_start(clause.doc_id))
 
-    def overview_html(self, query: OverviewQuery) -> str:
-        """One page of the targets overview as safe HTML."""
-        return render_overview(self.overview.page(query), clause=self._clause, source=self.source_text,
-                               clause_label=self.clause_label)
+    def overview_html(self, page: OverviewPage) -> str:
+        """A page of the targets overview (``self.overview.page(query)``) as safe HTML."""
+        return render_overview(page, clause=self._clause, source=self.source_text, clause_label=self.clause_label)
 
     def overview_csv(self, query: OverviewQuery) -> str:
         """Every target passing ``query``'s filters (all pages) as CSV text."""

@@ -124,9 +124,7 @@ def _admission(backend: ChatBackend, waiting: Callable[[], int]):
 
     def verdicts(request: gr.Request | None, inputs: int) -> list[dict]:
         client = request.client.host if request is not None and request.client is not None else None
-        message = backend.admission_message(client, waiting())
-        # The message goes to the question (the first input); Gradio wants one verdict per input.
-        return [gr.validate(message is None, message or "")] + [gr.validate(True, "")] * (inputs - 1)
+        return _verdicts(backend.admission_message(client, waiting()), inputs)
 
     # Gradio passes the request to a parameter annotated gr.Request, by position
     # after the inputs: the signatures mirror the endpoints'.
@@ -137,6 +135,12 @@ def _admission(backend: ChatBackend, waiting: Callable[[], int]):
         return verdicts(request, 3)
 
     return admit_chat, admit_ask
+
+
+def _verdicts(refusal: str | None, inputs: int) -> list[dict]:
+    """Gradio's verdicts for an event with ``inputs`` inputs: ``refusal`` (None: accepted) goes to the
+    question, the first input; Gradio wants one verdict per input."""
+    return [gr.validate(refusal is None, refusal or "")] + [gr.validate(True, "")] * (inputs - 1)
 
 
 def _chat_events(backend: ChatBackend, admit_chat: Callable, limit: int, question: gr.Textbox, send: gr.Button,
@@ -154,7 +158,7 @@ def _chat_events(backend: ChatBackend, admit_chat: Callable, limit: int, questio
     def admit_question(message: str, history: list, locality: str, mode: str, request: gr.Request) -> list[dict]:
         reason = backend.page_refusal(message, history)
         if reason is not None:  # nothing to send, or the previous answer is still coming
-            return [gr.validate(False, reason)] + [gr.validate(True, "")] * 3
+            return _verdicts(reason, 4)
         return admit_chat(message, history, locality, mode, request)
 
     def show_question(message: str, history: list, locality: str, mode: str) -> tuple[list, str, str]:

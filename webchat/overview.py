@@ -162,11 +162,6 @@ def _document_name(meta: DocumentMeta) -> str:
     return f"Kế hoạch{number} — {meta.issuer or meta.locality}"
 
 
-def _cell_text(target: Target) -> str:
-    qualifier = target.qualifier if target.qualifier and target.qualifier != "đạt" else ""
-    return f"{qualifier} {target.figure}".strip()
-
-
 def _anchor(n: int) -> str:
     return f"bhyt-t-{n}"
 
@@ -189,7 +184,7 @@ def render_overview(page: OverviewPage, *, clause: Callable[[str], Clause | None
         numbered.append((len(numbered) + 1, plan, target))
         n = len(numbered)
         return (f'<a class="bhyt-cell-link" href="#{_anchor(n)}" title="Xem câu trích trong kế hoạch">'
-                f'{escape(_cell_text(target))}<sup class="bhyt-ref">[{n}]</sup></a>')
+                f'{escape(target.stated)}<sup class="bhyt-ref">[{n}]</sup></a>')
 
     first = (page.page - 1) * page.query.page_size + 1
     parts = ['<div class="bhyt-overview">',
@@ -246,7 +241,7 @@ def _source_panel(n: int, meta: DocumentMeta, target: Target, clause: Clause | N
         context = (f'<div class="bhyt-reading"><b>Bản đọc đã sửa lỗi nhận dạng:</b> {escape(target.quote)}</div>'
                    f'<details class="bhyt-context"><summary>Xem nguyên văn bản quét</summary>{context}</details>')
     return (f'<div class="bhyt-target-source" id="{_anchor(n)}"><div><span class="bhyt-ref">[{n}]</span> '
-            f'<b>{escape(meta.locality)}</b>: {escape(target.indicator)} — {escape(_cell_text(target))}'
+            f'<b>{escape(meta.locality)}</b>: {escape(target.indicator)} — {escape(target.stated)}'
             f'{f" ({target.year})" if target.year else ""}</div>'
             f'<div class="bhyt-doc">{escape(_document_name(meta))}{where}</div>{context}'
             '<a class="bhyt-back" href="#bhyt-overview-top">↑ Về bảng</a></div>')
@@ -269,7 +264,7 @@ def _chart(page: OverviewPage) -> str:
                 continue
             width = 100 * (t.value - low) / (100 - low)
             bars.append(f'<div class="bhyt-bar bhyt-bar-{i % 4}" style="width:{width:.1f}%">'
-                        f'<span>{year}: {escape(_cell_text(t))}</span></div>')
+                        f'<span>{year}: {escape(t.stated)}</span></div>')
         if bars:
             rows.append(f'<div class="bhyt-chart-row"><div class="bhyt-chart-label">{escape(plan.meta.locality)}</div>'
                         f'<div class="bhyt-chart-bars">{"".join(bars)}</div></div>')

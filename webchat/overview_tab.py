@@ -38,7 +38,7 @@ def build_overview_tab(backend: ChatBackend) -> None:
         following = gr.Button("Trang sau ›", size="sm", min_width=0, elem_id="bhyt-ov-next")
         download = gr.DownloadButton("Tải CSV (mọi trang)", value=_csv_file(backend, OverviewQuery()), size="sm",
                                      min_width=0, elem_id="bhyt-ov-csv")
-    table = gr.HTML(backend.overview_html(OverviewQuery()), elem_id="bhyt-overview")
+    table = gr.HTML(backend.overview_html(overview.page(OverviewQuery())), elem_id="bhyt-overview")
 
     def query(province_value: str, level_value: str, sort_value: str, page_value: float | None) -> OverviewQuery:
         return OverviewQuery(province=province_value or ALL, level=level_value or ALL, sort=sort_value or "locality",
@@ -47,7 +47,7 @@ def build_overview_tab(backend: ChatBackend) -> None:
     def draw(province_value, level_value, sort_value, page_value):
         chosen = query(province_value, level_value, sort_value, page_value)
         shown = overview.page(chosen)
-        return backend.overview_html(chosen), shown.page, _csv_file(backend, chosen)
+        return backend.overview_html(shown), shown.page, _csv_file(backend, chosen)
 
     def step(delta: int):
         def move(province_value, level_value, sort_value, page_value):
