@@ -119,8 +119,8 @@ figure.bhyt-chart figcaption { font-weight: 600; margin-bottom: .4rem; }
 # The chip offered when an answer arrives while the reader is reading (CHAT_SCRIPT shows it).
 NEW_ANSWER_CHIP = '<button type="button" id="bhyt-new-answer" hidden>Câu trả lời mới ↓</button>'
 
-# The chat's behaviour on the page (plain JavaScript, run once; it finds the chat when Gradio
-# has drawn it, and again if Gradio draws it anew):
+# The chat's behaviour on the page (plain JavaScript, run once; it finds the chat as soon as Gradio
+# draws it, and again if Gradio draws it anew):
 # - a question's waiting reply (webchat.render.render_waiting) scrolls into view at once, and
 #   shows the queue position while the question is queued (read from Gradio's hidden progress);
 # - the answer then scrolls into view, unless the reader scrolled up or opened a source while
@@ -129,10 +129,11 @@ NEW_ANSWER_CHIP = '<button type="button" id="bhyt-new-answer" hidden>Câu trả 
 CHAT_SCRIPT = r"""
 (() => {
   const NEAR_END = 48;
-  const state = { chat: null, scroller: null, waiting: false, reading: false, atEnd: true, pageY: 0 };
+  const state = { chat: null, scroller: null, waiting: false, reading: false, atEnd: true, pageY: 0, answers: 0 };
   const composer = () => document.getElementById("bhyt-composer");
+  const answerRows = () => state.scroller ? state.scroller.querySelectorAll(".message-row.bot-row") : [];
   const lastAnswer = () => {
-    const rows = state.scroller ? state.scroller.querySelectorAll(".message-row.bot-row") : [];
+    const rows = answerRows();
     return rows.length ? rows[rows.length - 1] : null;
   };
   const setChip = (on) => {
@@ -178,8 +179,13 @@ CHAT_SCRIPT = r"""
     const wanted = queued ? `Đang chờ đến lượt: thứ ${queued[1]} trên ${queued[2]}…` : text.dataset.searching;
     if (text.textContent !== wanted) text.textContent = wanted;
   };
+  // An answer counts as new when the waiting reply went away, or when more answers are drawn than
+  // before (a fast answer can replace its waiting reply within one batch of changes, unseen).
   const update = () => {
     const waiting = state.scroller.querySelector(".bhyt-waiting");
+    const answers = answerRows().length;
+    const more = answers > state.answers;
+    state.answers = answers;
     if (waiting) {
       if (!state.waiting) {
         state.waiting = true;
@@ -188,7 +194,7 @@ CHAT_SCRIPT = r"""
         requestAnimationFrame(() => { scrollToEnd(); revealChat(); });
       }
       showQueue(waiting);
-    } else if (state.waiting) {
+    } else if (state.waiting || more) {
       state.waiting = false;
       if (!lastAnswer()) return;
       if (state.reading || !state.atEnd) {
@@ -229,13 +235,18 @@ CHAT_SCRIPT = r"""
     if (chat !== state.chat) chat.addEventListener("toggle", onToggle, true);
     state.chat = chat;
     state.scroller = scroller;
+    state.answers = answerRows().length;
     scroller.addEventListener("scroll", onScroll, { passive: true });
+    update();  // a question may already be waiting
   };
   window.addEventListener("scroll", onPageScroll, { passive: true });
   document.addEventListener("click", (event) => {
     if (event.target.closest && event.target.closest("#bhyt-new-answer")) showAnswer();
   });
-  setInterval(attach, 400);
+  // Attach as soon as Gradio draws the chat (a question asked at once must not go unseen), and again
+  // whenever it draws it anew; the page's other changes cost one lookup each.
+  new MutationObserver(attach).observe(document.documentElement, { subtree: true, childList: true });
+  attach();
 })();
 """
 

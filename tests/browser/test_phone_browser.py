@@ -14,9 +14,11 @@ holding the page's request for it (the second step of a question, ``answer_waiti
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from settings import load_settings
 from tests.browser import test_browser
@@ -58,6 +60,11 @@ VISIBLE_TEXT = """() => {
     const right = Math.min(r.right, frame.right, window.innerWidth), bottom = Math.min(r.bottom, frame.bottom, window.innerHeight);
     return {x, y, width: right - x, height: bottom - y};
   }).filter((r) => r.width > 0 && r.height > 0);
+}"""
+# Whether the whole chat lies above the composer (where the page script puts it after an answer).
+CHAT_ABOVE_COMPOSER = """() => {
+  const chat = document.getElementById("bhyt-chat").getBoundingClientRect();
+  return chat.bottom <= document.getElementById("bhyt-composer").getBoundingClientRect().top + 0.5;
 }"""
 PLACEHOLDER_FITS = """(box) => {
   const style = getComputedStyle(box);
@@ -135,7 +142,9 @@ def test_composer_is_on_the_first_screen_and_after_three_answers(browser, app_ur
             ask(page, question)
             page.locator("#bhyt-chat .bot-row").nth(n - 1).wait_for(timeout=ANSWER_TIMEOUT_MS)
             answered(page)
-            page.wait_for_timeout(300)  # the page script scrolls after the answer is drawn
+            # The page script scrolls after the answer is drawn (a slow machine may take a moment).
+            with contextlib.suppress(PlaywrightTimeout):  # the assertions below say what is wrong
+                page.wait_for_function(CHAT_ABOVE_COMPOSER, timeout=5_000, polling=100)
             assert_composer_on_screen(page, f"after answer {n}")
             assert answer_in_view(page), f"answer {n} is not in view"
             # Where answers are read, nothing is behind the composer.
