@@ -29,12 +29,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def create_demo(settings: Settings):
-    """Load the index once (building it if needed) and return the Gradio page."""
+    """Load the index once (building it if needed); return the Gradio page and its ``launch`` options."""
     from webchat.bootstrap import load_backend
-    from webchat.layout import build_demo
+    from webchat.layout import build_demo, launch_options
 
     backend = load_backend(settings)
-    return build_demo(backend, settings)
+    return build_demo(backend, settings), launch_options(settings, backend)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,14 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     # Before the embedder's OpenMP runtime starts; an OMP_NUM_THREADS the operator set wins.
     os.environ.setdefault("OMP_NUM_THREADS", str(settings.web_embed_threads))
     from index.manifest import IndexLoadError
-    from webchat.layout import launch_options
 
     try:
-        demo = create_demo(settings)
+        demo, options = create_demo(settings)
     except (IndexLoadError, FileNotFoundError, RuntimeError) as error:
         print(f"Không khởi động được web chat: {error}", file=sys.stderr)
         return 1
-    demo.launch(quiet=True, prevent_thread_lock=True, **launch_options(settings))
+    demo.launch(quiet=True, prevent_thread_lock=True, **options)
     # Printed only once the server is up (a busy port fails before this line).
     print(f"Web chat đang chạy tại http://{settings.host}:{settings.port} (Ctrl+C để dừng)", flush=True)
     demo.block_thread()

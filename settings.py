@@ -120,6 +120,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_limit_burst", 3, "BHYT_RATE_LIMIT_BURST",
             "Số câu hỏi một người được gửi liền nhau (trong rate_limit_burst × 60 / rate_limit_per_minute giây); "
             "giữ cho một người không dùng hết lượt cả phút trong vài giây."),
+    Setting("rate_limit_hold_seconds", 10.0, "BHYT_RATE_LIMIT_HOLD",
+            "Số giây tối đa giữ lại câu hỏi kế tiếp của một địa chỉ vừa bị từ chối vì gửi quá nhanh (không tốn CPU), "
+            "trước khi xét lại; người hỏi sớm chỉ phải chờ, kẻ gửi dồn dập không làm chậm người khác."),
     Setting("log_questions", False, "BHYT_LOG_QUESTIONS", "Ghi câu hỏi của người dùng vào nhật ký (mặc định tắt)."),
 )
 

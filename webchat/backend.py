@@ -11,8 +11,7 @@ import logging
 import math
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from assistant.answer import Answer
@@ -23,6 +22,7 @@ from ingest.targets import Target
 from settings import Settings
 from webchat import render
 from webchat.overview import OverviewPage, OverviewQuery, TargetOverview, render_overview
+from webchat.rate_limit import RATE_LIMIT_MESSAGE, RateLimiter
 
 logger = logging.getLogger("webchat")
 
@@ -33,60 +33,9 @@ MODE_LABELS = {"extractive": "Trích xuất (ngoại tuyến)", "llm": "Mô hìn
 BUSY_MESSAGE = "Trợ lý đang trả lời câu hỏi trước; bạn chờ một chút rồi gửi câu này."
 
 
-RATE_LIMIT_MESSAGE = "Bạn gửi câu hỏi quá nhanh, vui lòng thử lại sau {seconds} giây."
 OVERLOAD_MESSAGE = "Hệ thống đang quá tải, vui lòng thử lại sau {seconds} giây."
 # Seconds one answer is assumed to take until some have been timed.
 INITIAL_ANSWER_SECONDS = 1.0
-
-
-class RateLimiter:
-    """At most ``per_minute`` questions per client in any 60-second window (0: no limit), and at most
-    ``burst`` of them in any ``burst`` × 60 / ``per_minute`` seconds, so a client's minute is spread
-    out rather than spent at once (20 a minute, burst 3: at most 3 in any 9 s).
-
-    Args:
-        per_minute: The limit; 0 turns it off.
-        clock: Monotonic seconds (tests pass a fake one).
-        burst: Questions allowed close together; None (or at least ``per_minute``) allows the whole minute at once.
-
-    Raises:
-        ValueError: When ``per_minute`` is negative or ``burst`` is not positive.
-    """
-
-    WINDOW = 60.0
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic,
-                 burst: int | None = None) -> None:
-        if per_minute < 0:
-            raise ValueError(f"rate_limit_per_minute must be >= 0, got {per_minute}")
-        if burst is not None and burst <= 0:
-            raise ValueError(f"rate_limit_burst must be > 0, got {burst}")
-        self.per_minute = per_minute
-        self.burst = min(burst, per_minute) if burst is not None and per_minute else per_minute
-        self.short_window = self.WINDOW * self.burst / per_minute if per_minute else self.WINDOW
-        self._clock = clock
-        self._times: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def wait_seconds(self, client: str) -> int:
-        """0 when ``client`` may ask now (the question is counted), else whole seconds to wait."""
-        if self.per_minute == 0:
-            return 0
-        now = self._clock()
-        with self._lock:
-            if len(self._times) > 10_000:  # forget idle clients, so memory stays bounded
-                self._times = {k: t for k, t in self._times.items() if t and now - t[-1] < self.WINDOW}
-            times = self._times.setdefault(client, deque())
-            while times and now - times[0] >= self.WINDOW:
-                times.popleft()
-            if len(times) >= self.per_minute:
-                return max(1, math.ceil(self.WINDOW - (now - times[0])))
-            if self.burst < self.per_minute and len(times) >= self.burst:
-                recent = times[-self.burst]
-                if now - recent < self.short_window:
-                    return max(1, math.ceil(self.short_window - (now - recent)))
-            times.append(now)
-            return 0
 
 
 class AnswerService(Protocol):

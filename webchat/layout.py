@@ -19,12 +19,14 @@ from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant.topic import EXAMPLE_QUESTIONS
 from settings import Settings
 from webchat.backend import ChatBackend
 from webchat.overview_tab import build_overview_tab
 from webchat.page_assets import CSS, GRADIO_STRINGS_VI, HEAD, NEW_ANSWER_CHIP
+from webchat.rate_limit import RefusedClientHold
 from webchat.render import render_plans_table
 
 TITLE = "Trợ lý hỏi đáp bảo hiểm y tế toàn dân"
@@ -201,9 +203,10 @@ def _ask_endpoint(backend: ChatBackend):
     return ask
 
 
-def launch_options(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments for ``demo.launch``: bind address, theme, CSS, Vietnamese strings, privacy."""
-    return {
+def launch_options(settings: Settings, backend: ChatBackend | None = None) -> dict[str, Any]:
+    """Keyword arguments for ``demo.launch``: bind address, theme, CSS, Vietnamese strings, privacy;
+    with ``backend``, its rate limiter's hold in front of the app (``RefusedClientHold``)."""
+    options = {
         "server_name": settings.host,
         "server_port": settings.port,
         "theme": _theme(),
@@ -216,3 +219,7 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "footer_links": ["api"],
         "max_threads": max(40, settings.concurrency_limit * 2),
     }
+    if backend is not None and backend.rate_limiter.per_minute:
+        options["app_kwargs"] = {"middleware": [Middleware(
+            RefusedClientHold, limiter=backend.rate_limiter, hold_seconds=settings.rate_limit_hold_seconds)]}
+    return options

@@ -7,7 +7,9 @@ validators; webchat/backend.py decides); ``gradio_client`` is the API caller.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import ValidationError
@@ -16,7 +18,7 @@ from settings import load_settings
 from tests.webchat.fakes import FakeAssistant, FakeCatalog, GatedAssistant
 from tests.webchat.served import free_port
 from webchat.backend import ChatBackend
-from webchat.layout import build_demo
+from webchat.layout import build_demo, launch_options
 
 QUESTION = "Mục tiêu bao phủ BHYT năm 2026 là bao nhiêu?"
 
@@ -75,4 +77,37 @@ def test_full_queue_is_refused_in_vietnamese_and_the_waiting_questions_are_answe
         assert [job.result(timeout=30)["refused"] for job in jobs] == [False, False, False]
     finally:
         service.gate.set()
+        demo.close()
+
+
+def test_a_refused_client_that_keeps_asking_is_held_then_refused_and_never_reaches_the_service():
+    """Through the served app with its launch options (the hold in front of Gradio)."""
+    service = FakeAssistant()
+    settings = load_settings(environ={}, port=free_port(), rate_limit_per_minute=1, rate_limit_hold_seconds=2.0)
+    backend = ChatBackend(service, FakeCatalog(), settings)
+    demo = build_demo(backend, settings)
+    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(settings, backend))
+    ask = f"{url.rstrip('/')}/gradio_api/call/ask"
+    headers = {"X-Forwarded-For": "10.9.8.7"}  # uvicorn takes it from loopback: this client's address
+
+    def post() -> httpx.Response:
+        return httpx.post(ask, json={"data": [QUESTION, "", ""]}, headers=headers, timeout=30)
+
+    try:
+        assert post().status_code == 200  # the one question of the minute
+        refused = post()
+        assert refused.status_code == 422 and "Bạn gửi câu hỏi quá nhanh" in refused.text  # told politely
+        with ThreadPoolExecutor(5) as pool:
+            replies = list(pool.map(lambda _: post(), range(5)))
+        statuses = sorted(reply.status_code for reply in replies)
+        assert statuses == [422, 422, 422, 422, 429], statuses  # four held then refused, the fifth at once
+        too_many = next(reply for reply in replies if reply.status_code == 429)
+        assert int(too_many.headers["Retry-After"]) > 0
+        assert too_many.json()["detail"].startswith("Bạn gửi câu hỏi quá nhanh, vui lòng thử lại sau ")
+        assert all("Bạn gửi câu hỏi quá nhanh" in reply.text for reply in replies)
+        deadline = time.monotonic() + 10
+        while not service.calls and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(service.calls) == 1
+    finally:
         demo.close()
