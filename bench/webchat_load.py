@@ -11,7 +11,10 @@ Scenarios, each bounded in time (the script stops by itself):
   model, so this should cost what the next answer costs);
 - ``idle``: one normal user asking questions in a loop;
 - ``sustained``: ``--users`` users (default 20) looping for ``--duration`` seconds
-  (default 60), half on ``/ask``, half on ``/respond``;
+  (default 60), half on ``/ask``, half on ``/respond``, each reading an answer for
+  ``--think`` seconds on average before the next question (default 0: no pause, a stress
+  test beyond what the rate limit admits; ``--rate-limit 20 --think 4`` is 20 people
+  asking about as fast as the default limit lets them);
 - ``burst``: ``--burst`` users (default 100) asking once, all at the same instant;
 - ``attack``: ``--attackers`` clients (default 8) looping 2,000-character questions
   while one normal user loops normal questions; the normal user's latencies are
@@ -38,6 +41,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -244,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pace", type=float, default=None,
                         help="seconds the normal user (idle, attack) waits after each answer; default 60 / "
                              "--rate-limit when the limit is on (a person reading answers stays within it), else 0")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds each sustained user reads an answer before asking again (each pause drawn "
+                             "uniformly from 0.5x to 1.5x, seeded); default 0: the users ask without pause, a stress test")
     parser.add_argument("--only", default=",".join(SCENARIOS), help=f"scenarios to run, of {','.join(SCENARIOS)}")
     args = parser.parse_args(argv)
     pace = args.pace if args.pace is not None else (60.0 / args.rate_limit if args.rate_limit > 0 else 0.0)
@@ -283,10 +290,12 @@ def main(argv: list[str] | None = None) -> int:
 
         if "sustained" in chosen:
             clients = make_clients(url, args.users)
+            thinking = random.Random(7)
             per_user, wall = loop_users(clients, args.duration, lambda i, r: (
-                ("/ask", "/respond")[i % 2], feed.normal()))
+                ("/ask", "/respond")[i % 2], feed.normal()), pause=lambda i: args.think * thinking.uniform(0.5, 1.5))
             sustained = [r for results in per_user for r in results]
-            print(row(f"sustained: {args.users} users x {args.duration:.0f} s", sustained, wall))
+            think = f", think {args.think:g} s" if args.think else ""
+            print(row(f"sustained: {args.users} users x {args.duration:.0f} s{think}", sustained, wall))
             everything += sustained
             for client in clients:
                 client.close()

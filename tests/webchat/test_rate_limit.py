@@ -6,12 +6,16 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from webchat.rate_limit import HOLD_JITTER_SECONDS, RateLimiter, RefusedClientHold, is_question_request
 
 JOIN = {"type": "http", "method": "POST", "path": "/gradio_api/queue/join", "client": ("10.0.0.7", 5000)}
 
 
-class Clock:
+class FakeClock:
+    """Monotonic seconds that only move when told."""
+
     def __init__(self) -> None:
         self.now = 1000.0
 
@@ -19,8 +23,38 @@ class Clock:
         return self.now
 
 
+def test_rate_limiter_allows_n_per_minute_then_says_how_long_to_wait():
+    clock = FakeClock()
+    limiter = RateLimiter(3, clock)
+    assert [limiter.wait_seconds("10.0.0.1") for _ in range(3)] == [0, 0, 0]
+    clock.now += 20
+    assert limiter.wait_seconds("10.0.0.1") == 40  # the first question leaves the window in 40 s
+    assert limiter.wait_seconds("10.0.0.2") == 0  # another client is not affected
+    clock.now += 40
+    assert limiter.wait_seconds("10.0.0.1") == 0
+
+
+def test_rate_limiter_off_at_zero_and_rejects_negative():
+    limiter = RateLimiter(0)
+    assert all(limiter.wait_seconds("a") == 0 for _ in range(1000))
+    with pytest.raises(ValueError, match="rate_limit_per_minute must be >= 0, got -1"):
+        RateLimiter(-1)
+
+
+def test_rate_limiter_spreads_a_clients_minute():
+    clock = FakeClock()
+    limiter = RateLimiter(20, clock, burst=3)  # at most 3 in any 9 s, 20 in any minute
+    assert [limiter.wait_seconds("10.0.0.1") for _ in range(3)] == [0, 0, 0]
+    assert limiter.wait_seconds("10.0.0.1") == 9
+    clock.now += 9
+    assert limiter.wait_seconds("10.0.0.1") == 0
+    assert limiter.wait_seconds("10.0.0.2") == 0  # another client has its own count
+    with pytest.raises(ValueError, match="rate_limit_burst must be > 0, got 0"):
+        RateLimiter(20, clock, burst=0)
+
+
 def test_a_refusal_is_remembered_until_the_wait_is_over_and_forgotten_once_accepted():
-    clock = Clock()
+    clock = FakeClock()
     limiter = RateLimiter(2, clock)
     assert limiter.refused_wait("a") == 0.0
     assert limiter.wait_seconds("a") == 0 and limiter.wait_seconds("a") == 0
@@ -76,7 +110,7 @@ async def _receive() -> dict:
     return {"type": "http.request", "body": b""}
 
 
-def _refused_limiter(clock: Clock) -> RateLimiter:
+def _refused_limiter(clock: FakeClock) -> RateLimiter:
     limiter = RateLimiter(1, clock)
     assert limiter.wait_seconds("10.0.0.7") == 0
     assert limiter.wait_seconds("10.0.0.7") == 60  # refused politely once
@@ -86,7 +120,7 @@ def _refused_limiter(clock: Clock) -> RateLimiter:
 def test_a_refused_client_asking_again_is_held_at_most_hold_seconds_then_reaches_the_app():
     async def run() -> Recorder:
         recorder = Recorder()
-        hold = RefusedClientHold(recorder.app, limiter=_refused_limiter(Clock()), hold_seconds=10.0,
+        hold = RefusedClientHold(recorder.app, limiter=_refused_limiter(FakeClock()), hold_seconds=10.0,
                                  sleep=recorder.sleep, jitter=lambda: 0.25)
         recorder.release.set()
         await hold(JOIN, _receive, recorder.send)
@@ -104,7 +138,7 @@ def test_a_refused_client_asking_again_is_held_at_most_hold_seconds_then_reaches
 def test_a_hold_ends_when_the_wait_does():
     async def run() -> list[float]:
         recorder = Recorder()
-        clock = Clock()
+        clock = FakeClock()
         limiter = _refused_limiter(clock)
         clock.now += 57.5
         recorder.release.set()
@@ -118,7 +152,7 @@ def test_a_hold_ends_when_the_wait_does():
 def test_beyond_max_held_a_client_gets_429_with_retry_after_in_vietnamese_at_once():
     async def run() -> Recorder:
         recorder = Recorder()
-        hold = RefusedClientHold(recorder.app, limiter=_refused_limiter(Clock()), hold_seconds=10.0, max_held=2,
+        hold = RefusedClientHold(recorder.app, limiter=_refused_limiter(FakeClock()), hold_seconds=10.0, max_held=2,
                                  sleep=recorder.sleep, jitter=lambda: 0.0)
         held = [asyncio.create_task(hold(JOIN, _receive, recorder.send)) for _ in range(2)]
         await asyncio.sleep(0)
