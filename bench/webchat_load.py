@@ -12,8 +12,9 @@ Scenarios, each bounded in time (the script stops by itself):
 - ``idle``: one normal user asking questions in a loop;
 - ``sustained``: ``--users`` users (default 20) looping for ``--duration`` seconds
   (default 60), half on ``/ask``, half on ``/respond``, each reading an answer for
-  ``--think`` seconds on average before the next question (default 0: no pause, a stress
-  test beyond what the rate limit admits; ``--rate-limit 20 --think 4`` is 20 people
+  ``--think`` seconds on average before the next question, and starting at a random moment
+  within the first think time (default 0: all at once and no pause, a stress test beyond what
+  the rate limit admits; ``--rate-limit 20 --think 4`` is 20 people
   asking about as fast as the default limit lets them);
 - ``burst``: ``--burst`` users (default 100) asking once, all at the same instant;
 - ``attack``: ``--attackers`` clients (default 8) looping 2,000-character questions
@@ -193,14 +194,16 @@ def make_clients(url: str, n: int) -> list:
         return list(pool.map(client, range(n)))
 
 
-def loop_users(clients: list, duration: float, plan, pause=lambda i: 0.0) -> tuple[list[list[RequestResult]], float]:
+def loop_users(clients: list, duration: float, plan, pause=lambda i: 0.0,
+               start=lambda i: 0.0) -> tuple[list[list[RequestResult]], float]:
     """Each client asks ``plan(i, r) -> (endpoint, question)`` in a loop for ``duration`` seconds,
-    waiting ``pause(i)`` seconds after each answer."""
+    waiting ``pause(i)`` seconds after each answer; client ``i`` starts ``start(i)`` seconds in."""
     barrier = threading.Barrier(len(clients))
 
     def user(i: int) -> list[RequestResult]:
         barrier.wait()
         end = time.perf_counter() + duration
+        time.sleep(start(i))
         results, r = [], 0
         while time.perf_counter() < end:
             endpoint, question = plan(i, r)
@@ -290,9 +293,12 @@ def main(argv: list[str] | None = None) -> int:
 
         if "sustained" in chosen:
             clients = make_clients(url, args.users)
+            # People reading answers arrive at their own moments too: user i starts within the first think time.
             thinking = random.Random(7)
+            starts = [args.think * thinking.random() for _ in clients]
             per_user, wall = loop_users(clients, args.duration, lambda i, r: (
-                ("/ask", "/respond")[i % 2], feed.normal()), pause=lambda i: args.think * thinking.uniform(0.5, 1.5))
+                ("/ask", "/respond")[i % 2], feed.normal()), pause=lambda i: args.think * thinking.uniform(0.5, 1.5),
+                start=lambda i: starts[i])
             sustained = [r for results in per_user for r in results]
             think = f", think {args.think:g} s" if args.think else ""
             print(row(f"sustained: {args.users} users x {args.duration:.0f} s{think}", sustained, wall))
