@@ -14,7 +14,7 @@ $(VENV)/.base: pyproject.toml
 
 $(VENV)/.dev: $(VENV)/.base
 	# torch==2.13.0 is a CPU build found on this disk; sentence-transformers comes with it.
-	$(PY) -m pip install -q -e '.[st,dev]'
+	$(PY) -m pip install -q -e '.[st,dev,cluster]'
 	touch $@
 
 # LLM mode's real-model test (extra `llm`): llama-cpp-python is an sdist compiled with cmake

@@ -66,6 +66,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Số đoạn tối thiểu để dùng chỉ mục HNSW thay cho chỉ mục phẳng."),
     Setting("index_lock_timeout", 60.0, "BHYT_INDEX_LOCK_TIMEOUT",
             "Số giây một lệnh cập nhật chỉ mục chờ lệnh khác đang cập nhật cùng thư mục trước khi bỏ cuộc (mã thoát 4)."),
+    # --- ingest on a cluster (--executor dask) ---
+    Setting("cluster_address", "", "BHYT_CLUSTER_ADDRESS",
+            "Địa chỉ bộ điều phối cụm máy cho 'ingest --executor dask' (ví dụ tcp://10.0.0.5:8786)."),
+    # One thread per worker process: workers × threads ≤ cores (two one-thread workers on a 2-core machine).
+    Setting("cluster_embed_threads", 1, "BHYT_CLUSTER_THREADS",
+            "Số luồng bộ nhúng trong mỗi tiến trình máy trạm; số máy trạm × số luồng không nên vượt số nhân CPU."),
+    Setting("cluster_connect_timeout", 10.0, "BHYT_CLUSTER_TIMEOUT",
+            "Số giây chờ bộ điều phối cụm máy trả lời, chờ có máy trạm, và chờ khi cụm không còn máy trạm nào, "
+            "trước khi báo lỗi (chỉ mục giữ nguyên)."),
     # --- retrieval ---
     Setting("retrieval_top_k", 10, "BHYT_TOP_K", "Số đoạn trả về sau khi hợp nhất."),
     Setting("dense_top_n", 50, "BHYT_DENSE_TOP_N", "Số ứng viên lấy từ kênh vector."),

@@ -27,7 +27,7 @@ from ingest.structure.sidecar import SIDECAR_SUFFIX, read_sidecar
 from ingest.vntext import nfc
 from settings import load_settings
 
-__all__ = ["IngestReport", "SkippedFile", "expand_paths", "ingest_paths"]
+__all__ = ["FileRead", "IngestReport", "SkippedFile", "expand_paths", "ingest_paths", "read_file"]
 
 _log = logging.getLogger(__name__)
 # Formats a plan may come in that cannot be read yet: reported when met in a folder, not passed over.
@@ -141,8 +141,7 @@ def ingest_paths(
         settings = load_settings()
     if restorer is None and damage_scorer is None and settings.get("ocr_repair"):
         restorer, damage_scorer = default_repair()
-    limits = _Limits(int(settings.get("max_file_mb")) * 1024 * 1024, int(settings.get("max_document_chars")),
-                     int(settings.get("max_clause_chars")))
+    limits = _Limits.of(settings)
     files, skipped = expand_paths(paths)
     ids = DocIdAssigner(known)
     documents: list[ParsedDocument] = []
@@ -162,24 +161,70 @@ def ingest_paths(
 
 
 @dataclass(frozen=True)
+class FileRead:
+    """One file read on its own (see :func:`read_file`).
+
+    Attributes:
+        document: The parsed document, or None when the file was skipped.
+        skipped: Why the file was skipped (None when it was read).
+        note: Vietnamese note on its document id ("" when there is nothing to say).
+        seconds: Reading and parsing time.
+    """
+
+    document: ParsedDocument | None
+    skipped: SkippedFile | None
+    note: str
+    seconds: float
+
+
+def read_file(file_path: str, *, settings: Any, ids: DocIdAssigner, read_path: str | None = None,
+              restorer: TextRestorer | None = None,
+              damage_scorer: Callable[[str], Any] | None = None) -> FileRead:
+    """Read and parse one file exactly as :func:`ingest_paths` does for each of its files.
+
+    Used where files are read elsewhere than the caller (``index/cluster_ingest.py``).
+
+    Args:
+        file_path: The file as given (recorded as the document's source path).
+        settings: Resolved settings (``max_file_mb``, ``max_document_chars``, ``max_clause_chars``).
+        ids: Chooses the document id (``assign(source_path, content_hash, explicit)``).
+        read_path: Where to read the file when that differs from ``file_path``
+            (an absolute path on a machine whose working directory is another).
+        restorer: OCR restorer (None: no repair).
+        damage_scorer: OCR damage scorer (None: no scoring).
+    """
+    skipped: list[SkippedFile] = []
+    started = time.perf_counter()
+    document, note = _read_one(file_path, _Limits.of(settings), ids, restorer, damage_scorer, skipped,
+                               read_path=read_path)
+    return FileRead(document, skipped[0] if skipped else None, note, round(time.perf_counter() - started, 3))
+
+
+@dataclass(frozen=True)
 class _Limits:
     max_bytes: int
     max_chars: int
     max_clause_chars: int
 
+    @classmethod
+    def of(cls, settings: Any) -> _Limits:
+        return cls(int(settings.get("max_file_mb")) * 1024 * 1024, int(settings.get("max_document_chars")),
+                   int(settings.get("max_clause_chars")))
+
 
 def _read_one(file_path: str, limits: _Limits, ids: DocIdAssigner, restorer: TextRestorer | None,
               damage_scorer: Callable[[str], Any] | None,
-              skipped: list[SkippedFile]) -> tuple[ParsedDocument | None, str]:
+              skipped: list[SkippedFile], *, read_path: str | None = None) -> tuple[ParsedDocument | None, str]:
     """One file read and parsed (and the id note), or (None, "") after adding why to ``skipped``."""
     name = Path(file_path).name
+    where = read_path or file_path
     try:
-        source = read_source(file_path, max_bytes=limits.max_bytes)
+        source = read_source(where, max_bytes=limits.max_bytes)
         text = nfc(source.text)
         if len(text) > limits.max_chars:
             skipped.append(SkippedFile(file_path, _too_long_message(name, len(text), limits.max_chars)))
             return None, ""
-        sidecar, sidecar_warning = read_sidecar(file_path)
+        sidecar, sidecar_warning = read_sidecar(where)
         explicit = str(sidecar["doc_id"]) if sidecar and sidecar.get("doc_id") else None
         choice = ids.assign(file_path, text_hash(text, 64), explicit)
         document = parse_text(text, file_path, encoding=source.encoding, sidecar=sidecar,

@@ -1,10 +1,14 @@
-"""``python -m assistant ingest PATH... [--dump FILE] [--no-index] [--rebuild] [--index DIR]``.
+"""``python -m assistant ingest PATH... [--dump FILE] [--no-index] [--rebuild] [--index DIR] [--executor dask --address A]``.
 
 Parses plans, reports what was found, and adds them to the index (unchanged
-files cost nothing: content hash). Parsing (:func:`run_ingest`), printing
+files cost nothing: content hash). With ``--executor dask`` files are read and
+passages embedded on the workers of an existing Dask cluster
+(``index/cluster_ingest.py``); the index is then built here as usual, from the
+vectors the workers computed. Parsing (:func:`run_ingest`), printing
 (:func:`print_report`), dumping (:func:`write_dump`) and indexing are separate steps.
 Exit codes: 0 all files ingested, 1 some files skipped (each with its reason),
-2 nothing ingested or the index could not be updated (the old one is kept),
+2 nothing ingested or the index could not be updated (the old one is kept) or the
+cluster could not be used,
 3 an internal error (see ``assistant/commands/cli.py``), 4 another ``ingest``
 was updating the same index and did not finish within ``index_lock_timeout``
 seconds; 130 when stopped with Ctrl-C (the index is left as it was).
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
@@ -48,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--rebuild", action="store_true",
                         help="Xây lại chỉ mục từ đầu chỉ với các tệp này (sau khi đổi bộ nhúng hoặc nâng cấp).")
     parser.add_argument("--index", metavar="THƯ_MỤC", help="Thư mục chỉ mục (mặc định: thiết lập index_dir).")
+    parser.add_argument("--executor", choices=("local", "dask"), default="local",
+                        help="Nơi đọc tệp và nhúng đoạn: 'local' (máy này, mặc định) hoặc 'dask' (các máy trạm của "
+                             "một cụm Dask đang chạy; chỉ mục vẫn được ghi ở máy này).")
+    parser.add_argument("--address", metavar="ĐỊA_CHỈ",
+                        help="Địa chỉ bộ điều phối cụm máy, ví dụ tcp://10.0.0.5:8786 (mặc định: thiết lập "
+                             "cluster_address).")
     parser.set_defaults(func=run)
 
 
@@ -138,9 +149,53 @@ def run(args: argparse.Namespace) -> int:
     from index.maintenance import known_sources
     from settings import load_settings
 
-    settings = load_settings(index_dir=args.index)
+    settings = load_settings(index_dir=args.index, cluster_address=args.address)
     known = {} if args.rebuild or args.no_index else known_sources(settings)
-    report = run_ingest(args.paths, settings, known)
+    if args.executor == "local":
+        return _finish(args, settings, run_ingest(args.paths, settings, known))
+    with tempfile.TemporaryDirectory(prefix="bhyt-cluster-") as scratch:
+        # Without a vector cache, the workers' vectors reach the index build through a cache of this run only.
+        if not settings.get("vector_cache"):
+            settings = settings.with_overrides(vector_cache=str(Path(scratch) / "vectors.sqlite"))
+        report = run_cluster_ingest(args.paths, settings, known, args.executor)
+        if report is None:
+            return 2
+        return _finish(args, settings, report)
+
+
+def run_cluster_ingest(paths: list[str], settings, known, executor: str) -> IngestReport | None:
+    """Read and embed on the cluster named by ``settings.cluster_address``; vectors go into the vector cache.
+
+    Prints a Vietnamese summary of the cluster's work, or the reason it could not be used (then returns None).
+    """
+    from index.cluster_ingest import ClusterError, ClusterIngest
+    from index.vector_cache import VectorCache
+
+    cache = VectorCache(settings.get("vector_cache"))
+    try:
+        timeout = settings.get("cluster_connect_timeout")
+        cluster = ClusterIngest(executor, settings.get("cluster_address"), connect_timeout=timeout,
+                                worker_grace=timeout)
+        outcome = cluster.ingest(paths, settings=settings, cache=cache, known=known)
+    except ClusterError as exc:
+        print(f"Lỗi cụm máy: {exc.message}", file=sys.stderr)
+        return None
+    finally:
+        cache.close()
+    rate = outcome.chars / outcome.seconds / 1000 if outcome.seconds else 0.0
+    print(f"Cụm máy {settings.get('cluster_address')}: {outcome.workers} máy trạm; đã nhúng {outcome.embedded} đoạn "
+          f"({_vn(outcome.chars, 0)} ký tự, {_vn(rate, 1)} nghìn ký tự/giây), dùng lại {outcome.reused} vector "
+          f"đã có; {_vn(outcome.seconds, 1)} giây.")
+    return outcome.ingest
+
+
+def _vn(number: float, digits: int) -> str:
+    """A number written the Vietnamese way: 12.345,6."""
+    return f"{number:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _finish(args: argparse.Namespace, settings, report: IngestReport) -> int:
+    """Print the report, write the dump, update the index; the exit code."""
     print_report(report)
     if not report.documents and not report.skipped:
         print("Lỗi: không tìm thấy tệp .txt, .md, .docx hoặc .pdf nào để nạp.", file=sys.stderr)
