@@ -29,6 +29,8 @@ MATCH_DEPTH = 5
 # Share of a stored indicator's words another "other" target must share to count as the same indicator.
 SAME_INDICATOR = 0.5
 NOT_STATED = "không nêu con số"
+# A coverage goal stated in words instead of a figure: Directive 52's own goal, "bảo hiểm y tế toàn dân".
+COVERAGE_IN_WORDS = "toàn dân"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class TargetRow:
     locality: str
     target: Target | None
     cited: ScoredClause | None
+    in_words: str = ""
+    year: str = ""
 
 
 def stated_target(units: Sequence[Unit], targets: Sequence[tuple[DocumentMeta, Target]],
@@ -111,8 +115,20 @@ def target_rows(stated: Target, units: Sequence[Unit], targets: Sequence[tuple[D
                      else _share(stated.indicator, unit.sentence, weights) >= SAME_INDICATOR) if unit else False
             if not about:
                 unit = None  # its likeliest sentence is about something else: nothing to quote
-            rows.append(TargetRow(meta.locality, None, unit.scored if unit else None))
+            rows.append(_not_stated_row(meta.locality, unit, stated, years))
     return rows
+
+
+def _not_stated_row(locality: str, unit: Unit | None, stated: Target, years: Sequence[str]) -> TargetRow:
+    """The row of a plan without the figure: its quoted sentence, and the coverage goal it states in words
+    ("toàn dân"), with the asked year it names."""
+    if unit is None:
+        return TargetRow(locality, None, None)
+    in_words = ""
+    if stated.kind == COVERAGE and folded_form(COVERAGE_IN_WORDS) in folded_form(unit.sentence):
+        in_words = COVERAGE_IN_WORDS
+    year = next((y for y in years if y in unit.sentence), "") if in_words else ""
+    return TargetRow(locality, None, unit.scored, in_words, year)
 
 
 def compose_target_table(question: str, rows: Sequence[TargetRow], top: tuple, support: float, *,
@@ -138,7 +154,8 @@ def compose_target_table(question: str, rows: Sequence[TargetRow], top: tuple, s
         if row.target is not None:
             lines.append(f"| {row.locality} | {row.target.stated} | {row.target.year or '—'} | {mark} |")
         else:  # the sentence that names the asked year (or the likeliest one) is the citation, one tap away
-            lines.append(f"| {row.locality} | {NOT_STATED} | — | {mark} |")
+            shown = f"{row.in_words} ({NOT_STATED})" if row.in_words else NOT_STATED
+            lines.append(f"| {row.locality} | {shown} | {row.year or '—'} | {mark} |")
     text = "\n".join(lines)
     if extreme:
         text += _extreme_line(rows, highest=extreme == "cao nhat")
