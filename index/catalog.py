@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +112,15 @@ class Catalog:
     build_id: str
 
 
+def intern_tokens(tokens) -> tuple[str, ...]:
+    """``tokens`` as a tuple of interned strings.
+
+    A plan's words recur in every plan: at 1,000 plans the clauses' token tuples held a fresh
+    string per occurrence, most of a 1.7 GB serving process (bench/scale.py, docs/scaling.md).
+    """
+    return tuple(map(sys.intern, tokens))
+
+
 def meta_from_json(data: dict) -> DocumentMeta:
     """Rebuild a DocumentMeta from :meth:`DocumentMeta.to_json` output (unknown keys ignored)."""
     fields = DocumentMeta.__dataclass_fields__
@@ -193,7 +203,7 @@ def read_catalog(directory: Path, dim: int) -> Catalog:
             if vector.shape[0] != dim:
                 raise ValueError(f"vector of row {row} has dimension {vector.shape[0]}, expected {dim}")
             clauses.append(StoredClause(clause_from_json(json.loads(clause_json)), digest, vector,
-                                        tuple(json.loads(acc)), tuple(json.loads(fold))))
+                                        intern_tokens(json.loads(acc)), intern_tokens(json.loads(fold))))
     finally:
         conn.close()
     return Catalog(documents, clauses, str(build_id))

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 FAISS_FILE = "vectors.faiss"
-DEFAULT_HNSW_THRESHOLD = 50000
+# The setting ``hnsw_threshold`` (chosen by bench/scale.py, see docs/scaling.md).
+DEFAULT_HNSW_THRESHOLD = 400000
 
 
 def build_faiss(vectors: Sequence[np.ndarray], dim: int, hnsw_threshold: int):

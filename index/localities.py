@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ingest.model import DocumentMeta
 from ingest.places import COMMUNE_LEVELS, PROVINCE_LEVELS, Locality, PlaceMention, places_in_question, read_place_name
@@ -27,6 +28,7 @@ from ingest.vntext import nfc
 __all__ = ["detect_localities", "locality_key", "overlapping_locality", "plans_of"]
 
 
+@lru_cache(maxsize=65536)  # read for every plan on every question: 3,400 plans (docs/scaling.md)
 def locality_key(name: str) -> str:
     """The comparison form of a place name: folded, without its level word, spaces collapsed."""
     return read_place_name(name).key
@@ -53,6 +55,7 @@ def _same_commune(key: str, level: str, province: str, meta: DocumentMeta) -> bo
     return not province or not meta.province or locality_key(meta.province) == locality_key(province)
 
 
+@lru_cache(maxsize=65536)
 def _contains(a: str, b: str) -> bool:
     """Same place, or one name contains the other as whole words ("thua thien hue", "hue")."""
     return bool(a and b) and (a == b or re.search(rf"(?<!\w){re.escape(b)}(?!\w)", a) is not None

@@ -31,6 +31,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -99,7 +100,9 @@ def capped_query(query: str, max_chars: int) -> str:
 def _validated(settings: Any) -> dict:
     values = {name: settings.get(name) for name in (
         "retrieval_top_k", "dense_top_n", "lexical_top_n", "rrf_k", "dense_weight", "lexical_weight",
-        "locality_boost", "max_query_chars")}
+        "locality_boost", "max_query_chars", "filter_shortlist_rows")}
+    if values["filter_shortlist_rows"] < 0:
+        raise ValueError(f"filter_shortlist_rows must be >= 0, got {values['filter_shortlist_rows']}")
     for name in ("retrieval_top_k", "dense_top_n", "lexical_top_n", "max_query_chars"):
         if values[name] <= 0:
             raise ValueError(f"{name} must be > 0, got {values[name]}")
@@ -142,6 +145,13 @@ def check_filters(filters: Any) -> dict | None:
         if not isinstance(values, list | tuple | set | frozenset) or not all(isinstance(v, str) for v in values):
             raise ValueError(f"filter {key!r} must be a string or a list of strings, got {value!r}")
     return filters
+
+
+def _row_runs(mask) -> list[range]:
+    """The runs of True in a boolean row mask, as ranges (a plan's rows are one run)."""
+    padded = np.concatenate(([False], np.asarray(mask, dtype=bool), [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return [range(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _first_section_start(index: Any, doc_id: str) -> int | None:
@@ -231,11 +241,16 @@ class HybridRetriever(BaseRetriever):
         dense: dict[int, tuple[int, float]] = {}
         if "dense" in channels and p["dense_weight"] > 0:
             vector = self.index.embedder.encode_query(restored or query)
-            ranked = self.index.dense_search(vector, p["dense_top_n"], allowed)
+            ranked = self.index.dense_search(vector, p["dense_top_n"], allowed,
+                                             shortlist_rows=p["filter_shortlist_rows"])
             dense = {row: (rank, score) for rank, (row, score) in enumerate(ranked, 1)}
         lexical: dict[int, tuple[int, float]] = {}
         if "lexical" in channels and p["lexical_weight"] > 0:
-            hits = self.index.lexical.search(query, p["lexical_top_n"], accented_query=restored, allowed=allowed)
+            # A filter keeping few rows (one commune's plan) scores only them, as the dense channel does.
+            among = (_row_runs(allowed) if allowed is not None and 0 < int(allowed.sum()) <= p["filter_shortlist_rows"]
+                     else None)
+            hits = self.index.lexical.search(query, p["lexical_top_n"], accented_query=restored, allowed=allowed,
+                                             among=among)
             lexical = {h.row: (rank, h.score) for rank, h in enumerate(hits, 1)}
 
         if localities is not None:

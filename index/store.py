@@ -29,8 +29,10 @@ are imported from the modules above.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -40,7 +42,15 @@ from pathlib import Path
 import numpy as np
 
 from index.atomic import interrupted_swap, recover_interrupted_swap, replacing_directory, write_error
-from index.catalog import DB_FILE, Catalog, StoredClause, StoredDocument, read_catalog, write_catalog
+from index.catalog import (
+    DB_FILE,
+    Catalog,
+    StoredClause,
+    StoredDocument,
+    intern_tokens,
+    read_catalog,
+    write_catalog,
+)
 from index.clause_text import embedding_text, lexical_text
 from index.embedders import Embedder, make_embedder
 from index.faiss_file import (
@@ -51,7 +61,7 @@ from index.faiss_file import (
     faiss_type,
     write_faiss,
 )
-from index.lexical import LexicalIndex
+from index.lexical import DEFAULT_ACCENT_WEIGHT, LexicalIndex
 from index.locking import DEFAULT_LOCK_TIMEOUT, IndexBusyError, index_lock
 from index.manifest import (
     FORMAT_VERSION,
@@ -96,6 +106,8 @@ logger = logging.getLogger(__name__)
 #: Seconds a reader waits before reading again when the files it read belong to two builds
 #: (a writer's swap takes milliseconds).
 RETRY_WAIT_S = 0.2
+# Held while an index builds its BM25 on first search (one build even when two questions arrive together).
+_LEXICAL_BUILD = threading.Lock()
 # The files a build writes besides the manifest, each with its checksum in the manifest.
 INDEX_FILES = (DB_FILE, FAISS_FILE)
 
@@ -273,7 +285,7 @@ class ClauseIndex:
                 for clause in doc.clauses:
                     lex = lexical_text(clause)
                     rows.append(StoredClause(clause, text_sha256(texts[i]), vectors[i],
-                                             tuple(accented_tokens(lex)), tuple(folded_tokens(lex))))
+                                             intern_tokens(accented_tokens(lex)), intern_tokens(folded_tokens(lex))))
                     i += 1
                 self._documents[doc.meta.doc_id] = StoredDocument(doc.meta, doc.source_text, tuple(doc.warnings),
                                                                   extract_targets(doc.meta, doc.clauses))
@@ -286,22 +298,37 @@ class ClauseIndex:
 
     # ----- derived search structures ------------------------------------------------
     def _refresh(self, faiss_index) -> None:
-        """Recompute row order, lookups, FAISS and BM25 from the stored clauses."""
+        """Recompute row order, lookups and FAISS from the stored clauses (BM25 is rebuilt on first search)."""
         self._rows: list[StoredClause] = [s for d in self._documents for s in self._clauses.get(d, [])]
         self._row_by_id = {s.clause.id: i for i, s in enumerate(self._rows)}
         self._children: dict[str, list[int]] = {}
         for i, s in enumerate(self._rows):
             self._children.setdefault(s.clause.parent_id, []).append(i)
-        self._row_doc = np.array([s.clause.doc_id for s in self._rows], dtype=object)
+        # Rows are laid out document by document, so each document's rows are one range.
+        self._doc_rows: dict[str, range] = {}
+        start = 0
+        for doc_id in self._documents:
+            count = len(self._clauses.get(doc_id, []))
+            self._doc_rows[doc_id] = range(start, start + count)
+            start += count
         self._first_section: dict[str, int] = {}
         for s in self._rows:
             if s.clause.kind == "section":
                 doc = s.clause.doc_id
                 self._first_section[doc] = min(self._first_section.get(doc, s.clause.char_start), s.clause.char_start)
         self._vocabulary: Vocabulary | None = None
-        self.lexical = LexicalIndex([s.accented for s in self._rows], [s.folded for s in self._rows])
+        self._lexical: LexicalIndex | None = None
         self._faiss = (faiss_index if faiss_index is not None
                        else build_faiss([s.vector for s in self._rows], self.dim, self.hnsw_threshold))
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index of the rows, built on first search: an update that only writes never builds it
+        (at 1,000 plans each build took 5 s of a 21 s re-ingest, docs/scaling.md)."""
+        with _LEXICAL_BUILD:  # two first questions at once (the web chat answers two) build it once
+            if self._lexical is None:
+                self._lexical = LexicalIndex([s.accented for s in self._rows], [s.folded for s in self._rows])
+            return self._lexical
 
     @property
     def faiss_type(self) -> str:
@@ -322,10 +349,10 @@ class ClauseIndex:
             with index_lock(self.directory, self.lock_timeout), replacing_directory(self.directory) as tmp:
                 write_catalog(tmp, list(self._documents.values()), self._rows, build_id)
                 write_faiss(self._faiss, tmp)
-                files = {name: sha256_bytes((tmp / name).read_bytes()) for name in INDEX_FILES}
+                files = {name: _file_sha256(tmp / name) for name in INDEX_FILES}
                 manifest = make_manifest(
                     embedder_id=self.embedder_id, dim=self.dim, faiss_type=self.faiss_type,
-                    accent_weight=self.lexical.accent_weight, documents=self.documents(), clauses=len(self._rows),
+                    accent_weight=DEFAULT_ACCENT_WEIGHT, documents=self.documents(), clauses=len(self._rows),
                     build_id=build_id, files=files)
                 # The manifest goes last: a directory without it is never taken for an index.
                 write_manifest(tmp, manifest)
@@ -392,23 +419,49 @@ class ClauseIndex:
         return [self._rows[i].clause for i in self._children.get(clause_id, [])]
 
     def row_mask(self, doc_ids: set[str]) -> np.ndarray:
-        """Boolean mask of the rows that belong to ``doc_ids``."""
-        return np.isin(self._row_doc, list(doc_ids)) if len(self._rows) else np.zeros(0, dtype=bool)
+        """Boolean mask of the rows that belong to ``doc_ids`` (unknown ids are ignored)."""
+        mask = np.zeros(len(self._rows), dtype=bool)
+        for doc_id in doc_ids:
+            rows = self._doc_rows.get(doc_id)
+            if rows:
+                mask[rows.start:rows.stop] = True
+        return mask
 
-    def dense_search(self, vector: np.ndarray, top_n: int,
-                     allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Rows nearest to a unit query vector, as (row, cosine), best first."""
+    def dense_search(self, vector: np.ndarray, top_n: int, allowed: np.ndarray | None = None, *,
+                     shortlist_rows: int = 0) -> list[tuple[int, float]]:
+        """Rows nearest to a unit query vector, as (row, cosine), best first.
+
+        Args:
+            vector: The unit query vector.
+            top_n: Maximum number of rows (> 0).
+            allowed: Optional boolean mask of the rows that may be returned (a filter).
+            shortlist_rows: When ``allowed`` keeps at most this many rows, only those rows are
+                scored, exactly (a commune's plan among 3,400: its ~60 rows, not the nation's
+                190,000); above it (or 0), the FAISS index is searched and its hits filtered.
+        """
         if top_n <= 0:
             raise ValueError(f"top_n must be > 0, got {top_n}")
         total = self._faiss.ntotal
         if total == 0:
             return []
+        if allowed is not None and shortlist_rows > 0:
+            rows = np.flatnonzero(allowed)
+            if len(rows) <= shortlist_rows:
+                return self._exact_among(np.asarray(vector, dtype=np.float32).reshape(-1), rows, top_n)
         k = min(total, top_n if allowed is None else max(top_n * 20, 1000))
         scores, rows = self._faiss.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
         hits = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
         if allowed is not None:
             hits = [(r, s) for r, s in hits if allowed[r]]
         return hits[:top_n]
+
+    def _exact_among(self, vector: np.ndarray, rows: np.ndarray, top_n: int) -> list[tuple[int, float]]:
+        """(row, cosine) of the best ``top_n`` of ``rows``, best first (ties by row)."""
+        if len(rows) == 0:
+            return []
+        scores = np.stack([self._rows[r].vector for r in rows]) @ vector
+        order = np.lexsort((rows, -scores))[:top_n]
+        return [(int(rows[i]), float(scores[i])) for i in order]
 
     def info(self) -> IndexInfo:
         """Documents, clause counts, embedder and size on disk."""
@@ -440,6 +493,12 @@ def _repair_interrupted_swap(directory: Path) -> None:
         logger.info("not repairing the swap of %s now: %s", directory, exc)
 
 
+def _file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in blocks (the same value as ``sha256_bytes`` of its bytes)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def _read_checked(directory: Path, manifest: dict, dim: int) -> tuple[Catalog, object]:
     """The catalog and FAISS index of ``directory``, checked against ``manifest``.
 
@@ -454,7 +513,9 @@ def _read_checked(directory: Path, manifest: dict, dim: int) -> tuple[Catalog, o
     data = {}
     for name in INDEX_FILES:
         try:
-            data[name] = (directory / name).read_bytes()
+            # The database is hashed as a stream (SQLite reads it again itself, and its build id is checked
+            # below): holding its bytes would double the memory of a national index (1.5 GB at 3,400 plans).
+            data[name] = (directory / name).read_bytes() if name == FAISS_FILE else _file_sha256(directory / name)
         except FileNotFoundError as exc:
             raise _TornRead(f"Chỉ mục tại {directory} thiếu tệp {name}.") from exc
         except PermissionError as exc:
@@ -464,7 +525,8 @@ def _read_checked(directory: Path, manifest: dict, dim: int) -> tuple[Catalog, o
         except OSError as exc:
             logger.info("reading %s failed", directory / name, exc_info=exc)
             raise _TornRead(f"Không đọc được tệp {name} của chỉ mục tại {directory}.") from exc
-        if sha256_bytes(data[name]) != expected.get(name):
+        digest = sha256_bytes(data[name]) if name == FAISS_FILE else data[name]
+        if digest != expected.get(name):
             raise _TornRead(f"Chỉ mục tại {directory} bị hỏng: tệp {name} không khớp tổng kiểm tra ghi trong "
                             f"{MANIFEST_FILE} (tệp bị sửa hoặc hư trên đĩa).")
     try:
