@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -13,15 +12,13 @@ from eval.evidence import collapse_whitespace
 from eval.metamorphic.corpus import SECTION_STYLES, CorpusOptions, plan_rewrites, read_plans
 from eval.metamorphic.mapping import compile_substitutions, read_mapping
 from ingest.vntext import folded_form
+from tests.bench.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_script():
-    spec = importlib.util.spec_from_file_location("make_corpus_script", ROOT / "bench" / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("make_corpus")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,17 @@
+"""Loading a ``bench/`` script as a module (the scripts are not a package)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_script(name: str) -> ModuleType:
+    """``bench/<name>.py`` as a module, e.g. ``load_script("scale")``."""
+    spec = importlib.util.spec_from_file_location(f"{name}_script", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
