@@ -147,9 +147,12 @@ def check_filters(filters: Any) -> dict | None:
     return filters
 
 
-def _row_runs(mask) -> list[range]:
-    """The runs of True in a boolean row mask, as ranges (a plan's rows are one run)."""
-    padded = np.concatenate(([False], np.asarray(mask, dtype=bool), [False]))
+def filter_shortlist(allowed: np.ndarray | None, limit: int) -> list[range] | None:
+    """The rows a filter keeps, as ranges (a plan's rows are one run), when they are at most ``limit``
+    (``filter_shortlist_rows``; 0: never): both channels then score only these rows. None otherwise."""
+    if allowed is None or limit <= 0 or int(allowed.sum()) > limit:
+        return None
+    padded = np.concatenate(([False], np.asarray(allowed, dtype=bool), [False]))
     edges = np.flatnonzero(padded[1:] != padded[:-1])
     return [range(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
@@ -238,17 +241,15 @@ class HybridRetriever(BaseRetriever):
             return []
         restored = _restore_accents(query) if is_accentless(query) else None
 
+        # A filter keeping few rows (one commune's plan) has both channels score only them.
+        among = filter_shortlist(allowed, p["filter_shortlist_rows"])
         dense: dict[int, tuple[int, float]] = {}
         if "dense" in channels and p["dense_weight"] > 0:
             vector = self.index.embedder.encode_query(restored or query)
-            ranked = self.index.dense_search(vector, p["dense_top_n"], allowed,
-                                             shortlist_rows=p["filter_shortlist_rows"])
+            ranked = self.index.dense_search(vector, p["dense_top_n"], allowed, among=among)
             dense = {row: (rank, score) for rank, (row, score) in enumerate(ranked, 1)}
         lexical: dict[int, tuple[int, float]] = {}
         if "lexical" in channels and p["lexical_weight"] > 0:
-            # A filter keeping few rows (one commune's plan) scores only them, as the dense channel does.
-            among = (_row_runs(allowed) if allowed is not None and 0 < int(allowed.sum()) <= p["filter_shortlist_rows"]
-                     else None)
             hits = self.index.lexical.search(query, p["lexical_top_n"], accented_query=restored, allowed=allowed,
                                              among=among)
             lexical = {h.row: (rank, h.score) for rank, h in enumerate(hits, 1)}

@@ -35,7 +35,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -428,26 +428,26 @@ class ClauseIndex:
         return mask
 
     def dense_search(self, vector: np.ndarray, top_n: int, allowed: np.ndarray | None = None, *,
-                     shortlist_rows: int = 0) -> list[tuple[int, float]]:
+                     among: Sequence[range] | None = None) -> list[tuple[int, float]]:
         """Rows nearest to a unit query vector, as (row, cosine), best first.
 
         Args:
             vector: The unit query vector.
             top_n: Maximum number of rows (> 0).
-            allowed: Optional boolean mask of the rows that may be returned (a filter).
-            shortlist_rows: When ``allowed`` keeps at most this many rows, only those rows are
-                scored, exactly (a commune's plan among 3,400: its ~60 rows, not the nation's
-                190,000); above it (or 0), the FAISS index is searched and its hits filtered.
+            allowed: Optional boolean mask of the rows that may be returned (a filter): the FAISS
+                index is searched and its hits filtered.
+            among: Optional row ranges (the rows ``allowed`` keeps, when they are few: the retriever's
+                ``filter_shortlist``): only these rows are scored, exactly (a commune's plan among
+                3,400: its ~60 rows, not the nation's 190,000).
         """
         if top_n <= 0:
             raise ValueError(f"top_n must be > 0, got {top_n}")
         total = self._faiss.ntotal
         if total == 0:
             return []
-        if allowed is not None and shortlist_rows > 0:
-            rows = np.flatnonzero(allowed)
-            if len(rows) <= shortlist_rows:
-                return self._exact_among(np.asarray(vector, dtype=np.float32).reshape(-1), rows, top_n)
+        if among is not None:
+            rows = np.array([r for span in among for r in span], dtype=np.int64)
+            return self._exact_among(np.asarray(vector, dtype=np.float32).reshape(-1), rows, top_n)
         k = min(total, top_n if allowed is None else max(top_n * 20, 1000))
         scores, rows = self._faiss.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), k)
         hits = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
