@@ -7,7 +7,8 @@ same kind (coverage, or the same indicator for other targets) and of the years t
 question names (every year when it names none). A locality whose plan sets no such
 figure gets a row saying so, citing its sentence that names the asked year (else its
 likeliest sentence on that indicator) when there is one, so nothing is left out
-silently. Cells hold only the figure; the full sentence of each row is its citation,
+silently; a coverage goal the plan states in words for the year ("toàn dân") is a
+stored target like a figure and fills its row ("toàn dân (không nêu con số)"). Cells hold only the figure; the full sentence of each row is its citation,
 one tap away in the chat.
 """
 
@@ -21,16 +22,13 @@ from assistant.answer import Answer, Citation
 from assistant.compose import Unit, cite
 from index.types import ScoredClause
 from ingest.model import DocumentMeta
-from ingest.targets import COVERAGE, Target, speaks_of_coverage
+from ingest.targets import COVERAGE, NO_FIGURE, Target, speaks_of_coverage
 from ingest.vntext import folded_form
 
 # How many of the likeliest sentences may reveal that the comparison is about a stored target.
 MATCH_DEPTH = 5
 # Share of a stored indicator's words another "other" target must share to count as the same indicator.
 SAME_INDICATOR = 0.5
-NOT_STATED = "không nêu con số"
-# A coverage goal stated in words instead of a figure: Directive 52's own goal, "bảo hiểm y tế toàn dân".
-COVERAGE_IN_WORDS = "toàn dân"
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,6 @@ class TargetRow:
     locality: str
     target: Target | None
     cited: ScoredClause | None
-    in_words: str = ""
-    year: str = ""
 
 
 def stated_target(units: Sequence[Unit], targets: Sequence[tuple[DocumentMeta, Target]],
@@ -115,20 +111,8 @@ def target_rows(stated: Target, units: Sequence[Unit], targets: Sequence[tuple[D
                      else _share(stated.indicator, unit.sentence, weights) >= SAME_INDICATOR) if unit else False
             if not about:
                 unit = None  # its likeliest sentence is about something else: nothing to quote
-            rows.append(_not_stated_row(meta.locality, unit, stated, years))
+            rows.append(TargetRow(meta.locality, None, unit.scored if unit else None))
     return rows
-
-
-def _not_stated_row(locality: str, unit: Unit | None, stated: Target, years: Sequence[str]) -> TargetRow:
-    """The row of a plan without the figure: its quoted sentence, and the coverage goal it states in words
-    ("toàn dân"), with the asked year it names."""
-    if unit is None:
-        return TargetRow(locality, None, None)
-    in_words = ""
-    if stated.kind == COVERAGE and folded_form(COVERAGE_IN_WORDS) in folded_form(unit.sentence):
-        in_words = COVERAGE_IN_WORDS
-    year = next((y for y in years if y in unit.sentence), "") if in_words else ""
-    return TargetRow(locality, None, unit.scored, in_words, year)
 
 
 def compose_target_table(question: str, rows: Sequence[TargetRow], top: tuple, support: float, *,
@@ -154,8 +138,7 @@ def compose_target_table(question: str, rows: Sequence[TargetRow], top: tuple, s
         if row.target is not None:
             lines.append(f"| {row.locality} | {row.target.stated} | {row.target.year or '—'} | {mark} |")
         else:  # the sentence that names the asked year (or the likeliest one) is the citation, one tap away
-            shown = f"{row.in_words} ({NOT_STATED})" if row.in_words else NOT_STATED
-            lines.append(f"| {row.locality} | {shown} | {row.year or '—'} | {mark} |")
+            lines.append(f"| {row.locality} | {NO_FIGURE} | — | {mark} |")
     text = "\n".join(lines)
     if extreme:
         text += _extreme_line(rows, highest=extreme == "cao nhat")
@@ -164,7 +147,7 @@ def compose_target_table(question: str, rows: Sequence[TargetRow], top: tuple, s
 
 
 def _extreme_line(rows: Sequence[TargetRow], *, highest: bool) -> str:
-    figures = [(r.locality, r.target) for r in rows if r.target is not None]
+    figures = [(r.locality, r.target) for r in rows if r.target is not None and not r.target.in_words]
     years = {t.year for _, t in figures}
     if len(figures) < 2 or len(years) > 1:
         return ""  # several years: "highest" would compare unlike things

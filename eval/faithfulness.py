@@ -20,7 +20,8 @@ Declared transformations (:data:`LEADS`, :data:`FIXED_SENTENCES`):
 - a data row of a comparison ("Huế | trên 99,3% | 2026 [n]"), faithful when its locality is the
   cited plan's, its figure with its qualifier is verbatim in the cited clause (text or reading)
   and its year is in that clause or its headings; a row saying the plan gives no figure
-  ("không nêu con số («…»)") is faithful when its quote is verbatim in the cited clause.
+  ("không nêu con số («…»)") is faithful when its quote is verbatim in the cited clause, and a
+  goal stated in words ("toàn dân (không nêu con số)") when its words are, with its year as above.
 
 The repaired OCR reading in answers is also scored against a hand-corrected
 reading of the cited lines (``eval/gold/corrected/<doc_id>.txt``, line i = line
@@ -59,6 +60,7 @@ _LABEL = re.compile(r"^(?:\*\*)?([^:—|]{1,160}?)(?:\*\*)?\s*(?::|—)\s+")
 _CELL = re.compile(r"^([^|]{1,80}?)\s*\|\s*")
 _DATA_ROW = re.compile(r"^([^|]{1,80}?)\s*\|\s*([^|]+?)\s*\|\s*(\d{4}|—)$")
 _NOT_STATED = re.compile(r"^không nêu con số(?:\s*\(«(.+)»\))?$")
+_IN_WORDS = re.compile(r"^(.+?)\s*\(không nêu con số\)$")
 _ELLIPSIS = re.compile(r"…|\.\.\.")
 _LIST_MARKER = re.compile(r"^(?:[-+•*]|[a-zđ]\)|\d+[.)])\s+", re.IGNORECASE)
 
@@ -185,6 +187,9 @@ def _check_row(text: str, numbers: tuple[int, ...], cited: Sequence[CitedClause]
             if sources and all(any(p in s for s in sources) for p in pieces):
                 return SentenceCheck(text, numbers, True, field, tuple(pieces))
         return SentenceCheck(text, numbers, False, "", (), "không khớp nguyên văn điều khoản được trích")
+    in_words = _IN_WORDS.match(figure)
+    if in_words:  # the goal as the plan words it ("toàn dân"): the words are what must be verbatim
+        figure = in_words.group(1)
     for field in ("text", "reading"):
         for c in cited:
             said = _norm(getattr(c, field))

@@ -1,6 +1,7 @@
 """How well ingest reads plans' quantified targets: cell precision and recall against a hand-checked table.
 
-A cell is (plan, kind, value, unit, year): what the overview shows in one place.
+A cell is (plan, kind, value, unit, year): what the overview shows in one place; a
+coverage goal stated in words has value None ("toàn dân (không nêu con số)").
 The hand-checked table (``eval/gold/targets/targets_2026-12.jsonl``) was written from the
 plans alone. ``python -m eval targets`` scores the five plans, and with
 ``--metamorphic N`` also N rewrites of them in other conventions and at other
@@ -23,7 +24,7 @@ from ingest.targets import Target, extract_targets
 
 TARGETS_GOLD = Path(__file__).parent / "gold" / "targets" / "targets_2026-12.jsonl"
 
-Cell = tuple[str, str, float, str, int | None]
+Cell = tuple[str, str, float | None, str, int | None]
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,13 @@ class GoldTarget:
     document: str
     kind: str
     indicator: str
-    value: float
+    value: float | None
     unit: str
     year: int | None
     quote: str
 
     def cell(self, document: str | None = None) -> Cell:
-        return (document or self.document, self.kind, round(self.value, 2), self.unit, self.year)
+        return (document or self.document, self.kind, _rounded(self.value), self.unit, self.year)
 
 
 @dataclass(frozen=True)
@@ -82,14 +83,19 @@ def load_target_gold(path: str | Path = TARGETS_GOLD) -> list[GoldTarget]:
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip():
             data = json.loads(line)
-            rows.append(GoldTarget(data["document"], data["kind"], data.get("indicator", ""), float(data["value"]),
+            value = None if data["value"] is None else float(data["value"])
+            rows.append(GoldTarget(data["document"], data["kind"], data.get("indicator", ""), value,
                                    data["unit"], data.get("year"), data.get("quote", "")))
     return rows
 
 
 def target_cell(target: Target, document: str) -> Cell:
     """The cell a target fills, for the plan's file name ``document``."""
-    return (document, target.kind, round(target.value, 2), target.unit, target.year)
+    return (document, target.kind, _rounded(target.value), target.unit, target.year)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def score_cells(corpus: str, extracted: Sequence[Cell], gold: Sequence[Cell]) -> TargetScore:
@@ -118,8 +124,8 @@ def mapped_gold(gold: Sequence[GoldTarget], mapping: PlanMapping) -> list[Cell]:
     cells = []
     for row in gold:
         if row.document == mapping.source:
-            value = moved.get(round(row.value, 2), row.value) if row.unit == "%" else row.value
-            cells.append((mapping.rewrite, row.kind, round(value, 2), row.unit, row.year))
+            value = moved.get(_rounded(row.value), row.value) if row.unit == "%" else row.value
+            cells.append((mapping.rewrite, row.kind, _rounded(value), row.unit, row.year))
     return cells
 
 

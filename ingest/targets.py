@@ -19,6 +19,13 @@ How a sentence is read:
   "đạt 100% trước năm 2030" takes the indicator of the figure before it.
 - A target is about coverage when its indicator speaks of coverage ("bao phủ") or of
   the share of the population taking part ("dân số tham gia").
+- A plan may state its coverage goal for a year in words, as Directive 52 does:
+  "Đến năm 2030, đạt mục tiêu bao phủ bảo hiểm y tế toàn dân". Such a goal is a
+  coverage target without a figure (``value`` None, shown "toàn dân (không nêu con
+  số)") when a reaching word (đạt, phấn đấu, hoàn thành) comes before the phrase in
+  its piece, the piece (or the sentence before it, or the headings) names a year not
+  before the plan's own, and the plan sets no coverage figure for that year. Without
+  a year ("đáp ứng mục tiêu bao phủ BHYT toàn dân") it is a direction, not a target.
 
 Matching uses the folded form (no accents, lowercase), so repaired OCR readings and
 the "tỉ/tỷ" spellings read alike; quotes keep the clause's own reading.
@@ -34,6 +41,10 @@ from ingest.vntext import folded_form
 
 COVERAGE = "coverage"
 OTHER = "other"
+# A coverage goal stated in words instead of a figure: Directive 52's own goal, "bảo hiểm y tế toàn dân".
+IN_WORDS = "toàn dân"
+NO_FIGURE = "không nêu con số"
+IN_WORDS_INDICATOR = "bao phủ bảo hiểm y tế toàn dân"
 
 # A percentage, with a Vietnamese decimal comma or point ("99,3%", "95 %").
 _PERCENT_RE = re.compile(r"(?<![\d.,/])(\d{1,3}(?:[.,]\d{1,2})?)\s*%")
@@ -50,6 +61,10 @@ _RATE_WORDS = ("ho tro", "huong", "muc dong", "dong", "thanh toan", "chi tra", "
 _PRESENT_WORDS = ("hien nay", "hien tai", "da dat", "uoc dat", "uoc thuc hien")
 # Folded words that say the figure is a share of the whole population.
 _COVERAGE_WORDS = ("bao phu", "dan so tham gia", "toan dan tham gia")
+# Folded: the goal of universal coverage named in words, and the words that make it a goal to reach.
+_IN_WORDS_RE = re.compile(r"\b(?:(?:muc tieu|chi tieu)\s+(?:ve\s+)?(?:bao phu\s+)?|bao phu\s+)"
+                          r"(?:bao hiem y te|bhyt)\s+toan dan\b")
+_REACH_RE = re.compile(r"\b(?:dat|phan dau|hoan thanh)\b")
 
 
 def _words_re(words: tuple[str, ...]) -> re.Pattern:
@@ -80,8 +95,8 @@ class Target:
         clause_id: The clause that states it.
         kind: "coverage" (share of the population with BHYT) or "other".
         indicator: What is measured, as the plan words it ("Tỷ lệ bao phủ bảo hiểm y tế toàn xã").
-        value: The figure (95.0, 99.3, 5000.0).
-        unit: "%" or the counted noun ("người").
+        value: The figure (95.0, 99.3, 5000.0); None for a coverage goal stated in words ("toàn dân").
+        unit: "%" or the counted noun ("người"); "" for a goal in words.
         qualifier: "trên", "tối thiểu", "đạt"… as written before the figure, "" when none.
         year: The year it is for, None when the plan names none.
         quote: The sentence that states it, as answers quote it.
@@ -93,7 +108,7 @@ class Target:
     clause_id: str
     kind: str
     indicator: str
-    value: float
+    value: float | None
     unit: str
     qualifier: str
     year: int | None
@@ -106,14 +121,24 @@ class Target:
         return asdict(self)
 
     @property
+    def in_words(self) -> bool:
+        """True for a coverage goal the plan states in words, without a figure."""
+        return self.value is None
+
+    @property
     def figure(self) -> str:
-        """The figure as a Vietnamese reader writes it: "99,3%", "5.000 người"."""
+        """The figure as a Vietnamese reader writes it: "99,3%", "5.000 người" ("toàn dân" for a goal in words)."""
+        if self.value is None:
+            return IN_WORDS
         number = f"{self.value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
         return f"{number}%" if self.unit == "%" else f"{number} {self.unit}"
 
     @property
     def stated(self) -> str:
-        """The figure with the qualifier that changes its meaning: "trên 99,3%" ("đạt" adds nothing)."""
+        """The figure with the qualifier that changes its meaning: "trên 99,3%" ("đạt" adds nothing);
+        "toàn dân (không nêu con số)" for a goal in words."""
+        if self.value is None:
+            return f"{IN_WORDS} ({NO_FIGURE})"
         qualifier = self.qualifier if self.qualifier != "đạt" else ""
         return f"{qualifier} {self.figure}".strip()
 
@@ -131,6 +156,7 @@ def extract_targets(meta: DocumentMeta, clauses: tuple[Clause, ...] | list[Claus
     plan_year = _plan_year(meta)
     seen: set[tuple] = set()
     found: list[Target] = []
+    in_words: list[Target] = []
     for clause in clauses:
         if clause.kind == "footnote":
             continue
@@ -143,7 +169,34 @@ def extract_targets(meta: DocumentMeta, clauses: tuple[Clause, ...] | list[Claus
                 if key not in seen:
                     seen.add(key)
                     found.append(target)
+            in_words += [Target(meta.doc_id, clause.id, COVERAGE, indicator, None, "", "", year, sentence,
+                                span.start, span.end)
+                         for indicator, year in _goals_in_words(clause, sentence, plan_year)]
+    # A goal in words counts only for a year the plan gives no coverage figure, and once per year.
+    covered = {t.year for t in found if t.kind == COVERAGE}
+    for target in in_words:
+        if target.year not in covered:
+            covered.add(target.year)
+            found.append(target)
     return tuple(found)
+
+
+def _goals_in_words(clause: Clause, sentence: str, plan_year: int | None) -> list[tuple[str, int]]:
+    """(indicator, year) of each universal-coverage goal ``sentence`` states in words for a year."""
+    folded = folded_form(sentence)
+    pieces = [(m.start(), m.end()) for m in _PIECE_RE.finditer(sentence)]
+    goals = []
+    for match in _IN_WORDS_RE.finditer(folded):
+        start, end = _piece_bounds(pieces, match.start(), len(sentence))
+        if not _REACH_RE.search(folded[start:match.start()]) or _PERCENT_RE.search(sentence[start:end]):
+            continue
+        year = _year_for(sentence, start, end) or (int(clause.year) if clause.year else None)
+        if year is None or (plan_year is not None and year < plan_year):
+            continue
+        # Folding keeps an NFC text's length, so the match's span is the plan's own words.
+        phrase = sentence[match.start():match.end()] if len(folded) == len(sentence) else IN_WORDS_INDICATOR
+        goals.append((phrase[0].upper() + phrase[1:], year))
+    return goals
 
 
 def _sentence_targets(clause: Clause, sentence: str, headings: str, plan_year: int | None) -> list[tuple]:

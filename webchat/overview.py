@@ -4,7 +4,8 @@ The targets were read at ingest and stored with the index (:mod:`ingest.targets`
 nothing here reads plan text. One :class:`TargetOverview` is built per process;
 each page of the tab is a :class:`OverviewQuery` answered by :meth:`TargetOverview.page`
 (filters, sort, page) and drawn by :func:`render_overview`: a bar chart of coverage
-targets, a table with one row per plan and one column per target year, a table of the
+targets, a table with one row per plan and one column per target year (a goal a plan
+states only in words shows "toàn dân", marked "không nêu con số"), a table of the
 other quantified targets, and for every cell its source sentence highlighted in the
 plan text (a tap on the cell shows it; plain links and CSS, no script).
 """
@@ -18,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ingest.model import Clause, DocumentMeta
-from ingest.targets import COVERAGE, Target
+from ingest.targets import COVERAGE, IN_WORDS, NO_FIGURE, Target
 from ingest.vntext import folded_form
 from webchat.render import escape, render_context
 
@@ -122,8 +123,8 @@ class TargetOverview:
             plans.sort(key=lambda p: _level_rank(p.meta.level))
         elif query.sort.startswith("coverage:"):
             year = int(query.sort.split(":", 1)[1])
-            # Highest target first; plans that set none for that year go last, still A→Z.
-            plans.sort(key=lambda p: -t.value if (t := p.coverage_for(year)) else math.inf)
+            # Highest figure first, then goals stated in words; plans that set none for that year go last, still A→Z.
+            plans.sort(key=lambda p: _coverage_rank(p.coverage_for(year)))
         return plans
 
     def page(self, query: OverviewQuery) -> OverviewPage:
@@ -142,10 +143,16 @@ class TargetOverview:
         for plan in self.matching(query):
             m = plan.meta
             for t in plan.coverage + plan.others:
+                level, value = (t.stated, "") if t.in_words else (t.qualifier, f"{t.value:g}")
                 writer.writerow([m.province or m.locality, m.locality, m.level, _document_name(m), KIND_LABELS[t.kind],
-                                 t.indicator, t.qualifier, f"{t.value:g}", t.unit, t.year or "", clause_label(t),
-                                 t.quote])
+                                 t.indicator, level, value, t.unit, t.year or "", clause_label(t), t.quote])
         return out.getvalue()
+
+
+def _coverage_rank(target: Target | None) -> tuple[int, float]:
+    if target is None:
+        return (2, 0.0)
+    return (1, 0.0) if target.in_words else (0, -target.value)
 
 
 def _years(plans: Sequence[PlanTargets]) -> tuple[int | None, ...]:
@@ -183,8 +190,12 @@ def render_overview(page: OverviewPage, *, clause: Callable[[str], Clause | None
     def ref(plan: PlanTargets, target: Target) -> str:
         numbered.append((len(numbered) + 1, plan, target))
         n = len(numbered)
-        return (f'<a class="bhyt-cell-link" href="#{_anchor(n)}" title="Xem câu trích trong kế hoạch">'
-                f'{escape(target.stated)}<sup class="bhyt-ref">[{n}]</sup></a>')
+        shown = target.figure if target.in_words else target.stated
+        words = " bhyt-cell-words" if target.in_words else ""
+        link = (f'<a class="bhyt-cell-link{words}" href="#{_anchor(n)}" title="Xem câu trích trong kế hoạch">'
+                f'{escape(shown)}<sup class="bhyt-ref">[{n}]</sup></a>')
+        # A goal in words keeps the cell narrow: "toàn dân" may wrap between its words, "không nêu con số" below.
+        return link + f'<div class="bhyt-muted">{NO_FIGURE}</div>' if target.in_words else link
 
     first = (page.page - 1) * page.query.page_size + 1
     parts = ['<div class="bhyt-overview">',
@@ -249,7 +260,8 @@ def _source_panel(n: int, meta: DocumentMeta, target: Target, clause: Clause | N
 
 def _chart(page: OverviewPage) -> str:
     """Horizontal bars of each plan's coverage targets, one colour per year, on an axis that starts
-    below the lowest target (stated under the chart), so 95% and 99,3% can be told apart."""
+    below the lowest target (stated under the chart), so 95% and 99,3% can be told apart; a goal
+    stated in words has no length and is drawn as an outline holding its words."""
     values = [t.value for p in page.plans for t in p.coverage if t.unit == "%"]
     if not values:
         return ""
@@ -261,6 +273,10 @@ def _chart(page: OverviewPage) -> str:
         for i, year in enumerate(years):
             t = plan.coverage_for(year)
             if t is None:
+                continue
+            if t.in_words:  # no figure, no length: an outline in the year's colour, its words inside
+                bars.append(f'<div class="bhyt-bar bhyt-bar-words bhyt-outline-{i % 4}">'
+                            f'<span>{year}: {IN_WORDS} ({NO_FIGURE})</span></div>')
                 continue
             width = 100 * (t.value - low) / (100 - low)
             bars.append(f'<div class="bhyt-bar bhyt-bar-{i % 4}" style="width:{width:.1f}%">'

@@ -71,8 +71,9 @@ table.bhyt-targets { border-collapse: collapse; width: 100%; font-size: .95em; }
 table.bhyt-targets th, table.bhyt-targets td { text-align: left; vertical-align: top; padding: .35rem .45rem;
   border-bottom: 1px solid var(--border-color-primary); word-break: normal; overflow-wrap: normal; hyphens: none; }
 table.bhyt-targets td a.bhyt-cell-link { white-space: nowrap; text-decoration: none; color: inherit; font-weight: 600; }
+table.bhyt-targets td a.bhyt-cell-link.bhyt-cell-words { white-space: normal; }
 table.bhyt-targets th[scope=row] { min-width: 7.5rem; font-weight: 600; }
-table.bhyt-others td:nth-child(2) { min-width: 10rem; }
+table.bhyt-others td:nth-child(2) { min-width: 8.5rem; }
 .bhyt-overview h3 { font-size: 1.05rem; margin: 1rem 0 .35rem 0; }
 .bhyt-target-source { display: none; border: 1px solid var(--border-color-primary); border-left: 4px solid #d97706;
   border-radius: 6px; padding: .5rem .7rem; margin: .6rem 0; overflow-wrap: anywhere; }
@@ -90,6 +91,10 @@ figure.bhyt-chart figcaption { font-weight: 600; margin-bottom: .4rem; }
 .bhyt-bar-1, .bhyt-legend i.bhyt-bar-1 { background: #86efac; }
 .bhyt-bar-2, .bhyt-legend i.bhyt-bar-2 { background: #fcd34d; }
 .bhyt-bar-3, .bhyt-legend i.bhyt-bar-3 { background: #f9a8d4; }
+.bhyt-bar-words { background: none; border: 1.5px dashed; height: auto; min-height: 1.35rem; }
+.bhyt-bar-words span { white-space: normal; }
+.bhyt-outline-0 { border-color: #3b82f6; } .bhyt-outline-1 { border-color: #22c55e; }
+.bhyt-outline-2 { border-color: #f59e0b; } .bhyt-outline-3 { border-color: #ec4899; }
 .bhyt-legend { font-weight: normal; font-size: .85em; margin-left: .6rem; white-space: nowrap; }
 .bhyt-legend i { display: inline-block; width: .8rem; height: .8rem; margin-right: .25rem; vertical-align: middle; }
 /* A comparison answer's table in the chat: words stay whole, the locality column is never squeezed. */

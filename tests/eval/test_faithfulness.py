@@ -60,3 +60,12 @@ def test_a_comparison_rows_year_may_come_from_the_clauses_heading():
     clause = CitedClause(1, "dak-doa", item, 0, len(item), titles=("2. Mục tiêu đến năm 2030",), locality="Đak Đoa")
     checks = check_answer("| Đak Đoa | 98% | 2030 | [1] |\n| Đak Đoa | 98% | 2026 | [1] |", [clause])
     assert [c.faithful for c in checks] == [True, False]
+
+
+def test_a_goal_in_words_row_is_faithful_when_its_words_and_year_are_in_the_cited_clause():
+    item = "- Đến năm 2030, phấn đấu đạt mục tiêu bao phủ bảo hiểm y tế toàn dân."
+    clause = CitedClause(1, "ninh-binh", item, 0, len(item), titles=("2. Mục tiêu cụ thể",), locality="Ninh Bình")
+    checks = check_answer("| Ninh Bình | toàn dân (không nêu con số) | 2030 | [1] |\n"
+                          "| Ninh Bình | toàn dân (không nêu con số) | 2028 | [1] |\n"
+                          "| Ninh Bình | toàn tỉnh (không nêu con số) | 2030 | [1] |", [clause])
+    assert [c.faithful for c in checks] == [True, False, False]

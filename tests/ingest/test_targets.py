@@ -7,6 +7,7 @@ import pytest
 from ingest.batch import ingest_paths
 from ingest.model import Clause, DocumentMeta, SentenceSpan
 from ingest.targets import COVERAGE, OTHER, extract_targets
+from ingest.vntext import folded_form
 from tests.plans import DAK_DOA, DONG_NAI, HUE, PLANS
 
 
@@ -50,13 +51,13 @@ def test_two_figures_of_one_sentence_get_their_own_years_and_the_first_statement
 def test_citations_point_at_the_sentence_in_the_source_file(plan_targets):
     for doc, targets in plan_targets.values():
         for target in targets:
-            quoted = doc.source_text[target.start:target.end]
-            assert target.figure.split("%")[0].split(" ")[0] in quoted.replace(" %", "%")
+            quoted = folded_form(doc.source_text[target.start:target.end])
+            assert folded_form(target.figure.split("%")[0].split(" ")[0]) in quoted.replace(" %", "%")
 
 
 def test_the_repaired_ocr_reading_is_read(plan_targets):
     doc, targets = plan_targets[DONG_NAI]
-    assert [(t.kind, t.value, t.year) for t in targets] == [(COVERAGE, 96.0, 2026)]
+    assert [(t.kind, t.value, t.year) for t in targets] == [(COVERAGE, 96.0, 2026), (COVERAGE, None, 2030)]
     assert "bao phủ" in targets[0].indicator
 
 
@@ -92,3 +93,41 @@ def test_a_heading_that_sets_goals_makes_a_bare_figure_a_target():
     assert _cells("Tỷ lệ bao phủ bảo hiểm y tế toàn phường 97% dân số.", titles=("Mục tiêu đến năm 2027",),
                   year="2027") == [(COVERAGE, 97.0, "%", 2027, "")]
     assert _cells("Tỷ lệ bao phủ bảo hiểm y tế toàn phường 97% dân số.", titles=("Kết quả thực hiện",)) == []
+
+
+def _goals_in_words(text: str, **kwargs) -> list[tuple]:
+    return [(t.kind, t.year, t.stated) for t in extract_targets(_meta(), [_clause(text, **kwargs)]) if t.in_words]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "year"), [
+    ("Phấn đấu đến năm 2030 đạt chỉ tiêu bao phủ BHYT toàn dân.", {}, 2030),
+    ("Đến năm 2028, hoàn thành mục tiêu BHYT toàn dân trên địa bàn phường.", {}, 2028),
+    ("Đạt mục tiêu bao phủ bảo hiểm y tế toàn dân.", {"titles": ("Mục tiêu đến năm 2030",), "year": "2030"}, 2030),
+])
+def test_a_coverage_goal_stated_in_words_for_a_year_is_a_target_without_a_figure(text, kwargs, year):
+    assert _goals_in_words(text, **kwargs) == [(COVERAGE, year, "toàn dân (không nêu con số)")]
+
+
+@pytest.mark.parametrize("text", [
+    "Hoàn thiện chính sách, pháp luật về BHYT đáp ứng mục tiêu bao phủ BHYT toàn dân.",  # no year: a direction
+    "Đến năm 2030, đáp ứng mục tiêu bao phủ bảo hiểm y tế toàn dân.",  # nothing to reach
+    "Tập trung thực hiện bảo hiểm y tế toàn dân trong giai đoạn mới, đến năm 2030.",  # not a goal named
+    "Năm 2024 đã đạt mục tiêu bao phủ bảo hiểm y tế toàn dân.",  # before the plan's year: the present
+])
+def test_universal_coverage_named_without_a_goal_for_a_year_is_not_a_target(text):
+    assert _goals_in_words(text) == []
+
+
+def test_a_goal_in_words_gives_way_to_the_plans_figure_for_that_year():
+    text = ("Đến năm 2030 đạt mục tiêu bao phủ bảo hiểm y tế toàn dân, tỷ lệ bao phủ BHYT đạt 99% năm 2030; "
+            "đến năm 2032 đạt mục tiêu bao phủ BHYT toàn dân.")
+    cells = [(t.year, t.stated) for t in extract_targets(_meta(), [_clause(text)]) if t.kind == COVERAGE]
+    assert cells == [(2030, "99%"), (2032, "toàn dân (không nêu con số)")]
+
+
+def test_the_real_plans_goals_in_words_are_read_where_no_figure_is_set(plan_targets):
+    _, hue = plan_targets[HUE]
+    _, dong_nai = plan_targets[DONG_NAI]
+    assert [t.stated for t in hue if t.kind == COVERAGE and t.year == 2030] == ["100%"]
+    worded = [t for t in dong_nai if t.in_words]
+    assert [(t.year, t.indicator) for t in worded] == [(2030, "Mục tiêu bao phủ bảo hiểm y tế toàn dân")]

@@ -48,7 +48,9 @@ def test_every_plan_is_a_row_and_coverage_years_are_columns(overview):
 def test_sorting_by_a_years_coverage_puts_the_highest_first_and_plans_without_one_last(overview):
     by_2030 = [p.meta.locality for p in overview.page(OverviewQuery(sort="coverage:2030")).plans]
     assert by_2030[:2] == ["Huế", "Đak Đoa"]
+    # Then the plans that state the goal only in words ("toàn dân"), A→Z.
     assert by_2030[2:] == ["An Giang", "Đồng Nai", "Ninh Bình"]
+    assert all(p.coverage_for(2030).in_words for p in overview.page(OverviewQuery(sort="coverage:2030")).plans[2:])
     by_2026 = [p.meta.locality for p in overview.page(OverviewQuery(sort="coverage:2026")).plans]
     assert by_2026[:2] == ["Huế", "Đồng Nai"]
     assert ("Bao phủ BHYT 2030 (cao → thấp)", "coverage:2030") in overview.sort_choices()
@@ -75,16 +77,34 @@ def test_pages_are_cut_and_clamped(overview):
 def test_each_cell_links_to_its_sentence_highlighted_in_the_plan(corpus, overview):
     html = _render(corpus, overview, OverviewQuery())
     links = re.findall(r'href="#(bhyt-t-\d+)"', html)
-    assert len(links) == 14
+    assert len(links) == 17
     for anchor in links:
         assert f'id="{anchor}"' in html
-    panel = html[html.index('id="bhyt-t-5"'):]
-    panel = panel[:panel.index("↑ Về bảng")]
-    assert "Huế" in panel and "<mark>" in panel and "99,3%" in panel.split("<mark>", 1)[1]
+    panels = {anchor: _panel(html, anchor) for anchor in links}
+    hue = next(p for p in panels.values() if "<b>Huế</b>" in p and "99,3%" in p)
+    assert "<mark>" in hue and "99,3%" in hue.split("<mark>", 1)[1]
     # The scanned plan's panel leads with the repaired reading; the scan is one tap away.
-    dong_nai = html[html.index('id="bhyt-t-4"'):]
-    dong_nai = dong_nai[:dong_nai.index("↑ Về bảng")]
+    dong_nai = next(p for p in panels.values() if "<b>Đồng Nai</b>" in p and "96%" in p)
     assert dong_nai.index("Bản đọc đã sửa lỗi nhận dạng") < dong_nai.index("Xem nguyên văn bản quét")
+
+
+def test_a_goal_stated_in_words_is_a_cell_citing_its_sentence(corpus, overview):
+    html = _render(corpus, overview, OverviewQuery(province="An Giang"))
+    row = html[html.index('<th scope="row">An Giang'):]
+    row = row[:row.index("</tr>")]
+    cells = re.findall(r"<td>(.*?)</td>", row)
+    assert "trên 95%" in cells[0]
+    assert "toàn dân" in cells[1] and "không nêu con số" in cells[1] and "%" not in cells[1]
+    anchor = re.search(r'href="#(bhyt-t-\d+)"', cells[1]).group(1)
+    marked = _panel(html, anchor).split("<mark>", 1)[1].split("</mark>", 1)[0]
+    assert "2030" in marked and "toàn dân" in marked
+    # The chart draws it as an outline holding its words, not as a bar of some length.
+    assert "bhyt-bar-words" in html and "2030: toàn dân (không nêu con số)" in html
+
+
+def _panel(html: str, anchor: str) -> str:
+    panel = html[html.index(f'id="{anchor}"'):]
+    return panel[:panel.index("↑ Về bảng")]
 
 
 def test_plan_text_is_escaped(corpus, overview):
@@ -101,9 +121,12 @@ def test_csv_holds_every_target_of_the_filters_on_all_pages(overview):
     rows = list(csv.reader(io.StringIO(overview.csv(OverviewQuery(page_size=1), lambda t: "Mục II"))))
     header, body = rows[0], rows[1:]
     assert header[:3] == ["Tỉnh/thành phố", "Địa phương", "Cấp"]
-    assert len(body) == 14
+    assert len(body) == 17
     hue = [r for r in body if r[1] == "Huế" and r[4] == "Bao phủ BHYT"]
     assert [(r[7], r[8], r[9]) for r in hue] == [("99.3", "%", "2026"), ("100", "%", "2030")]
+    an_giang = [r for r in body if r[1] == "An Giang" and r[4] == "Bao phủ BHYT"]
+    assert [(r[6], r[7], r[8], r[9]) for r in an_giang] == [("trên", "95", "%", "2026"),
+                                                             ("toàn dân (không nêu con số)", "", "", "2030")]
     assert len(list(csv.reader(io.StringIO(overview.csv(OverviewQuery(level="xã")))))) == 1 + 6
 
 
