@@ -7,7 +7,9 @@ each page of the tab is a :class:`OverviewQuery` answered by :meth:`TargetOvervi
 targets, a table with one row per plan and one column per target year (a goal a plan
 states only in words shows "toàn dân", marked "không nêu con số"), a table of the
 other quantified targets, and for every cell its source sentence highlighted in the
-plan text (a tap on the cell shows it; plain links and CSS, no script).
+plan text (a tap on the cell shows it; plain links and CSS, no script). The coverage
+table's headers are sort buttons (``data-bhyt-sort`` holds the order's key; the tab
+turns a tap into a redraw), the current order marked with an arrow and ``aria-sort``.
 """
 
 from __future__ import annotations
@@ -203,7 +205,8 @@ def render_overview(page: OverviewPage, *, clause: Callable[[str], Clause | None
              f'(kế hoạch {first}–{first + len(page.plans) - 1}). Bấm vào một ô để xem câu trích trong kế hoạch.</p>',
              _chart(page)]
     years = page.years
-    head = "".join(f"<th>{year}</th>" if year else "<th>Không ghi năm</th>" for year in years)
+    head = "".join(_sort_header(str(year), f"coverage:{year}", page.query.sort) if year else "<th>Không ghi năm</th>"
+                   for year in years)
     rows = []
     for plan in page.plans:
         cells = "".join(f"<td>{ref(plan, t)}</td>" if (t := plan.coverage_for(year)) else "<td>—</td>"
@@ -212,7 +215,8 @@ def render_overview(page: OverviewPage, *, clause: Callable[[str], Clause | None
                     f"<div class=\"bhyt-muted\">{escape(_place_line(plan.meta))}</div></th>{cells}</tr>")
     parts.append('<h3>Chỉ tiêu bao phủ BHYT theo năm</h3>')
     if years:
-        parts.append(f'<div class="bhyt-table-wrap"><table class="bhyt-targets"><thead><tr><th>Địa phương</th>{head}'
+        locality = _sort_header("Địa phương", SORT_LOCALITY, page.query.sort)
+        parts.append(f'<div class="bhyt-table-wrap"><table class="bhyt-targets"><thead><tr>{locality}{head}'
                      f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
     else:
         parts.append('<p class="bhyt-muted">Các kế hoạch trên trang này không nêu con số bao phủ.</p>')
@@ -232,6 +236,19 @@ def render_overview(page: OverviewPage, *, clause: Callable[[str], Clause | None
                                    clause_label))
     parts.append("</div></div>")
     return "".join(parts)
+
+
+def _sort_header(label: str, key: str, current: str) -> str:
+    """A column header that sorts by ``key`` when tapped; the current order is marked (A→Z for places,
+    highest first for a year's coverage)."""
+    descending = key.startswith("coverage:")
+    if key != current:
+        hint = "Sắp xếp theo cột này"
+        return (f'<th><button type="button" class="bhyt-sort" data-bhyt-sort="{escape(key)}" title="{hint}">'
+                f'{escape(label)} <span class="bhyt-sort-mark" aria-hidden="true">↕</span></button></th>')
+    order, arrow = ("descending", "↓") if descending else ("ascending", "↑")
+    return (f'<th aria-sort="{order}"><button type="button" class="bhyt-sort bhyt-sorted" data-bhyt-sort="{escape(key)}">'
+            f'{escape(label)} <span class="bhyt-sort-mark" aria-hidden="true">{arrow}</span></button></th>')
 
 
 def _place_line(meta: DocumentMeta) -> str:

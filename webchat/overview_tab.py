@@ -1,6 +1,6 @@
 """The "Chỉ tiêu các địa phương" tab: filters, sort, pages and CSV download over :mod:`webchat.overview`.
 
-Every control redraws the page on the server (filtering and sorting thousands of
+Every control (and a tap on a sortable column header of the coverage table) redraws the page on the server (filtering and sorting thousands of
 plans is a list pass, well under the time of one answer); the CSV holds every
 target passing the filters, all pages. Events run outside the answer queue
 (``queue=False``) so a busy chat never holds the overview up.
@@ -19,6 +19,9 @@ from webchat.overview import OverviewQuery
 
 ALL = ""
 CSV_NAME = "chi-tieu-bhyt.csv"
+# A tap on a header button of the table (webchat.overview._sort_header) becomes a click event carrying its order.
+HEADER_SORT_JS = ("element.addEventListener('click', (event) => { const button = event.target.closest('[data-bhyt-sort]');"
+                  " if (button) { trigger('click', {sort: button.dataset.bhytSort}); } });")
 
 
 def build_overview_tab(backend: ChatBackend) -> None:
@@ -38,7 +41,8 @@ def build_overview_tab(backend: ChatBackend) -> None:
         following = gr.Button("Trang sau ›", size="sm", min_width=0, elem_id="bhyt-ov-next")
         download = gr.DownloadButton("Tải CSV (mọi trang)", value=_csv_file(backend, OverviewQuery()), size="sm",
                                      min_width=0, elem_id="bhyt-ov-csv")
-    table = gr.HTML(backend.overview_html(overview.page(OverviewQuery())), elem_id="bhyt-overview")
+    table = gr.HTML(backend.overview_html(overview.page(OverviewQuery())), elem_id="bhyt-overview",
+                    js_on_load=HEADER_SORT_JS)
 
     def query(province_value: str, level_value: str, sort_value: str, page_value: float | None) -> OverviewQuery:
         return OverviewQuery(province=province_value or ALL, level=level_value or ALL, sort=sort_value or "locality",
@@ -57,10 +61,18 @@ def build_overview_tab(backend: ChatBackend) -> None:
     def first_page(province_value, level_value, sort_value):
         return draw(province_value, level_value, sort_value, 1)
 
+    known_orders = {key for _, key in overview.sort_choices()}
+
+    def sort_by_header(province_value, level_value, sort_value, event: gr.EventData):
+        chosen = getattr(event, "sort", None)
+        chosen = chosen if chosen in known_orders else sort_value  # a header names only an offered order
+        return (chosen, *draw(province_value, level_value, chosen, 1))
+
     filters = [province, level, sort]
     options = {"queue": False, "api_visibility": "private"}
-    for control in filters:
-        control.change(first_page, filters, [table, page, download], **options)
+    for control in filters:  # .input: a user's choice; the header sets the sort dropdown without redrawing twice
+        control.input(first_page, filters, [table, page, download], **options)
+    table.click(sort_by_header, filters, [sort, table, page, download], **options)
     page.submit(draw, filters + [page], [table, page, download], **options)
     previous.click(step(-1), filters + [page], [table, page, download], **options)
     following.click(step(1), filters + [page], [table, page, download], **options)

@@ -73,6 +73,10 @@ table.bhyt-targets th, table.bhyt-targets td { text-align: left; vertical-align:
 table.bhyt-targets td a.bhyt-cell-link { white-space: nowrap; text-decoration: none; color: inherit; font-weight: 600; }
 table.bhyt-targets td a.bhyt-cell-link.bhyt-cell-words { white-space: normal; }
 table.bhyt-targets th[scope=row] { min-width: 7.5rem; font-weight: 600; }
+button.bhyt-sort { font: inherit; font-weight: 600; color: inherit; background: none; border: 0; padding: 0;
+  cursor: pointer; text-align: left; white-space: nowrap; }
+button.bhyt-sort .bhyt-sort-mark { color: var(--body-text-color-subdued); font-weight: normal; }
+button.bhyt-sort.bhyt-sorted .bhyt-sort-mark { color: var(--color-accent); font-weight: 600; }
 table.bhyt-others td:nth-child(2) { min-width: 8.5rem; }
 .bhyt-overview h3 { font-size: 1.05rem; margin: 1rem 0 .35rem 0; }
 .bhyt-target-source { display: none; border: 1px solid var(--border-color-primary); border-left: 4px solid #d97706;

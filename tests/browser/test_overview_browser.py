@@ -64,7 +64,7 @@ def test_tables_fit_the_screen_without_breaking_words(browser, app_url, width): 
         rows = page.locator("#bhyt-overview table.bhyt-targets").first.locator("tbody tr")
         assert rows.count() == 5
         headers = page.locator("#bhyt-overview table.bhyt-targets").first.locator("thead th").all_inner_texts()
-        assert headers == ["Địa phương", "2026", "2030"]
+        assert headers == ["Địa phương ↑", "2026 ↕", "2030 ↕"]  # sort buttons; places A→Z to begin with
         assert page.locator("#bhyt-overview .bhyt-chart-row").count() == 5
         save_screenshot(page, f"webchat-overview-{width}")
     finally:
@@ -115,6 +115,29 @@ def test_sort_filter_and_csv(browser, app_url):  # noqa: F811
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0][1] == "Địa phương" and len(rows) == 1 + 6
         assert {r[1] for r in rows[1:]} == {"Đak Đoa"}
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+def test_tapping_a_year_header_sorts_by_that_years_coverage(browser, app_url, width):  # noqa: F811
+    page = open_overview(browser, app_url, width)
+    try:
+        page.locator("#bhyt-overview button[data-bhyt-sort='coverage:2030']").click()
+        page.wait_for_function("() => document.querySelector('#bhyt-overview tbody th').innerText.startsWith('Huế')"
+                               " && document.querySelector('#bhyt-overview th[aria-sort]')?.innerText.startsWith('2030')",
+                               timeout=TIMEOUT_MS)
+        rows = page.locator("#bhyt-overview table.bhyt-targets").first.locator("tbody th")
+        places = [rows.nth(i).inner_text().split("\n")[0] for i in range(rows.count())]
+        # Figures highest first, then the goals stated only in words, A→Z.
+        assert places == ["Huế", "Đak Đoa", "An Giang", "Đồng Nai", "Ninh Bình"]
+        assert "Bao phủ BHYT 2030" in page.locator("#bhyt-ov-sort input").input_value()
+        if width == "phone":
+            save_screenshot(page, "webchat-overview-sorted-phone")
+        page.locator("#bhyt-overview button[data-bhyt-sort='locality']").click()
+        page.wait_for_function("() => document.querySelector('#bhyt-overview tbody th').innerText.startsWith('An Giang')"
+                               " && document.querySelector('#bhyt-overview th[aria-sort]')?.innerText.startsWith('Địa')",
+                               timeout=TIMEOUT_MS)
     finally:
         page.close()
 

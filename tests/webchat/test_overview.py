@@ -132,3 +132,16 @@ def test_csv_holds_every_target_of_the_filters_on_all_pages(overview):
 
 def test_no_plan_matching_says_so(corpus, overview):
     assert "Không có kế hoạch nào khớp" in _render(corpus, overview, OverviewQuery(province="Hà Nội"))
+
+
+def test_coverage_headers_sort_by_their_column_and_mark_the_current_order(corpus, overview):
+    html = _render(corpus, overview, OverviewQuery(sort="coverage:2030"))
+    table = html[html.index('<table class="bhyt-targets">'):]
+    head = table[:table.index("</thead>")]
+    keys = re.findall(r'data-bhyt-sort="([^"]+)"', head)
+    assert keys == ["locality", "coverage:2026", "coverage:2030"]
+    assert {key for _, key in overview.sort_choices()} >= set(keys)  # a header offers only an order the tab knows
+    marked = re.findall(r'<th aria-sort="(\w+)">.*?data-bhyt-sort="([^"]+)"', head)
+    assert marked == [("descending", "coverage:2030")]
+    by_place = _render(corpus, overview, OverviewQuery())
+    assert re.findall(r'<th aria-sort="(\w+)">.*?data-bhyt-sort="([^"]+)"', by_place) == [("ascending", "locality")]
