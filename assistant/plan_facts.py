@@ -1,10 +1,13 @@
 """Answers about the plan document itself: its number (with its date), date of issue, signer, issuing body.
 
 These facts live in the header block, which ingest turns into
-:class:`ingest.model.DocumentMeta`, not into answerable clauses. When a plan
-leaves them blank ("Số: /KH-UBND", a date with only the year), the answer says
-so plainly instead of quoting a clause that merely mentions another document's
-number or date.
+:class:`ingest.model.DocumentMeta`, not into answerable clauses. An answer cites
+the lines that state its fact (``DocumentMeta.header_spans``: the "Số …" line, the
+place-and-date line, the signature from "T/M …" to the signer's name), verbatim
+with their offsets like any clause; the issuing body is cited only from a signature
+that names it. When a plan leaves a fact blank ("Số: /KH-UBND", a date with only the
+year), the answer says so plainly instead of quoting a clause that merely mentions
+another document's number or date.
 """
 
 from __future__ import annotations
@@ -12,14 +15,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer import Answer
-from ingest.model import DocumentMeta
+from assistant.answer import Answer, Citation
+from ingest.model import DocumentMeta, HeaderSpan
+from ingest.vntext import folded_form
 
 _ISO_DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _ISO_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR_RE = re.compile(r"^\d{4}$")
-_HEADER_NOTE = "(theo phần đầu văn bản; đây là thông tin của văn bản, không phải một điều khoản)"
-_SIGNATURE_NOTE = "(theo phần ký cuối văn bản; đây là thông tin của văn bản, không phải một điều khoản)"
+# One sentence each (no ";"), so the note stays part of the fact it qualifies.
+_HEADER_NOTE = "(theo phần đầu văn bản — thông tin của văn bản, không phải một điều khoản)"
+_SIGNATURE_NOTE = "(theo phần ký cuối văn bản — thông tin của văn bản, không phải một điều khoản)"
+_DOCUMENT_NOTE = "(thông tin của văn bản, không phải một điều khoản)"
+# How a citation names where the lines are.
+_PLACES = {"number": "Phần đầu văn bản", "date": "Phần đầu văn bản", "signature": "Phần ký cuối văn bản"}
+# Which lines state each answer's fact.
+_CITED = {"number": ("number", "date"), "date": ("date",), "signer": ("signature",), "issuer": ("signature",)}
+# Folded names of issuing bodies a signature line may carry ("T/M BAN THƯỜNG VỤ", "TM. ỦY BAN NHÂN DÂN").
+_BODIES = ("ban thuong vu", "uy ban nhan dan", "dang uy", "tinh uy", "thanh uy")
 
 
 def _plan_name(meta: DocumentMeta) -> str:
@@ -59,7 +71,7 @@ def _date_answer(meta: DocumentMeta) -> tuple[str, bool]:
 
 def _issuer_answer(meta: DocumentMeta) -> tuple[str, bool]:
     if meta.issuer:
-        return f"Kế hoạch của {meta.locality} do {meta.issuer} ban hành {_HEADER_NOTE}.", False
+        return f"Kế hoạch của {meta.locality} do {meta.issuer} ban hành {_DOCUMENT_NOTE}.", False
     return f"Dữ liệu đã nạp không ghi cơ quan ban hành kế hoạch của {meta.locality}.", True
 
 
@@ -83,11 +95,33 @@ def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMet
         documents: The plans the question names; anything but exactly one gives None.
 
     Returns:
-        An :class:`Answer` without citations (abstained when the plan leaves the
-        fact blank), or None when this module does not apply.
+        An :class:`Answer` citing the lines that state the fact (abstained, without citations, when
+        the plan leaves the fact blank), or None when this module does not apply.
     """
     if about not in _ANSWERS or len(documents) != 1:
         return None
-    text, abstained = _ANSWERS[about](documents[0])
+    meta = documents[0]
+    text, abstained = _ANSWERS[about](meta)
+    citations = () if abstained else _citations(meta, about)
+    if citations:
+        text += " " + "".join(f"[{c.n}]" for c in citations)
     return Answer(question=question, answer=text, abstained=abstained, mode="extractive",
-                  support=0.0 if abstained else 1.0)
+                  citations=citations, support=0.0 if abstained else 1.0)
+
+
+def _citations(meta: DocumentMeta, about: str) -> tuple[Citation, ...]:
+    """The header or signature lines stating the answer's fact, each once (number and date may share a line)."""
+    spans: list[HeaderSpan] = []
+    for fact in _CITED[about]:
+        span = meta.header_span(fact)
+        if span is None or any(s.start == span.start for s in spans):
+            continue
+        if about == "issuer" and not any(body in folded_form(span.text) for body in _BODIES):
+            continue  # a signature with only a name does not say who issued the plan
+        if about == "number" and fact == "date" and not _written_date(meta):
+            continue
+        spans.append(span)
+    return tuple(Citation(n=n, id=f"{meta.doc_id}:{span.fact}", doc_id=meta.doc_id, doc_title=meta.display_title,
+                          locality=meta.locality, section=_PLACES[span.fact], text=span.text,
+                          char_start=span.start, char_end=span.end, score=1.0)
+                 for n, span in enumerate(spans, start=1))

@@ -21,7 +21,13 @@ Declared transformations (:data:`LEADS`, :data:`FIXED_SENTENCES`):
   cited plan's, its figure with its qualifier is verbatim in the cited clause (text or reading)
   and its year is in that clause or its headings; a row saying the plan gives no figure
   ("không nêu con số («…»)") is faithful when its quote is verbatim in the cited clause, and a
-  goal stated in words ("toàn dân (không nêu con số)") when its words are, with its year as above.
+  goal stated in words ("toàn dân (không nêu con số)") when its words are, with its year as above;
+- a sentence about the plan document ("Kế hoạch của X có số 646-KH/TU, ban hành ngày 09/01/2026
+  (…)", "… do Nguyễn Văn A (…) ký", "… do Ủy ban nhân dân tỉnh X ban hành (…)") citing its header or
+  signature lines: faithful when every document number, date (day, month and year as numbers, in
+  order) and signer's name it states is in the cited lines, and for the issuing body when the
+  cited lines name the body's kind (Ban Thường vụ, Ủy ban nhân dân, Đảng ủy, Tỉnh ủy, Thành ủy) it
+  names; the locality and the issuer's place are inferred, not checked.
 
 The repaired OCR reading in answers is also scored against a hand-corrected
 reading of the cited lines (``eval/gold/corrected/<doc_id>.txt``, line i = line
@@ -62,6 +68,12 @@ _DATA_ROW = re.compile(r"^([^|]{1,80}?)\s*\|\s*([^|]+?)\s*\|\s*(\d{4}|—)$")
 _NOT_STATED = re.compile(r"^không nêu con số(?:\s*\(«(.+)»\))?$")
 _IN_WORDS = re.compile(r"^(.+?)\s*\(không nêu con số\)$")
 _ELLIPSIS = re.compile(r"…|\.\.\.")
+_PLAN_FACT = re.compile(r"^Kế hoạch của .+? (?:có số|ban hành ngày|do .+? (?:ký|ban hành))")
+_DOC_NUMBER = re.compile(r"\b\d+-[^\s,()]+")
+_DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+_SIGNER = re.compile(r" do (.+?) (?:\(|ký)")
+_ISSUED_BY = re.compile(r" do (.+?) ban hành \(")
+_BODIES = ("ban thuong vu", "uy ban nhan dan", "dang uy", "tinh uy", "thanh uy")
 _LIST_MARKER = re.compile(r"^(?:[-+•*]|[a-zđ]\)|\d+[.)])\s+", re.IGNORECASE)
 
 
@@ -163,6 +175,8 @@ def check_sentence(text: str, cited_numbers: Sequence[int], citations: Mapping[i
     cited = [citations[n] for n in cited_numbers if n in citations]
     if len(cited) != len(cited_numbers):
         return SentenceCheck(text, tuple(cited_numbers), False, "", (), "trích dẫn không tồn tại")
+    if _PLAN_FACT.match(text.strip()):
+        return _check_plan_fact(text, tuple(cited_numbers), cited)
     row = _DATA_ROW.match(text.strip())
     if row and any(_words(row.group(1)) <= _words(c.locality) for c in cited if c.locality):
         return _check_row(text, tuple(cited_numbers), cited, row.group(2), row.group(3))
@@ -197,6 +211,26 @@ def _check_row(text: str, numbers: tuple[int, ...], cited: Sequence[CitedClause]
             if said and _norm(figure) in said and (year == "—" or year in context):
                 return SentenceCheck(text, numbers, True, field, (_norm(figure),))
     return SentenceCheck(text, numbers, False, "", (), "con số hoặc năm không có trong điều khoản được trích")
+
+
+def _check_plan_fact(text: str, numbers: tuple[int, ...], cited: Sequence[CitedClause]) -> SentenceCheck:
+    """A sentence about the plan document: what it states must be in the cited header or signature lines."""
+    lines = " ".join(c.text for c in cited)
+    compact = re.sub(r"\s+", "", lines)
+    stated = [number in compact for number in _DOC_NUMBER.findall(text)]
+    for day, month, year in _DATE.findall(text):
+        pattern = rf"(?<!\d)0?{int(day)}(?!\d)\D{{1,20}}(?<!\d)0?{int(month)}(?!\d)\D{{1,20}}{year}"
+        stated.append(bool(re.search(pattern, fold_diacritics(lines))))
+    issued_by = _ISSUED_BY.search(text)
+    signer = _SIGNER.search(text)
+    if issued_by:
+        body, folded = fold_diacritics(issued_by.group(1)).lower(), fold_diacritics(lines).lower()
+        stated.append(any(b in body and b in folded for b in _BODIES))
+    elif signer:
+        stated.append(_norm(signer.group(1)) in _norm(lines))
+    ok = bool(stated) and all(stated)
+    return SentenceCheck(text, numbers, ok, "text" if ok else "", (),
+                         "" if ok else "thông tin văn bản không có trong dòng được trích")
 
 
 def check_answer(answer: str, citations: Sequence[CitedClause]) -> tuple[SentenceCheck, ...]:

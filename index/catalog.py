@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.model import Clause, DocumentMeta, SentenceSpan
+from ingest.model import Clause, DocumentMeta, HeaderSpan, SentenceSpan
 from ingest.targets import Target
 
 DB_FILE = "index.sqlite"
@@ -126,6 +126,7 @@ def meta_from_json(data: dict) -> DocumentMeta:
     fields = DocumentMeta.__dataclass_fields__
     values = {k: v for k, v in data.items() if k in fields}
     values["recipients"] = tuple(values.get("recipients", ()))
+    values["header_spans"] = tuple(HeaderSpan(**span) for span in values.get("header_spans", ()))
     return DocumentMeta(**values)
 
 

@@ -27,7 +27,8 @@ from ingest.model import DocumentMeta
 # 3: clauses carry their structure (heading, is_heading, attribute, agency, year, sentence spans)
 # 4: a build id (manifest, SQLite meta table), SHA-256 of each file and of the manifest itself
 # 5: each plan's quantified targets (a targets table), read at ingest
-# 6: targets include coverage goals stated in words ("toàn dân", value null)
+# 6: targets include coverage goals stated in words ("toàn dân", value null); documents carry
+#    header_spans (the lines stating number, date and signature, which answers about the plan cite)
 FORMAT_VERSION = 6
 logger = logging.getLogger(__name__)
 MANIFEST_FILE = "manifest.json"

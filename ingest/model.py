@@ -37,6 +37,24 @@ def make_clause_id(doc_id: str, path: tuple[str, ...] | list[str], text: str) ->
 
 
 @dataclass(frozen=True)
+class HeaderSpan:
+    """Where the header or closing block states a fact of the plan (what an answer about the plan cites).
+
+    Attributes:
+        fact: "number" (the "Số …" line), "date" (the place-and-date line) or "signature" (from the
+            "T/M …"/"TM."/"KT." line, or the signer's title, to the signer's name).
+        start: Start offset into the NFC text of the source file.
+        end: End offset (exclusive).
+        text: ``source_text[start:end]``, verbatim.
+    """
+
+    fact: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class DocumentMeta:
     """Metadata of one plan, read from its header/closing blocks or a sidecar.
 
@@ -58,6 +76,8 @@ class DocumentMeta:
         encoding: Detected source encoding (e.g. "utf-8", "tcvn3").
         damage_score: OCR damage score in [0, 1] (0 = clean); see ingest/ocr/damage.py.
         title_reading: Repaired reading of an OCR-damaged ``title`` ("" otherwise).
+        header_spans: Where the header and closing blocks state the number, date and signature
+            (:class:`HeaderSpan`), so answers about the plan cite the lines they come from.
     """
 
     doc_id: str
@@ -77,6 +97,11 @@ class DocumentMeta:
     encoding: str = "utf-8"
     damage_score: float = 0.0
     title_reading: str = ""
+    header_spans: tuple[HeaderSpan, ...] = ()
+
+    def header_span(self, fact: str) -> HeaderSpan | None:
+        """The span stating ``fact`` ("number", "date", "signature"), None when the plan has none."""
+        return next((span for span in self.header_spans if span.fact == fact), None)
 
     @property
     def display_title(self) -> str:

@@ -109,6 +109,23 @@ def read_signer(lines: list[PhysicalLine]) -> tuple[str, str]:
     return name, title
 
 
+def signature_lines(lines: list[PhysicalLine]) -> tuple[int, int] | None:
+    """First and last index (in ``lines``, the closing block) of the signature: from its topmost
+    "T/M …"/"TM."/"KT." line among the last lines (else the signer's name alone) to the name.
+    None when the block ends without a person's name."""
+    content = [i for i, ln in enumerate(lines) if strip_markdown(ln.text).strip("* ")]
+    if not content or not _looks_like_name(strip_markdown(lines[content[-1]].text).strip()):
+        return None
+    first = content[-1]
+    for i in reversed(content[-8:-1]):
+        text = strip_markdown(lines[i].text).strip()
+        if text.startswith("-") or text.endswith((",", ";")):
+            break  # the recipients' list: the signature lies below it
+        if _SIGNATURE_RE.match(folded_form(text).lstrip("* ")):
+            first = i
+    return first, content[-1]
+
+
 def read_organisation(closing: str, number: str, header: str) -> str:
     """Tell which kind of body issued the plan.
 

@@ -16,7 +16,7 @@ from ingest.structure.line_markers import is_separator, parse_marker
 from ingest.structure.lines import PhysicalLine
 from ingest.vntext import folded_form
 
-__all__ = ["read_date_and_place", "read_number", "read_title_block"]
+__all__ = ["date_line", "read_date_and_place", "read_number", "read_title_block"]
 
 _NUMBER_RE = re.compile(r"(?:^|\s)S(?:ố|o)?\s*:?\s*(?P<digits>\d+)?\s*(?P<code>[-/]\s*[A-ZĐ]{1,6}(?:\s*[-/]\s*[A-ZĐ]{1,8})+)")
 _DATE_RE = re.compile(
@@ -102,6 +102,11 @@ def read_number(header: list[PhysicalLine]) -> tuple[str, int]:
     return "", -1
 
 
+def date_line(header: list[PhysicalLine]) -> int:
+    """Index of the place-and-date line in the header block, -1 when there is none."""
+    return next((i for i, line in enumerate(header) if _DATE_RE.search(folded_form(line.text))), -1)
+
+
 def read_date_and_place(header: list[PhysicalLine]) -> tuple[str, str]:
     """Read the place-and-date line ("Đồng Nai, ngày 09 tháng 01 năm 2026") of the header block.
 
@@ -109,11 +114,10 @@ def read_date_and_place(header: list[PhysicalLine]) -> tuple[str, str]:
         (ISO date, or a partial one "2026-01" / "2026" when day or month were
         left blank; the place as written before the comma), or ("", "").
     """
-    for line in header:
-        folded = folded_form(line.text)
-        match = _DATE_RE.search(folded)
-        if not match:
-            continue
+    at = date_line(header)
+    if at >= 0:
+        line = header[at]
+        match = _DATE_RE.search(folded_form(line.text))
         day, month, year = match.group("day"), match.group("month"), match.group("year")
         if day and month:
             date = f"{year}-{int(month):02d}-{int(day):02d}"

@@ -23,20 +23,21 @@ the overrides); import them from there.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.identity import default_doc_id
-from ingest.model import DocumentMeta
+from ingest.model import DocumentMeta, HeaderSpan
 from ingest.structure.closing_block import (
     find_closing_start,
     issuer_name,
     read_organisation,
     read_recipients,
     read_signer,
+    signature_lines,
 )
-from ingest.structure.header_block import read_date_and_place, read_number, read_title_block
+from ingest.structure.header_block import date_line, read_date_and_place, read_number, read_title_block
 from ingest.structure.line_markers import parse_marker
-from ingest.structure.lines import physical_lines
+from ingest.structure.lines import PhysicalLine, physical_lines
 from ingest.structure.plan_locality import issuing_locality
 from ingest.structure.sidecar import apply_sidecar, drop_overridden_warnings
 
@@ -99,7 +100,7 @@ def extract_metadata(
     warnings: list[str] = []
     if title_index < 0:
         warnings.append("Không tìm thấy tiêu đề “KẾ HOẠCH”; coi toàn bộ phần đầu là nội dung.")
-    number, _ = read_number(header)
+    number, number_at = read_number(header)
     if not number:
         warnings.append("Không tìm thấy số văn bản.")
     elif not re.match(r"\d", number):
@@ -140,4 +141,31 @@ def extract_metadata(
         warnings.extend(sidecar_warnings)
         # A field supplied by the sidecar is no longer a problem worth a warning.
         warnings = drop_overridden_warnings(warnings, set(sidecar))
+    meta = replace(meta, header_spans=_header_spans(meta, text, header, number_at, closing))
     return ExtractedMetadata(meta, body_start, body_end, tuple(warnings))
+
+
+def _header_spans(meta: DocumentMeta, text: str, header: list[PhysicalLine], number_at: int,
+                  closing: list[PhysicalLine]) -> tuple[HeaderSpan, ...]:
+    """The lines stating the plan's number, date and signature, each kept only when it still states
+    what the metadata says (a sidecar may have supplied another number, date or signer)."""
+    found: list[tuple[str, int, int]] = []
+    if number_at >= 0:
+        found.append(("number", header[number_at].start, header[number_at].end))
+    at = date_line(header)
+    if at >= 0:
+        found.append(("date", header[at].start, header[at].end))
+    signature = signature_lines(closing)
+    if signature is not None:
+        found.append(("signature", closing[signature[0]].start, closing[signature[1]].end))
+    spans = [HeaderSpan(fact, start, end, text[start:end]) for fact, start, end in found]
+    return tuple(span for span in spans if _still_states(meta, span))
+
+
+def _still_states(meta: DocumentMeta, span: HeaderSpan) -> bool:
+    compact = re.sub(r"\s+", "", span.text)
+    if span.fact == "number":
+        return bool(meta.number) and meta.number in compact
+    if span.fact == "date":
+        return bool(meta.date) and meta.date[:4] in compact
+    return bool(meta.signer) and meta.signer in span.text

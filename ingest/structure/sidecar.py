@@ -62,7 +62,7 @@ def apply_sidecar(meta: DocumentMeta, sidecar: dict) -> tuple[DocumentMeta, list
     updates: dict = {}
     warnings = []
     for key, value in sidecar.items():
-        if key not in names:
+        if key not in names or key == "header_spans":  # offsets are read from the file, never supplied
             warnings.append(f"Tệp siêu dữ liệu có trường không được hỗ trợ: '{key}' (bỏ qua).")
             continue
         if key == "recipients":

@@ -2,9 +2,14 @@
 
 from dataclasses import replace
 
+import pytest
+
 from assistant.intent import detect_intent
 from assistant.plan_facts import answer_about_plan
+from eval.faithfulness import CitedClause, check_answer
+from ingest.batch import ingest_paths
 from ingest.model import DocumentMeta
+from tests.plans import PLANS
 
 DONG_NAI = DocumentMeta(doc_id="dong-nai", title="Kế hoạch hành động", number="646-KH/TU",
                         issuer="Ban Thường vụ Tỉnh ủy Đồng Nai", level="tỉnh", locality="Đồng Nai",
@@ -58,3 +63,38 @@ def test_the_number_comes_with_its_date_and_the_signer_is_named():
     assert "phần ký cuối văn bản" in signed.answer
     unsigned = answer_about_plan("?", "signer", [DONG_NAI])
     assert unsigned.abstained and "không ghi người ký" in unsigned.answer
+
+
+@pytest.fixture(scope="module")
+def real_plans():
+    return {doc.meta.locality: doc for doc in ingest_paths(sorted(PLANS.iterdir())).documents}
+
+
+@pytest.mark.parametrize(("locality", "about", "cited_line"), [
+    ("Đồng Nai", "number", "S646 -KH/TU Dong Nai, ngayl 9thang 01 niam 2026"),  # the scanned header as read
+    ("Đồng Nai", "date", "S646 -KH/TU Dong Nai, ngayl 9thang 01 niam 2026"),
+    ("An Giang", "signer", "Nguyễn Thanh Nhân"),
+    ("Huế", "issuer", "TM. ỦY BAN NHÂN DÂN"),
+    ("Ninh Bình", "signer", "Hà Lan Anh"),
+])
+def test_answers_about_a_real_plan_cite_the_lines_that_state_them(real_plans, locality, about, cited_line):
+    doc = real_plans[locality]
+    answer = answer_about_plan("?", about, [doc.meta])
+    assert not answer.abstained and len(answer.citations) == 1 and answer.answer.endswith("[1]")
+    citation = answer.citations[0]
+    assert doc.source_text[citation.char_start:citation.char_end] == citation.text
+    assert cited_line in citation.text
+    cited = [CitedClause(c.n, c.doc_id, c.text, c.char_start, c.char_end, locality=c.locality, id=c.id)
+             for c in answer.citations]
+    assert [c.faithful for c in check_answer(answer.answer, cited)] == [True]
+
+
+def test_a_signature_without_the_issuing_body_is_not_cited_for_the_issuer(real_plans):
+    doc = real_plans["Đồng Nai"]  # its scanned signature keeps only the signer's name
+    answer = answer_about_plan("?", "issuer", [doc.meta])
+    assert not answer.abstained and answer.citations == () and "Ban Thường vụ" in answer.answer
+
+
+def test_a_blank_number_is_not_cited_as_if_it_stated_one(real_plans):
+    answer = answer_about_plan("?", "number", [real_plans["Ninh Bình"].meta])
+    assert answer.abstained and answer.citations == ()

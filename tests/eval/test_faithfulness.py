@@ -69,3 +69,28 @@ def test_a_goal_in_words_row_is_faithful_when_its_words_and_year_are_in_the_cite
                           "| Ninh Bình | toàn dân (không nêu con số) | 2028 | [1] |\n"
                           "| Ninh Bình | toàn tỉnh (không nêu con số) | 2030 | [1] |", [clause])
     assert [c.faithful for c in checks] == [True, False, False]
+
+
+def _header(text: str, n: int = 1) -> CitedClause:
+    return CitedClause(n, "dong-nai", text, 0, len(text), locality="Đồng Nai", id=f"dong-nai:line{n}")
+
+
+def test_a_plan_fact_is_faithful_when_the_cited_header_line_states_it():
+    line = _header("S646 -KH/TU Dong Nai, ngayl 9thang 01 niam 2026")  # the scanned header, as read
+    note = "(theo phần đầu văn bản — thông tin của văn bản, không phải một điều khoản)."
+    checks = check_answer(f"Kế hoạch của Ban Thường vụ Tỉnh ủy Đồng Nai có số 646-KH/TU, ban hành ngày "
+                          f"09/01/2026 {note} [1]\n"
+                          f"Kế hoạch của Ban Thường vụ Tỉnh ủy Đồng Nai có số 647-KH/TU {note} [1]\n"
+                          f"Kế hoạch của Ban Thường vụ Tỉnh ủy Đồng Nai ban hành ngày 09/02/2026 {note} [1]", [line])
+    assert [c.faithful for c in checks] == [True, False, False]
+
+
+def test_signer_and_issuing_body_are_faithful_only_from_a_signature_that_states_them():
+    signature = _header("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nTrần Hữu Thùy Giang")
+    checks = check_answer(
+        "Kế hoạch của Huế do Trần Hữu Thùy Giang (Phó chủ tịch) ký, thay mặt Ủy ban nhân dân thành phố Huế "
+        "(theo phần ký cuối văn bản). [1]\n"
+        "Kế hoạch của Huế do Lê Văn B (Phó chủ tịch) ký (theo phần ký cuối văn bản). [1]\n"
+        "Kế hoạch của Huế do Ủy ban nhân dân thành phố Huế ban hành (đây là thông tin của văn bản). [1]\n"
+        "Kế hoạch của Huế do Ban Thường vụ Thành ủy Huế ban hành (đây là thông tin của văn bản). [1]", [signature])
+    assert [c.faithful for c in checks] == [True, False, True, False]
