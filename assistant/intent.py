@@ -155,7 +155,8 @@ class QuestionIntent:
             ("Sở Tài chính có nhiệm vụ gì?", "chi bộ thôn phải làm gì?").
         duty_subject: The folded words naming who ("so tai chinh"), "" when none.
         about_plan: What the question asks about the plan document itself:
-            "number" (số hiệu), "date" (ngày ban hành/ký), "signer" (người ký), "issuer" (cơ quan ban hành) or "".
+            "number" (số hiệu), "date" (ngày ban hành/ký), "signer" (người ký), "issuer" (cơ quan ban hành),
+            "recipients" (nơi nhận) or "".
         years: Years the question names ("2026", "2030").
         asks_current: True when the question asks for the present state
             ("hiện tại", "đến nay"), not for a target.
@@ -252,6 +253,11 @@ _ABOUT_PLAN: tuple[tuple[str, re.Pattern], ...] = (
     ("signer", re.compile(r"(?<!\w)(?:ai|nguoi) (?:da )?ky(?!\w)|(?<!\w)ky (?:boi|ten) (?:ai|nguoi nao)(?!\w)|"
                           r"(?<!\w)nguoi ky(?!\w)")),
     ("issuer", re.compile(r"(?<!\w)(?:co quan|ai|don vi) (?:nao )?ban hanh(?!\w)")),
+    # Where the plan is sent ("Nơi nhận", "kính gửi", "gửi đến/tới/cho/lên ai, đâu, cơ quan nào"); a report
+    # sent somewhere is a task of the plan, not its recipients.
+    ("recipients", re.compile(r"^(?!.*\bbao cao\b).*(?:(?<!\w)noi nhan(?!\w)|(?<!\w)kinh gui(?!\w)|"
+                              r"(?<!\w)gui (?:den|toi|cho|len|ve)(?!\w)(?:\s+\w+){0,6}?\s+"
+                              r"(?:ai|dau|nao|noi nao)(?!\w))")),
 )
 
 

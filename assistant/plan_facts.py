@@ -1,9 +1,10 @@
-"""Answers about the plan document itself: its number (with its date), date of issue, signer, issuing body.
+"""Answers about the plan document itself: its number (with its date), date of issue, signer, issuing body,
+the bodies it is sent to ("Nơi nhận").
 
 These facts live in the header block, which ingest turns into
 :class:`ingest.model.DocumentMeta`, not into answerable clauses. An answer cites
 the lines that state its fact (``DocumentMeta.header_spans``: the "Số …" line, the
-place-and-date line, the signature from "T/M …" to the signer's name), verbatim
+place-and-date line, the signature from "T/M …" to the signer's name, the "Nơi nhận" list), verbatim
 with their offsets like any clause; the issuing body is cited only from a signature
 that names it. When a plan leaves a fact blank ("Số: /KH-UBND", a date with only the
 year), the answer says so plainly instead of quoting a clause that merely mentions
@@ -27,9 +28,14 @@ _HEADER_NOTE = "(theo phần đầu văn bản — thông tin của văn bản, 
 _SIGNATURE_NOTE = "(theo phần ký cuối văn bản — thông tin của văn bản, không phải một điều khoản)"
 _DOCUMENT_NOTE = "(thông tin của văn bản, không phải một điều khoản)"
 # How a citation names where the lines are.
-_PLACES = {"number": "Phần đầu văn bản", "date": "Phần đầu văn bản", "signature": "Phần ký cuối văn bản"}
+_PLACES = {"number": "Phần đầu văn bản", "date": "Phần đầu văn bản", "signature": "Phần ký cuối văn bản",
+           "recipients": "Nơi nhận cuối văn bản"}
 # Which lines state each answer's fact.
-_CITED = {"number": ("number", "date"), "date": ("date",), "signer": ("signature",), "issuer": ("signature",)}
+_CITED = {"number": ("number", "date"), "date": ("date",), "signer": ("signature",), "issuer": ("signature",),
+          "recipients": ("recipients",)}
+_RECIPIENTS_NOTE = "(theo phần nơi nhận cuối văn bản — thông tin của văn bản, không phải một điều khoản)"
+# A "Lưu: VT" entry keeps a copy on file: it is not sent to anyone.
+_ARCHIVE_RE = re.compile(r"^lưu\b", re.IGNORECASE)
 # Folded names of issuing bodies a signature line may carry ("T/M BAN THƯỜNG VỤ", "TM. ỦY BAN NHÂN DÂN").
 _BODIES = ("ban thuong vu", "uy ban nhan dan", "dang uy", "tinh uy", "thanh uy")
 
@@ -83,7 +89,15 @@ def _signer_answer(meta: DocumentMeta) -> tuple[str, bool]:
     return f"Dữ liệu đã nạp không ghi người ký kế hoạch của {meta.locality}.", True
 
 
-_ANSWERS = {"number": _number_answer, "date": _date_answer, "issuer": _issuer_answer, "signer": _signer_answer}
+def _recipients_answer(meta: DocumentMeta) -> tuple[str, bool]:
+    sent_to = [r for r in meta.recipients if not _ARCHIVE_RE.match(r)]
+    if sent_to:
+        return f"{_plan_name(meta)} được gửi đến {_RECIPIENTS_NOTE}:\n" + "\n".join(f"- {r}" for r in sent_to), False
+    return f"Dữ liệu đã nạp không ghi nơi nhận kế hoạch của {meta.locality}.", True
+
+
+_ANSWERS = {"number": _number_answer, "date": _date_answer, "issuer": _issuer_answer, "signer": _signer_answer,
+            "recipients": _recipients_answer}
 
 
 def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMeta]) -> Answer | None:
@@ -91,7 +105,7 @@ def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMet
 
     Args:
         question: The question.
-        about: "number", "date", "signer" or "issuer" (see ``QuestionIntent.about_plan``).
+        about: "number", "date", "signer", "issuer" or "recipients" (see ``QuestionIntent.about_plan``).
         documents: The plans the question names; anything but exactly one gives None.
 
     Returns:
@@ -104,7 +118,9 @@ def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMet
     text, abstained = _ANSWERS[about](meta)
     citations = () if abstained else _citations(meta, about)
     if citations:
-        text += " " + "".join(f"[{c.n}]" for c in citations)
+        marks = " " + "".join(f"[{c.n}]" for c in citations)
+        lines = text.split("\n")  # a list: each entry carries its source, the lead ends with ":"
+        text = "\n".join([lines[0]] + [line + marks for line in lines[1:]]) if len(lines) > 1 else text + marks
     return Answer(question=question, answer=text, abstained=abstained, mode="extractive",
                   citations=citations, support=0.0 if abstained else 1.0)
 

@@ -27,7 +27,8 @@ Declared transformations (:data:`LEADS`, :data:`FIXED_SENTENCES`):
   signature lines: faithful when every document number, date (day, month and year as numbers, in
   order) and signer's name it states is in the cited lines, and for the issuing body when the
   cited lines name the body's kind (Ban Thường vụ, Ủy ban nhân dân, Đảng ủy, Tỉnh ủy, Thành ủy) it
-  names; the locality and the issuer's place are inferred, not checked.
+  names; the locality and the issuer's place are inferred, not checked. (The bodies a plan is sent
+  to are list entries, each checked verbatim against the cited "Nơi nhận" lines like any quote.)
 
 The repaired OCR reading in answers is also scored against a hand-corrected
 reading of the cited lines (``eval/gold/corrected/<doc_id>.txt``, line i = line

@@ -41,8 +41,9 @@ class HeaderSpan:
     """Where the header or closing block states a fact of the plan (what an answer about the plan cites).
 
     Attributes:
-        fact: "number" (the "Số …" line), "date" (the place-and-date line) or "signature" (from the
-            "T/M …"/"TM."/"KT." line, or the signer's title, to the signer's name).
+        fact: "number" (the "Số …" line), "date" (the place-and-date line), "signature" (from the
+            "T/M …"/"TM."/"KT." line to the signer's name) or "recipients" (the "Nơi nhận:" and
+            "Kính gửi:" lists).
         start: Start offset into the NFC text of the source file.
         end: End offset (exclusive).
         text: ``source_text[start:end]``, verbatim.
@@ -76,8 +77,8 @@ class DocumentMeta:
         encoding: Detected source encoding (e.g. "utf-8", "tcvn3").
         damage_score: OCR damage score in [0, 1] (0 = clean); see ingest/ocr/damage.py.
         title_reading: Repaired reading of an OCR-damaged ``title`` ("" otherwise).
-        header_spans: Where the header and closing blocks state the number, date and signature
-            (:class:`HeaderSpan`), so answers about the plan cite the lines they come from.
+        header_spans: Where the header and closing blocks state the number, date, signature and
+            recipients (:class:`HeaderSpan`), so answers about the plan cite the lines they come from.
     """
 
     doc_id: str

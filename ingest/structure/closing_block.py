@@ -55,9 +55,27 @@ def find_closing_start(lines: list[PhysicalLine], body_from: int) -> int:
 
 def read_recipients(lines: list[PhysicalLine]) -> tuple[str, ...]:
     """Entries of the "Nơi nhận:" / "Đồng kính gửi:" lists of the closing block (wrapped entries joined)."""
-    entries: list[str] = []
+    entries = [entry for entry, _ in _recipient_entries(lines)]
+    return tuple(e.rstrip(" ,;.") for e in entries if e.rstrip(" ,;."))
+
+
+def recipient_lines(lines: list[PhysicalLine]) -> tuple[int, int] | None:
+    """First and last index (in ``lines``, the closing block) of the recipients' lists: from the first
+    "Nơi nhận:"/"Kính gửi:" line to the last entry. None when there is no list."""
+    found = _recipient_entries(lines)
+    if not found:
+        return None
+    first = next(i for i, ln in enumerate(lines)
+                 if _RECIPIENTS_RE.match(folded_form(strip_markdown(ln.text).strip()))
+                 or _KINH_GUI_RE.match(folded_form(strip_markdown(ln.text).strip())))
+    return first, found[-1][1]
+
+
+def _recipient_entries(lines: list[PhysicalLine]) -> list[tuple[str, int]]:
+    """(entry, index of its last line) of the recipients' lists, wrapped entries joined."""
+    entries: list[tuple[str, int]] = []
     in_list = False
-    for line in lines:
+    for i, line in enumerate(lines):
         text = strip_markdown(line.text).strip()
         folded = folded_form(text)
         if _RECIPIENTS_RE.match(folded) or _KINH_GUI_RE.match(folded):
@@ -66,12 +84,12 @@ def read_recipients(lines: list[PhysicalLine]) -> tuple[str, ...]:
         if not in_list or not text:
             continue
         if text.startswith(("-", "–", "+", "•")):
-            entries.append(text.lstrip("-–+• "))
-        elif entries and not entries[-1].endswith((".", ":", ";")) and text[:1].islower():
-            entries[-1] = f"{entries[-1]} {text}"
+            entries.append((text.lstrip("-–+• "), i))
+        elif entries and not entries[-1][0].endswith((".", ":", ";")) and text[:1].islower():
+            entries[-1] = (f"{entries[-1][0]} {text}", i)
         elif _SIGNATURE_RE.match(folded) or text.isupper():
             in_list = False
-    return tuple(e.rstrip(" ,;.") for e in entries if e.rstrip(" ,;."))
+    return entries
 
 
 def _looks_like_name(text: str) -> bool:

@@ -33,6 +33,7 @@ from ingest.structure.closing_block import (
     read_organisation,
     read_recipients,
     read_signer,
+    recipient_lines,
     signature_lines,
 )
 from ingest.structure.header_block import date_line, read_date_and_place, read_number, read_title_block
@@ -147,7 +148,7 @@ def extract_metadata(
 
 def _header_spans(meta: DocumentMeta, text: str, header: list[PhysicalLine], number_at: int,
                   closing: list[PhysicalLine]) -> tuple[HeaderSpan, ...]:
-    """The lines stating the plan's number, date and signature, each kept only when it still states
+    """The lines stating the plan's number, date, signature and recipients, each kept only when it still states
     what the metadata says (a sidecar may have supplied another number, date or signer)."""
     found: list[tuple[str, int, int]] = []
     if number_at >= 0:
@@ -155,9 +156,9 @@ def _header_spans(meta: DocumentMeta, text: str, header: list[PhysicalLine], num
     at = date_line(header)
     if at >= 0:
         found.append(("date", header[at].start, header[at].end))
-    signature = signature_lines(closing)
-    if signature is not None:
-        found.append(("signature", closing[signature[0]].start, closing[signature[1]].end))
+    for fact, lines in (("signature", signature_lines(closing)), ("recipients", recipient_lines(closing))):
+        if lines is not None:
+            found.append((fact, closing[lines[0]].start, closing[lines[1]].end))
     spans = [HeaderSpan(fact, start, end, text[start:end]) for fact, start, end in found]
     return tuple(span for span in spans if _still_states(meta, span))
 
@@ -168,4 +169,6 @@ def _still_states(meta: DocumentMeta, span: HeaderSpan) -> bool:
         return bool(meta.number) and meta.number in compact
     if span.fact == "date":
         return bool(meta.date) and meta.date[:4] in compact
+    if span.fact == "recipients":
+        return bool(meta.recipients)
     return bool(meta.signer) and meta.signer in span.text

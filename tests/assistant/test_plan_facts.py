@@ -98,3 +98,24 @@ def test_a_signature_without_the_issuing_body_is_not_cited_for_the_issuer(real_p
 def test_a_blank_number_is_not_cited_as_if_it_stated_one(real_plans):
     answer = answer_about_plan("?", "number", [real_plans["Ninh Bình"].meta])
     assert answer.abstained and answer.citations == ()
+
+
+def test_questions_about_where_the_plan_is_sent_are_recognised_but_reports_are_tasks():
+    assert detect_intent("Kế hoạch này được gửi cho những cơ quan nào?").about_plan == "recipients"
+    assert detect_intent("noi nhan cua ke hoach la ai").about_plan == "recipients"
+    assert detect_intent("Văn bản kế hoạch kính gửi đến đâu?").about_plan == "recipients"
+    assert detect_intent("Kế hoạch yêu cầu gửi báo cáo về đâu?").about_plan == ""
+
+
+def test_recipients_are_listed_from_the_plans_list_without_its_archive_copy(real_plans):
+    doc = real_plans["Ninh Bình"]
+    answer = answer_about_plan("?", "recipients", [doc.meta])
+    assert not answer.abstained and "UBND các xã, phường" in answer.answer and "Lưu" not in answer.answer
+    citation = answer.citations[0]
+    assert citation.text.startswith("Nơi nhận") and doc.source_text[citation.char_start:citation.char_end] == citation.text
+    cited = [CitedClause(1, citation.doc_id, citation.text, citation.char_start, citation.char_end, id=citation.id)]
+    checks = check_answer(answer.answer, cited)
+    assert len(checks) == 1 + 6 and all(c.faithful for c in checks)
+    changed = answer.answer.replace("UBND các xã, phường", "UBND các huyện")
+    assert [c.faithful for c in check_answer(changed, cited)].count(False) == 1
+    assert answer_about_plan("?", "recipients", [replace(DONG_NAI, recipients=("Lưu VT",))]).abstained

@@ -175,12 +175,12 @@ def test_an_ocr_title_joined_with_its_continuation_still_ends_the_header():
 
 
 @pytest.mark.parametrize(("name", "facts"), [
-    ("dong-nai_646-KH-TU_2026-01-09.txt", ["number", "date", "signature"]),
-    ("an-giang_KH-TU.txt", ["signature"]),  # no header block: nothing else to cite
-    ("hue_KH-UBND.txt", ["signature"]),
-    ("dak-doa-gia-lai_KH-DU_2026.txt", ["number", "date", "signature"]),
+    ("dong-nai_646-KH-TU_2026-01-09.txt", ["number", "date", "signature", "recipients"]),
+    ("an-giang_KH-TU.txt", ["signature", "recipients"]),  # no header block: nothing else to cite
+    ("hue_KH-UBND.txt", ["signature", "recipients"]),
+    ("dak-doa-gia-lai_KH-DU_2026.txt", ["number", "date", "signature", "recipients"]),
 ])
-def test_header_spans_are_the_verbatim_lines_stating_number_date_and_signature(name, facts):
+def test_header_spans_are_the_verbatim_lines_stating_number_date_signature_and_recipients(name, facts):
     text = (PLANS / name).read_text(encoding="utf-8")
     meta = meta_of(name).meta
     assert [s.fact for s in meta.header_spans] == facts
@@ -193,4 +193,4 @@ def test_header_spans_are_the_verbatim_lines_stating_number_date_and_signature(n
 
 def test_a_sidecar_that_replaces_a_fact_drops_the_line_that_no_longer_states_it():
     meta = meta_of("dong-nai_646-KH-TU_2026-01-09.txt", sidecar={"number": "700-KH/TU", "header_spans": "x"}).meta
-    assert [s.fact for s in meta.header_spans] == ["date", "signature"]
+    assert [s.fact for s in meta.header_spans] == ["date", "signature", "recipients"]
