@@ -188,7 +188,8 @@ class ExtractiveAnswerer:
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="cited",
                                                        detail=", ".join(cited_only)))
         if intent.about_plan and asked:
-            named = [d for d in documents if any(overlapping_locality(a, d) for a in asked)]
+            # In the order the question names them ("lần lượt"), each plan once.
+            named = list({d.doc_id: d for a in asked for d in documents if overlapping_locality(a, d)}.values())
             about = answer_about_plan(question, intent.about_plan, named)
             if about is not None:
                 return Candidates(early=replace(about, retrieved=top))

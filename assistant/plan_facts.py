@@ -101,31 +101,47 @@ _ANSWERS = {"number": _number_answer, "date": _date_answer, "issuer": _issuer_an
 
 
 def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMeta]) -> Answer | None:
-    """Answer a question about one plan's number, date or issuer from its metadata.
+    """Answer a question about the named plans' number, date, signer, issuer or recipients from their metadata.
 
     Args:
         question: The question.
         about: "number", "date", "signer", "issuer" or "recipients" (see ``QuestionIntent.about_plan``).
-        documents: The plans the question names; anything but exactly one gives None.
+        documents: The plans the question names; several get one answer each, in the order given.
 
     Returns:
-        An :class:`Answer` citing the lines that state the fact (abstained, without citations, when
-        the plan leaves the fact blank), or None when this module does not apply.
+        An :class:`Answer` citing the lines that state each fact (abstained, without citations, when
+        every plan leaves the fact blank), or None when this module does not apply.
     """
-    if about not in _ANSWERS or len(documents) != 1:
+    if about not in _ANSWERS or not documents:
         return None
-    meta = documents[0]
-    text, abstained = _ANSWERS[about](meta)
-    citations = () if abstained else _citations(meta, about)
-    if citations:
-        marks = " " + "".join(f"[{c.n}]" for c in citations)
-        lines = text.split("\n")  # a list: each entry carries its source, the lead ends with ":"
-        text = "\n".join([lines[0]] + [line + marks for line in lines[1:]]) if len(lines) > 1 else text + marks
-    return Answer(question=question, answer=text, abstained=abstained, mode="extractive",
-                  citations=citations, support=0.0 if abstained else 1.0)
+    parts: list[str] = []
+    citations: list[Citation] = []
+    answered = False
+    for meta in documents:
+        text, abstained = _ANSWERS[about](meta)
+        cited = () if abstained else _citations(meta, about, first=len(citations) + 1)
+        answered = answered or not abstained
+        citations += cited
+        parts.append(_with_marks(text, cited))
+    if len(parts) > 1:  # one plan after another, each with its own sources
+        parts = [_LEAD] + [part if part.count("\n") else f"- {part}" for part in parts]
+    return Answer(question=question, answer="\n".join(parts), abstained=not answered, mode="extractive",
+                  citations=tuple(citations), support=1.0 if answered else 0.0)
 
 
-def _citations(meta: DocumentMeta, about: str) -> tuple[Citation, ...]:
+_LEAD = "Theo các kế hoạch đã nạp:"
+
+
+def _with_marks(text: str, cited: Sequence[Citation]) -> str:
+    """``text`` with its [n] markers: after the sentence, or after each entry of a list (its lead ends with ":")."""
+    if not cited:
+        return text
+    marks = " " + "".join(f"[{c.n}]" for c in cited)
+    lines = text.split("\n")
+    return "\n".join([lines[0]] + [line + marks for line in lines[1:]]) if len(lines) > 1 else text + marks
+
+
+def _citations(meta: DocumentMeta, about: str, *, first: int = 1) -> tuple[Citation, ...]:
     """The header or signature lines stating the answer's fact, each once (number and date may share a line)."""
     spans: list[HeaderSpan] = []
     for fact in _CITED[about]:
@@ -140,4 +156,4 @@ def _citations(meta: DocumentMeta, about: str) -> tuple[Citation, ...]:
     return tuple(Citation(n=n, id=f"{meta.doc_id}:{span.fact}", doc_id=meta.doc_id, doc_title=meta.display_title,
                           locality=meta.locality, section=_PLACES[span.fact], text=span.text,
                           char_start=span.start, char_end=span.end, score=1.0)
-                 for n, span in enumerate(spans, start=1))
+                 for n, span in enumerate(spans, start=first))

@@ -61,6 +61,9 @@ FIXED_SENTENCES: tuple[re.Pattern, ...] = (
     re.compile(r"^theo (?:kế hoạch(?: của [^:,]+)?|các kế hoạch đã nạp)\s*:?$", re.IGNORECASE),
     re.compile(r"^các kế hoạch đã nạp không", re.IGNORECASE),
     re.compile(r"^các đoạn liên quan gần nhất", re.IGNORECASE),
+    # A plan that leaves a fact of its own document blank, said of one plan among several.
+    re.compile(r"^(?:- )?(?:kế hoạch của .+? (?:để trống số văn bản|chỉ ghi (?:năm|tháng))|"
+               r"dữ liệu đã nạp không ghi)", re.IGNORECASE),
 )
 _EXTREME = re.compile(r"^(?:cao|thấp) nhất trong các kế hoạch đã nạp:", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:\*\*)?([^:—|]{1,160}?)(?:\*\*)?\s*(?::|—)\s+")
@@ -176,7 +179,7 @@ def check_sentence(text: str, cited_numbers: Sequence[int], citations: Mapping[i
     cited = [citations[n] for n in cited_numbers if n in citations]
     if len(cited) != len(cited_numbers):
         return SentenceCheck(text, tuple(cited_numbers), False, "", (), "trích dẫn không tồn tại")
-    if _PLAN_FACT.match(text.strip()):
+    if _PLAN_FACT.match(_LIST_MARKER.sub("", text.strip())):
         return _check_plan_fact(text, tuple(cited_numbers), cited)
     row = _DATA_ROW.match(text.strip())
     if row and any(_words(row.group(1)) <= _words(c.locality) for c in cited if c.locality):

@@ -46,10 +46,30 @@ def test_blank_number_and_partial_date_abstain_and_say_why():
     assert month_only.abstained and "tháng 01/2026" in month_only.answer
 
 
-def test_needs_exactly_one_plan():
+def test_needs_a_plan_and_a_known_fact():
     assert answer_about_plan("?", "number", []) is None
-    assert answer_about_plan("?", "number", [DONG_NAI, DONG_NAI]) is None
     assert answer_about_plan("?", "", [DONG_NAI]) is None
+
+
+def test_several_plans_get_one_answer_each_in_the_order_named_with_their_own_sources(real_plans):
+    plans = [real_plans["Huế"].meta, real_plans["Ninh Bình"].meta, real_plans["An Giang"].meta]
+    answer = answer_about_plan("?", "signer", plans)
+    lines = answer.answer.split("\n")
+    assert lines[0] == "Theo các kế hoạch đã nạp:" and len(lines) == 4
+    assert "Trần Hữu Thùy Giang" in lines[1] and lines[1].endswith("[1]")
+    assert "Hà Lan Anh" in lines[2] and lines[2].endswith("[2]")
+    assert "Nguyễn Thanh Nhân" in lines[3] and lines[3].endswith("[3]")
+    assert [c.locality for c in answer.citations] == ["Huế", "Ninh Bình", "An Giang"]
+    cited = [CitedClause(c.n, c.doc_id, c.text, c.char_start, c.char_end, locality=c.locality, id=c.id)
+             for c in answer.citations]
+    assert all(c.faithful for c in check_answer(answer.answer, cited))
+    # A plan that leaves the fact blank says so in its line, uncited; the others still answer.
+    numbers = answer_about_plan("?", "number", [real_plans["Đồng Nai"].meta, real_plans["Ninh Bình"].meta])
+    assert not numbers.abstained and len(numbers.citations) == 1
+    assert "646-KH/TU" in numbers.answer and "để trống số văn bản" in numbers.answer
+    checks = check_answer(numbers.answer, [CitedClause(1, c.doc_id, c.text, c.char_start, c.char_end, id=c.id)
+                                           for c in numbers.citations])
+    assert all(c.faithful for c in checks)
 
 
 def test_the_number_comes_with_its_date_and_the_signer_is_named():
