@@ -10,7 +10,7 @@ Scenarios, each bounded in time (the script stops by itself):
 - ``first``: the first answer after the server says it is up (start-up loads every
   model, so this should cost what the next answer costs);
 - ``idle``: one normal user asking questions in a loop;
-- ``sustained``: ``--users`` users (default 20) looping for ``--duration`` seconds
+- ``sustained``: ``--users`` users (default 20; a list "1,4,20" gives one row per count) looping for ``--duration`` seconds
   (default 60), half on ``/ask``, half on ``/respond``, each reading an answer for
   ``--think`` seconds on average before the next question, and starting at a random moment
   within the first think time (default 0: all at once and no pause, a stress test beyond what
@@ -25,6 +25,11 @@ Normal questions come from the training question files, each asked once before a
 repeats (the server caches recent query vectors, so repeating a handful of questions would
 measure the cache); attackers' long questions are numbered, so none repeats. The run ends
 with how many requests repeated an earlier question.
+
+``--busy N`` runs N other processes that each keep one core busy for the whole run (another job on
+the machine: "a second process busy" is what made one answer take 1.7 s before the thread settings);
+``--index DIR`` serves that index instead of the default one (e.g. a 3,400-plan index built by
+``bench/scale.py``).
 
 Every user has its own ``gradio_client.Client`` (created before the clock starts),
 with the client time-out the README recommends (``httpx_kwargs={"timeout": 60}``).
@@ -58,6 +63,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from bench.busy import start_busy, stop_busy  # noqa: E402 - after the project root is on sys.path
 
 SCENARIOS = ("idle", "sustained", "burst", "attack")
 CLIENT_TIMEOUT_S = 60  # the client time-out README.md recommends
@@ -120,10 +127,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, log_path: Path, rate_limit: int = 0) -> tuple[subprocess.Popen, float]:
+def start_server(port: int, log_path: Path, rate_limit: int = 0,
+                 index_dir: str | None = None) -> tuple[subprocess.Popen, float]:
     """``python app.py`` on ``port`` in its own process; returns it and the seconds until it answered HTTP."""
     env = dict(os.environ, BHYT_RATE_LIMIT_PER_MINUTE=str(rate_limit), BHYT_LOG_QUESTIONS="false",
                GRADIO_ANALYTICS_ENABLED="False")
+    if index_dir:
+        env["BHYT_INDEX_DIR"] = index_dir
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed with the process
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "app.py"), "--host", "127.0.0.1",
@@ -239,7 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run every scenario and print the table; exit code 1 when a request was lost (an error not retryable)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running web chat (default: start `python app.py` on a free port)")
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", default="20", help="sustained users; a list (1,4,20) gives one row per count")
+    parser.add_argument("--busy", type=int, default=0, help="other processes keeping one core busy each, all run long")
+    parser.add_argument("--index", default=None, help="index directory the started server serves (BHYT_INDEX_DIR)")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of the sustained scenario")
     parser.add_argument("--burst", type=int, default=100)
     parser.add_argument("--attackers", type=int, default=8)
@@ -260,9 +272,17 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
     if not chosen or set(chosen) - set(SCENARIOS):
         parser.error(f"--only takes scenarios of {','.join(SCENARIOS)}, got {args.only!r}")
-    for name in ("users", "burst", "attackers"):
+    try:
+        user_counts = [int(n) for n in str(args.users).split(",") if n.strip()]
+    except ValueError:
+        parser.error(f"--users takes counts such as 20 or 1,4,20, got {args.users!r}")
+    if not user_counts or min(user_counts) <= 0:
+        parser.error(f"--users must be > 0, got {args.users!r}")
+    for name in ("burst", "attackers"):
         if getattr(args, name) <= 0:
             parser.error(f"--{name} must be > 0, got {getattr(args, name)}")
+    if args.busy < 0:
+        parser.error(f"--busy must be >= 0, got {args.busy}")
 
     process = None
     url = args.url
@@ -270,11 +290,13 @@ def main(argv: list[str] | None = None) -> int:
     if url is None:
         log_path = Path(tempfile.mkdtemp(prefix="bhyt-load-")) / "app.log"
         port = free_port()
-        process, startup = start_server(port, log_path, args.rate_limit)
+        process, startup = start_server(port, log_path, args.rate_limit, args.index)
         url = f"http://127.0.0.1:{port}/"
         print(f"server: separate process (pid {process.pid}), log {log_path}")
+    busy = start_busy(args.busy)
     try:
-        print(f"url={url} cores={os.cpu_count()} client time-out={CLIENT_TIMEOUT_S} s; start-up {startup:.1f} s")
+        print(f"url={url} cores={os.cpu_count()} client time-out={CLIENT_TIMEOUT_S} s; start-up {startup:.1f} s; "
+              f"other busy processes: {args.busy}")
         print(f"{'scenario':<28} {'reqs':>6} {'req/s':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
               f"{'errors':>6}  errors by kind")
         feed = QuestionFeed()
@@ -291,17 +313,17 @@ def main(argv: list[str] | None = None) -> int:
             print(row("idle: 1 normal user", per_user[0], wall))
             everything += per_user[0]
 
-        if "sustained" in chosen:
-            clients = make_clients(url, args.users)
+        for users in user_counts if "sustained" in chosen else ():
+            clients = make_clients(url, users)
             # People reading answers arrive at their own moments too: user i starts within the first think time.
             thinking = random.Random(7)
             starts = [args.think * thinking.random() for _ in clients]
             per_user, wall = loop_users(clients, args.duration, lambda i, r: (
-                ("/ask", "/respond")[i % 2], feed.normal()), pause=lambda i: args.think * thinking.uniform(0.5, 1.5),
-                start=lambda i: starts[i])
+                ("/ask", "/respond")[i % 2], feed.normal()), pause=lambda i, rng=thinking: args.think * rng.uniform(0.5, 1.5),
+                start=lambda i, at=starts: at[i])
             sustained = [r for results in per_user for r in results]
             think = f", think {args.think:g} s" if args.think else ""
-            print(row(f"sustained: {args.users} users x {args.duration:.0f} s{think}", sustained, wall))
+            print(row(f"sustained: {users} users x {args.duration:.0f} s{think}", sustained, wall))
             everything += sustained
             for client in clients:
                 client.close()
@@ -336,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         # Lost: any error but our two Vietnamese, retryable refusals (overload, rate limit).
         lost = sum(1 for r in everything if r.error and not r.error.startswith(("overload", "rate limit")))
     finally:
+        stop_busy(busy)
         if process is not None:
             process.terminate()
             process.wait(timeout=30)
