@@ -155,5 +155,5 @@ def _citations(meta: DocumentMeta, about: str, *, first: int = 1) -> tuple[Citat
         spans.append(span)
     return tuple(Citation(n=n, id=f"{meta.doc_id}:{span.fact}", doc_id=meta.doc_id, doc_title=meta.display_title,
                           locality=meta.locality, section=_PLACES[span.fact], text=span.text,
-                          char_start=span.start, char_end=span.end, score=1.0)
+                          char_start=span.start, char_end=span.end, score=1.0, reading=span.reading)
                  for n, span in enumerate(spans, start=first))

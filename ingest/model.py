@@ -47,12 +47,15 @@ class HeaderSpan:
         start: Start offset into the NFC text of the source file.
         end: End offset (exclusive).
         text: ``source_text[start:end]``, verbatim.
+        reading: The repaired reading of a scanned plan's lines ("" otherwise; the recipients' lists
+            are not repaired, their entries are listed as written).
     """
 
     fact: str
     start: int
     end: int
     text: str
+    reading: str = ""
 
 
 @dataclass(frozen=True)

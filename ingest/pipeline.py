@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
-from ingest.model import ParsedDocument, text_hash
+from ingest.model import HeaderSpan, ParsedDocument, text_hash
 from ingest.ocr.damage import score_damage
 from ingest.ocr.restore import Restorer
 from ingest.structure.annotate import annotate
@@ -98,8 +98,17 @@ def apply_repair(
             ))
         clauses = tuple(repaired)
         title = restorer.restore(meta.title) if meta.title else ""
-        meta = replace(meta, title_reading=title if title != meta.title else "")
+        meta = replace(meta, title_reading=title if title != meta.title else "",
+                       header_spans=tuple(_read_again(span, restorer) for span in meta.header_spans))
     return replace(document, meta=meta, clauses=clauses)
+
+
+def _read_again(span: HeaderSpan, restorer: TextRestorer) -> HeaderSpan:
+    """A header span with its repaired reading (the recipients' lists keep their entries as written)."""
+    if span.fact == "recipients":
+        return span
+    reading = restorer.restore(span.text)
+    return replace(span, reading=reading if reading != span.text else "")
 
 
 def parse_text(

@@ -9,6 +9,7 @@ from assistant.plan_facts import answer_about_plan
 from eval.faithfulness import CitedClause, check_answer
 from ingest.batch import ingest_paths
 from ingest.model import DocumentMeta
+from ingest.vntext import fold_diacritics
 from tests.plans import PLANS
 
 DONG_NAI = DocumentMeta(doc_id="dong-nai", title="Kế hoạch hành động", number="646-KH/TU",
@@ -139,3 +140,11 @@ def test_recipients_are_listed_from_the_plans_list_without_its_archive_copy(real
     changed = answer.answer.replace("UBND các xã, phường", "UBND các huyện")
     assert [c.faithful for c in check_answer(changed, cited)].count(False) == 1
     assert answer_about_plan("?", "recipients", [replace(DONG_NAI, recipients=("Lưu VT",))]).abstained
+
+
+def test_a_scanned_plans_cited_lines_carry_their_repaired_reading_and_clean_ones_none(real_plans):
+    scanned = answer_about_plan("?", "signer", [real_plans["Đồng Nai"].meta]).citations[0]
+    assert scanned.reading and scanned.reading != scanned.text
+    assert fold_diacritics(scanned.reading) == scanned.text  # "Ton Ngoc Hanh": accents put back, letters kept
+    clean = answer_about_plan("?", "signer", [real_plans["Huế"].meta]).citations[0]
+    assert clean.reading == ""
