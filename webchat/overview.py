@@ -200,7 +200,8 @@ def render_overview(page: OverviewPage, *, clause: Callable[[str], Clause | None
         return link + f'<div class="bhyt-muted">{NO_FIGURE}</div>' if target.in_words else link
 
     first = (page.page - 1) * page.query.page_size + 1
-    parts = ['<div class="bhyt-overview">',
+    # The sources' "↑ Về bảng" links come back here (the summary line above the chart and tables).
+    parts = ['<div class="bhyt-overview" id="bhyt-overview-top">',
              f'<p class="bhyt-muted">{page.matching} kế hoạch; trang {page.page}/{page.pages} '
              f'(kế hoạch {first}–{first + len(page.plans) - 1}). Bấm vào một ô để xem câu trích trong kế hoạch.</p>',
              _chart(page)]

@@ -27,7 +27,6 @@ HEADER_SORT_JS = ("element.addEventListener('click', (event) => { const button =
 def build_overview_tab(backend: ChatBackend) -> None:
     """The tab's components and events (call inside ``gr.Tab``)."""
     overview = backend.overview
-    gr.HTML('<div id="bhyt-overview-top"></div>', padding=False)
     with gr.Row(equal_height=True, elem_id="bhyt-overview-filters"):
         province = gr.Dropdown(choices=[("Tất cả tỉnh, thành phố", ALL)] + [(p, p) for p in overview.provinces()],
                                value=ALL, label="Tỉnh, thành phố", min_width=180, elem_id="bhyt-ov-province")

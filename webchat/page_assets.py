@@ -95,7 +95,7 @@ figure.bhyt-chart figcaption { font-weight: 600; margin-bottom: .4rem; }
 .bhyt-bar-1, .bhyt-legend i.bhyt-bar-1 { background: #86efac; }
 .bhyt-bar-2, .bhyt-legend i.bhyt-bar-2 { background: #fcd34d; }
 .bhyt-bar-3, .bhyt-legend i.bhyt-bar-3 { background: #f9a8d4; }
-.bhyt-bar-words { background: none; border: 1.5px dashed; height: auto; min-height: 1.35rem; }
+.bhyt-bar-words { background: none; border: 1.5px dashed; height: auto; min-height: 1.35rem; width: fit-content; max-width: 100%; }
 .bhyt-bar-words span { white-space: normal; }
 .bhyt-outline-0 { border-color: #3b82f6; } .bhyt-outline-1 { border-color: #22c55e; }
 .bhyt-outline-2 { border-color: #f59e0b; } .bhyt-outline-3 { border-color: #ec4899; }
