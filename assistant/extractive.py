@@ -55,7 +55,7 @@ from assistant.intent import QuestionIntent, QuestionReading, content_terms, rea
 from assistant.plan_facts import answer_about_plan
 from assistant.ranker import AnswerStep, load_answer_step
 from assistant.sentences import AMOUNT_RE, PERCENT_RE, TARGET_WORDING_RE
-from index.localities import locality_key, overlapping_locality
+from index.localities import locality_key, overlapping_locality, overlapping_plans
 from index.retriever import scored_clause
 from index.types import ScoredClause
 from ingest.model import DocumentMeta
@@ -188,7 +188,7 @@ class ExtractiveAnswerer:
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="cited",
                                                        detail=", ".join(cited_only)))
         if intent.about_plan and asked:
-            named = [d for d in documents if any(overlapping_locality(a, d) for a in asked)]
+            named = overlapping_plans(asked, documents)
             about = answer_about_plan(question, intent.about_plan, named)
             if about is not None:
                 return Candidates(early=replace(about, retrieved=top))
@@ -260,8 +260,7 @@ class ExtractiveAnswerer:
         stated = stated_target(units, stored, found.terms)
         if stated is None:
             return None
-        documents = [d for d in found.documents
-                     if len(found.asked) < 2 or any(overlapping_locality(a, d) for a in found.asked)]
+        documents = list(found.documents) if len(found.asked) < 2 else overlapping_plans(found.asked, found.documents)
         retrieved = {s.clause.id: s for s in found.pool}
 
         def scored_for(meta: DocumentMeta, target: Target) -> ScoredClause | None:
