@@ -45,7 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("plans_dir", str(PROJECT_ROOT / "data" / "plans"), "BHYT_PLANS_DIR",
             "Thư mục chứa các kế hoạch được nạp sẵn."),
     Setting("index_dir", str(PROJECT_ROOT / "data" / "index"), "BHYT_INDEX_DIR",
-            "Thư mục chỉ mục (FAISS + SQLite + manifest.json)."),
+            "Thư mục chỉ mục (manifest.json + các phần seg-*: SQLite, vector, BM25)."),
     Setting("vector_cache", str(PROJECT_ROOT / "data" / "cache" / "vectors.sqlite"), "BHYT_VECTOR_CACHE",
             "Tệp SQLite lưu vector đã tính theo mã băm nội dung, để không nhúng lại văn bản không đổi."),
     # --- ingest ---
@@ -65,7 +65,16 @@ SETTINGS: tuple[Setting, ...] = (
     # Flat (exact) search stays cheap at national scale (docs/scaling.md: ~190,000 clauses for 3,400 plans)
     # while HNSW costs minutes to build, is rebuilt on every update and loses recall; twice the nation.
     Setting("hnsw_threshold", 400000, "BHYT_HNSW_THRESHOLD",
-            "Số đoạn tối thiểu để dùng chỉ mục HNSW thay cho chỉ mục phẳng."),
+            "Số đoạn tối thiểu để tìm kiếm vector không lọc qua đồ thị HNSW (dựng trong bộ nhớ khi cần) thay cho "
+            "tìm kiếm chính xác."),
+    # Each upsert adds a segment; past this many, a write merges all but the largest (a small, fast
+    # merge) so a question never reads dozens of segments (docs/scaling.md).
+    Setting("index_max_segments", 8, "BHYT_INDEX_MAX_SEGMENTS",
+            "Số phần (segment) tối đa của chỉ mục; khi vượt, lần ghi tiếp theo gộp mọi phần trừ phần lớn nhất "
+            "thành một (ingest --rebuild luôn ghi một phần duy nhất)."),
+    Setting("clause_cache_size", 4096, "BHYT_CLAUSE_CACHE_SIZE",
+            "Số điều khoản đã giải mã được giữ trong bộ nhớ đệm (LRU); các điều khoản khác được đọc từ SQLite "
+            "khi cần."),
     Setting("index_lock_timeout", 60.0, "BHYT_INDEX_LOCK_TIMEOUT",
             "Số giây một lệnh cập nhật chỉ mục chờ lệnh khác đang cập nhật cùng thư mục trước khi bỏ cuộc (mã thoát 4)."),
     # --- ingest on a cluster (--executor dask) ---

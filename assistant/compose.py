@@ -104,12 +104,23 @@ def whole_plan(index: ClauseTree, local: Sequence[ScoredClause]) -> list[ScoredC
         return []
     reference = local[0]
     doc_id = reference.clause.doc_id
+    children = index.children
+    clauses_of = getattr(index, "document_clauses", None)
+    if clauses_of is not None:
+        # One read of the plan's clauses instead of one per clause, and not every plan's top level
+        # (children("") is the top level of all 3,400 plans at national scale).
+        kids: dict[str, list[Clause]] = {}
+        for clause in clauses_of(doc_id):
+            kids.setdefault(clause.parent_id, []).append(clause)
+
+        def children(clause_id: str) -> list[Clause]:
+            return kids.get(clause_id, [])
     found: list[ScoredClause] = []
-    stack = [c for c in reversed(index.children("")) if c.doc_id == doc_id]
+    stack = [c for c in reversed(children("")) if c.doc_id == doc_id]
     while stack:
         clause = stack.pop()
         found.append(derive(reference, clause))
-        stack.extend(reversed(index.children(clause.id)))
+        stack.extend(reversed(children(clause.id)))
     return found
 
 

@@ -55,7 +55,7 @@ from assistant.intent import QuestionIntent, QuestionReading, content_terms, rea
 from assistant.plan_facts import answer_about_plan
 from assistant.ranker import AnswerStep, load_answer_step
 from assistant.sentences import AMOUNT_RE, PERCENT_RE, TARGET_WORDING_RE
-from index.localities import locality_key, overlapping_locality
+from index.localities import locality_key, overlapping_locality, overlapping_plans
 from index.retriever import scored_clause
 from index.types import ScoredClause
 from ingest.model import DocumentMeta
@@ -189,7 +189,8 @@ class ExtractiveAnswerer:
                                                        detail=", ".join(cited_only)))
         if intent.about_plan and asked:
             # In the order the question names them ("lần lượt"), each plan once.
-            named = list({d.doc_id: d for a in asked for d in documents if overlapping_locality(a, d)}.values())
+            named = sorted(overlapping_plans(asked, documents),
+                           key=lambda d: next((i for i, a in enumerate(asked) if overlapping_locality(a, d)), 0))
             about = answer_about_plan(question, intent.about_plan, named)
             if about is not None:
                 return Candidates(early=replace(about, retrieved=top))
@@ -261,8 +262,7 @@ class ExtractiveAnswerer:
         stated = stated_target(units, stored, found.terms)
         if stated is None:
             return None
-        documents = [d for d in found.documents
-                     if len(found.asked) < 2 or any(overlapping_locality(a, d) for a in found.asked)]
+        documents = list(found.documents) if len(found.asked) < 2 else overlapping_plans(found.asked, found.documents)
         retrieved = {s.clause.id: s for s in found.pool}
 
         def scored_for(meta: DocumentMeta, target: Target) -> ScoredClause | None:

@@ -178,9 +178,8 @@ class Assistant:
         """For comparisons, make sure every plan (or every plan named) contributes its best clauses."""
         seen = {s.id for s in retrieved}
         extra = []
-        for name in names or self.localities():
-            for scored in self.retriever.retrieve(text, top_k=COMPARE_PER_LOCALITY, filters={"locality": name},
-                                                  localities=localities):
+        for per_name in self._per_locality(text, names or self.localities(), localities):
+            for scored in per_name:
                 if scored.id not in seen:
                     seen.add(scored.id)
                     extra.append(scored)
@@ -197,6 +196,20 @@ class Assistant:
                 if queue:
                     merged.append(queue.pop(0))
         return merged
+
+
+    def _per_locality(self, text: str, names: list[str], localities: tuple[str, ...]) -> list[list]:
+        """Each name's best :data:`COMPARE_PER_LOCALITY` clauses, as a retrieval filtered to that name gives them.
+
+        A ``HybridRetriever`` searches once for all the names (``retrieve_per_locality``); another
+        retriever is asked once per name.
+        """
+        each = getattr(self.retriever, "retrieve_per_locality", None)
+        if each is not None:
+            found = each(text, names, top_k=COMPARE_PER_LOCALITY, localities=localities)
+            return [found[name] for name in dict.fromkeys(names)]
+        return [self.retriever.retrieve(text, top_k=COMPARE_PER_LOCALITY, filters={"locality": name},
+                                        localities=localities) for name in names]
 
 
 def _ms(started: float) -> float:

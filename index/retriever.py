@@ -38,7 +38,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables.config import run_in_executor
 
 from index.labels import section_label
-from index.localities import detect_localities, plans_of
+from index.localities import detect_localities, plans_of, plans_of_each
 from index.store import ClauseIndex
 from index.types import ScoredClause
 from ingest.model import Clause, DocumentMeta
@@ -157,6 +157,14 @@ def filter_shortlist(allowed: np.ndarray | None, limit: int) -> list[range] | No
     return [range(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
+def _ranking(ranked: Sequence[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, scores) arrays of a ranking given as (row, score) pairs."""
+    if not ranked:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    rows, scores = zip(*ranked, strict=True)
+    return np.array(rows, dtype=np.int64), np.array(scores, dtype=np.float64)
+
+
 def _first_section_start(index: Any, doc_id: str) -> int | None:
     finder = getattr(index, "first_section_start", None)
     return finder(doc_id) if finder is not None else None
@@ -254,12 +262,21 @@ class HybridRetriever(BaseRetriever):
                                              among=among)
             lexical = {h.row: (rank, h.score) for rank, h in enumerate(hits, 1)}
 
+        named = self._named(query, restored, localities)
+        return self._fused(dense, lexical, named, top_k)
+
+    def _named(self, query: str, restored: str | None, localities: Sequence[str] | None) -> set[str]:
         if localities is not None:
-            named = set(localities)
-        else:
-            named = set(detect_localities(query, self.index.documents()))
-            if restored:
-                named |= set(detect_localities(restored, self.index.documents()))
+            return set(localities)
+        named = set(detect_localities(query, self.index.documents()))
+        if restored:
+            named |= set(detect_localities(restored, self.index.documents()))
+        return named
+
+    def _fused(self, dense: dict[int, tuple[int, float]], lexical: dict[int, tuple[int, float]], named: set[str],
+               top_k: int) -> list[ScoredClause]:
+        """The channels' rankings fused by weighted RRF (clauses of ``named`` localities boosted), best ``top_k``."""
+        p = self.params
         fused = []
         for row in set(dense) | set(lexical):
             score = 0.0
@@ -267,12 +284,77 @@ class HybridRetriever(BaseRetriever):
                 score += p["dense_weight"] / (p["rrf_k"] + dense[row][0])
             if row in lexical:
                 score += p["lexical_weight"] / (p["rrf_k"] + lexical[row][0])
-            clause = self.index.clause_at(row)
-            if named and self.index.document(clause.doc_id).locality in named:
+            if named and self._document_at(row).locality in named:
                 score *= p["locality_boost"]
             fused.append((score, row))
         fused.sort(key=lambda sr: (-sr[0], sr[1]))
         return [self._scored(row, score, dense.get(row), lexical.get(row)) for score, row in fused[:top_k]]
+
+    def _document_at(self, row: int) -> DocumentMeta:
+        """The plan of row ``row`` (without decoding the clause when the index can tell)."""
+        at = getattr(self.index, "document_at", None)
+        return at(row) if at is not None else self.index.document(self.index.clause_at(row).doc_id)
+
+    def retrieve_per_locality(self, query: str, names: Sequence[str], top_k: int | None = None,
+                              localities: Sequence[str] | None = None) -> dict[str, list[ScoredClause]]:
+        """``{name: retrieve(query, top_k, filters={"locality": name}, localities=localities)}``, searched once.
+
+        A question naming a province names its communes' plans too (~100 at national scale): the
+        query is embedded once, both channels score the rows of all the names' plans once (exactly:
+        a row's cosine and BM25 score do not depend on the filter), and each name's plans then
+        rank their own rows, as one filtered retrieval per name would.
+        """
+        p = self.params
+        top_k = positive_count("top_k", self.k if top_k is None else top_k)
+        names = list(dict.fromkeys(names))
+        query = capped_query(nfc(query or "").strip(), p["max_query_chars"])
+        plans = plans_of_each(names, self.index.documents())
+        union = self.index.row_mask({m.doc_id for found in plans.values() for m in found})
+        if not query or not union.any():
+            return {name: [] for name in names}
+        # Few rows (a province and its communes): score only them; many (every plan of the nation): all rows.
+        among = filter_shortlist(union, p["filter_shortlist_rows"])
+        restored = _restore_accents(query) if is_accentless(query) else None
+        rows_total = int(union.sum())
+        # Each channel's ranking of the union, as (row -> position in it) and scores in that order.
+        n = len(self.index)
+        dense_position = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        lexical_position = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        dense_scores = lexical_scores = np.zeros(0)
+        if p["dense_weight"] > 0:
+            vector = self.index.embedder.encode_query(restored or query)
+            ranked_rows, dense_scores = _ranking(self.index.dense_search(vector, rows_total, union, among=among))
+            dense_position[ranked_rows] = np.arange(len(ranked_rows))
+        if p["lexical_weight"] > 0:
+            hits = self.index.lexical.search(query, rows_total, accented_query=restored, allowed=union, among=among)
+            ranked_rows, lexical_scores = _ranking([(h.row, h.score) for h in hits])
+            lexical_position[ranked_rows] = np.arange(len(ranked_rows))
+        named = self._named(query, restored, localities)
+        rows_of = getattr(self.index, "document_rows", None)
+        out = {}
+        for name in names:
+            doc_ids = {m.doc_id for m in plans[name]}
+            if rows_of is not None:
+                rows = np.concatenate([np.arange(r.start, r.stop) for r in map(rows_of, doc_ids)] or [np.zeros(0)])
+            else:
+                rows = np.flatnonzero(self.index.row_mask(doc_ids))
+            rows = rows.astype(np.int64)
+            if not len(rows):
+                out[name] = []
+                continue
+            channels = {}
+            for channel, position, scores, top_n in (("dense", dense_position, dense_scores, p["dense_top_n"]),
+                                                     ("lexical", lexical_position, lexical_scores,
+                                                      p["lexical_top_n"])):
+                # The group's rows in the channel's order (unranked rows last, dropped): its own ranking.
+                where = position[rows]
+                sorted_rows = rows[np.argsort(where, kind="stable")]
+                where = np.sort(where)
+                keep = int(np.searchsorted(where, len(scores)))
+                channels[channel] = {row: (rank, float(scores[i])) for rank, (i, row) in enumerate(
+                    zip(where[:min(keep, top_n)].tolist(), sorted_rows[:min(keep, top_n)].tolist(), strict=True), 1)}
+            out[name] = self._fused(channels["dense"], channels["lexical"], named, top_k)
+        return out
 
     def _allowed_rows(self, filters: dict | None):
         if not filters:

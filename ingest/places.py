@@ -159,6 +159,7 @@ def fold_ocr(text: str) -> str:
     return re.sub(r"\bp(?=[aeiouy])", "d", folded_form(text))
 
 
+@lru_cache(maxsize=65536)  # a question is checked against every indexed plan's name (3,400 at national scale)
 def _key(name: str) -> str:
     """Lookup key of a name: OCR-folded words joined by one space ("Bà Rịa - Vũng Tàu" -> "ba ria vung tau")."""
     return " ".join(fold_ocr(w) for w in _WORD_RE.findall(name))

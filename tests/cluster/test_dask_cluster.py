@@ -16,7 +16,6 @@ import sys
 import time
 from pathlib import Path
 
-import faiss
 import numpy as np
 import pytest
 
@@ -35,11 +34,10 @@ def ingest(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def index_rows(directory: Path) -> tuple[list[dict], np.ndarray]:
-    """Every clause (as JSON) in row order, and the vectors of the FAISS file."""
+    """Every clause (as JSON) in row order, and the stored vectors."""
     index = ClauseIndex.load(directory, None)
     clauses = [index.clause_at(row).to_json() for row in range(len(index))]
-    vectors = faiss.read_index(str(directory / "vectors.faiss"))
-    return clauses, vectors.reconstruct_n(0, vectors.ntotal)
+    return clauses, index.vectors_of(range(len(index)))
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,9 @@
   slow hash embedder so that unlocked runs would overlap.
 - ``churn DIR N``: rewrite the index N times, alternating two versions of one
   clause (same row count, different vectors); prints ``swap`` after each.
-- ``stall DIR``: start an update and stop for good in the middle of writing the
-  new directory (prints ``writing``), to be killed with SIGKILL.
+- ``stall DIR segment|manifest``: start an update and stop for good while writing the new
+  segment's files, or between the segment and the manifest (prints ``writing``), to be
+  killed with SIGKILL.
 - ``hold DIR``: hold the writer lock (prints ``held``) until killed.
 
 ``--no-lock`` as the last argument replaces the writer lock by nothing: only to
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 
 import index.maintenance as maintenance
+import index.segments as segments
 import index.store as store
 from index.locking import index_lock
 from settings import load_settings
@@ -68,15 +70,18 @@ def main(argv: list[str]) -> None:
             print("swap", flush=True)
             time.sleep(0.03)
     elif action == "stall":
-        real_write_faiss = store.write_faiss
-
-        def write_then_stall(faiss_index, tmp):
-            real_write_faiss(faiss_index, tmp)
+        # "segment": stop while the new segment's files are being written (before its rename);
+        # "manifest": stop after the segment is in place, before the new manifest's rename.
+        def stall(*args, **kwargs):
             print("writing", flush=True)
             time.sleep(120)
 
-        store.write_faiss = write_then_stall
-        store.ClauseIndex.load(directory, HashEmbedder()).upsert([version(1)])
+        index = store.ClauseIndex.load(directory, HashEmbedder())
+        if argv[2] == "segment":
+            segments.file_sha256 = stall  # hashing follows the last file of the segment
+        else:
+            store.write_manifest_atomic = stall
+        index.upsert([version(1)])
     elif action == "hold":
         with index_lock(directory):
             print("held", flush=True)

@@ -38,7 +38,7 @@ def test_shortlist_gives_the_exact_ranking_of_the_kept_rows(mini_e5_index):
         assert np.allclose([s for _, s in shortlisted], [s for _, s in scanned], atol=1e-5)
         assert all(index.clause_at(r).doc_id == meta.doc_id for r, _ in shortlisted)
         # Exact: the scores are the cosines of the kept rows, best first.
-        cosines = sorted((float(np.dot(index._rows[r].vector, vector)) for r in rows), reverse=True)
+        cosines = sorted((float(v) for v in index.vectors_of(rows) @ vector), reverse=True)
         assert np.allclose([s for _, s in shortlisted], cosines[:3], atol=1e-5)
         # More kept rows than the shortlist allows (or the shortlist off): the FAISS path answers.
         assert filter_shortlist(mask, len(rows) - 1) is None and filter_shortlist(mask, 0) is None

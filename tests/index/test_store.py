@@ -13,6 +13,7 @@ import pytest
 from index import store as store_module
 from index.manifest import REBUILD_HINT, IndexLoadError
 from index.retriever import HybridRetriever
+from index.segments import segment_files
 from index.store import ClauseIndex, UnknownDocumentError
 from tests.index.conftest import MINI_CORPUS, HashEmbedder, make_document
 
@@ -45,9 +46,12 @@ def test_save_load_gives_identical_top_10(tmp_path, mini_docs, settings):
 
 def test_directory_layout_and_manifest(tmp_path, mini_docs):
     _build(tmp_path, mini_docs)
-    names = {p.name for p in (tmp_path / "index").iterdir()}
-    assert names == {"manifest.json", "vectors.faiss", "index.sqlite"}
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))
+    (segment,) = manifest["segments"]
+    names = {p.name for p in (tmp_path / "index").iterdir()}
+    assert names == {"manifest.json", segment["name"]} and segment["name"].startswith("seg-")
+    assert sorted(p.name for p in (tmp_path / "index" / segment["name"]).iterdir()) == sorted(segment_files())
+    assert set(segment["files"]) == set(segment_files()) and segment["hidden"] == [] and segment["rows"] == 12
     assert manifest["format_version"] == store_module.FORMAT_VERSION
     assert manifest["embedder"] == {"id": "test-hash", "dim": 64}
     assert manifest["clauses"] == 12 and manifest["documents"] == 4
@@ -78,18 +82,21 @@ def test_other_format_version_is_refused(tmp_path, mini_docs):
     assert "Chạy: python -m assistant ingest data/plans --rebuild" in info.value.message
 
 
-@pytest.mark.parametrize("damage", ["missing_dir", "bad_manifest", "bad_faiss", "missing_db"])
+@pytest.mark.parametrize("damage", ["missing_dir", "bad_manifest", "bad_vectors", "missing_db", "missing_segment"])
 def test_damaged_index_gives_vietnamese_error(tmp_path, mini_docs, damage):
     _build(tmp_path, mini_docs)
     directory = tmp_path / "index"
+    (segment,) = directory.glob("seg-*")
     if damage == "missing_dir":
         directory = tmp_path / "nowhere"
     elif damage == "bad_manifest":
         (directory / "manifest.json").write_text("{not json", encoding="utf-8")
-    elif damage == "bad_faiss":
-        (directory / "vectors.faiss").write_bytes(b"garbage")
+    elif damage == "bad_vectors":
+        (segment / "vectors.f32").write_bytes(b"garbage")
+    elif damage == "missing_db":
+        (segment / "catalog.sqlite").unlink()
     else:
-        (directory / "index.sqlite").unlink()
+        shutil.rmtree(segment)
     with pytest.raises(IndexLoadError) as info:
         ClauseIndex.load(directory, HashEmbedder())
     assert REBUILD_HINT in info.value.message
@@ -155,7 +162,7 @@ def test_failed_write_leaves_previous_index_serving(tmp_path, mini_docs, monkeyp
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store_module, "write_catalog", crash)
+    monkeypatch.setattr(store_module, "write_segment", crash)
     with pytest.raises(KeyboardInterrupt):
         index.upsert(mini_docs[2:])
     monkeypatch.undo()
@@ -176,7 +183,9 @@ def test_hnsw_above_threshold(tmp_path, mini_docs, settings):
     flat = _build(tmp_path, mini_docs)
     hnsw = ClauseIndex.build(mini_docs, HashEmbedder(), tmp_path / "hnsw", hnsw_threshold=5)
     assert flat.faiss_type == "flat"
-    assert ClauseIndex.load(tmp_path / "hnsw", HashEmbedder()).faiss_type == "hnsw"
+    # HNSW is how serving searches a large index (a graph built in memory), not a stored file.
+    assert ClauseIndex.load(tmp_path / "hnsw", HashEmbedder()).faiss_type == "flat"
+    assert ClauseIndex.load(tmp_path / "hnsw", HashEmbedder(), hnsw_threshold=5).faiss_type == "hnsw"
     assert [s.id for s in HybridRetriever(hnsw, settings).retrieve(QUESTIONS[1], top_k=3, channels=("dense",))] \
         == [s.id for s in HybridRetriever(flat, settings).retrieve(QUESTIONS[1], top_k=3, channels=("dense",))]
 

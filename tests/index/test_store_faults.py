@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import random
@@ -19,13 +20,16 @@ import pytest
 from assistant.commands.cli import main
 from index import store as store_module
 from index.atomic import IndexWriteError
+from index.clause_text import embedding_text
 from index.manifest import REBUILD_HINT, IndexLoadError
+from index.segments import segment_files
 from index.store import ClauseIndex
 from tests.index.conftest import PROJECT_ROOT, HashEmbedder
 from tests.index.index_worker import VERSIONS, version
 
 WORKER = [sys.executable, "-m", "tests.index.index_worker"]
-INDEX_FILES = ("manifest.json", "vectors.faiss", "index.sqlite")
+# Every file of an index of one segment (segment files under "seg/": the segment's directory).
+INDEX_FILES = ("manifest.json", *(f"seg/{name}" for name in segment_files()))
 # Library and system text that must never reach a user (it goes to the log).
 ENGLISH = re.compile(r"No such file|Errno|error|database|malformed|not a|No space|Permission denied|"
                      r"Traceback|RuntimeError", re.IGNORECASE)
@@ -35,10 +39,18 @@ def _build(tmp_path, docs):
     return ClauseIndex.build(docs, HashEmbedder(), tmp_path / "index")
 
 
+def _file(directory, name):
+    """``directory/name``, "seg/" standing for the directory of the (only) segment."""
+    if name.startswith("seg/"):
+        (segment,) = directory.glob("seg-*")
+        return segment / name[len("seg/"):]
+    return directory / name
+
+
 def _mixed(index: ClauseIndex) -> bool:
-    """True when the FAISS vectors are not the SQLite copy of the same build."""
-    faiss_vectors = index._faiss.reconstruct_n(0, index._faiss.ntotal)
-    return not np.array_equal(faiss_vectors, np.stack([row.vector for row in index._rows]))
+    """True when a row's vector is not the one of its clause's text (records and vectors of two builds)."""
+    texts = [embedding_text(index.clause_at(i), index.document(index.clause_at(i).doc_id)) for i in range(len(index))]
+    return not np.allclose(index.vectors_of(range(len(index))), HashEmbedder().encode_passages(texts), atol=1e-6)
 
 
 def test_reader_never_mixes_two_builds_during_30_swaps(tmp_path, mini_docs):
@@ -70,53 +82,61 @@ def test_reader_never_mixes_two_builds_during_30_swaps(tmp_path, mini_docs):
 def test_random_bytes_in_any_index_file_are_detected_every_time(tmp_path, mini_docs, name, monkeypatch):
     monkeypatch.setattr(store_module, "RETRY_WAIT_S", 0.0)  # damage is not a swap: no need to wait here
     directory = _build(tmp_path, mini_docs).directory
-    original = (directory / name).read_bytes()
+    path = _file(directory, name)
+    original = path.read_bytes()
     rng = random.Random(name)
     for trial in range(25):
         data = bytearray(original)
         for _ in range(rng.randint(1, 16)):
             position = rng.randrange(len(data))
             data[position] = (data[position] + rng.randint(1, 255)) % 256  # always a different byte
-        (directory / name).write_bytes(bytes(data))
+        path.write_bytes(bytes(data))
         with pytest.raises(IndexLoadError) as info:
             ClauseIndex.load(directory, HashEmbedder())
         assert "bị hỏng" in info.value.message and REBUILD_HINT in info.value.message, (trial, info.value.message)
         assert not ENGLISH.search(info.value.message), info.value.message
         assert REBUILD_HINT not in info.value.reason
-    (directory / name).write_bytes(original)
+    path.write_bytes(original)
     assert len(ClauseIndex.load(directory, HashEmbedder())) == 12
 
 
-@pytest.mark.parametrize("damage", ["truncated_faiss", "truncated_db", "missing_faiss"])
+@pytest.mark.parametrize("damage", ["truncated_vectors", "truncated_db", "missing_vectors", "missing_postings"])
 def test_damage_messages_carry_no_library_text(tmp_path, mini_docs, damage):
     directory = _build(tmp_path, mini_docs).directory
-    if damage == "truncated_faiss":
-        (directory / "vectors.faiss").write_bytes((directory / "vectors.faiss").read_bytes()[:100])
+    vectors, db = _file(directory, "seg/vectors.f32"), _file(directory, "seg/catalog.sqlite")
+    if damage == "truncated_vectors":
+        vectors.write_bytes(vectors.read_bytes()[:100])
     elif damage == "truncated_db":
-        (directory / "index.sqlite").write_bytes((directory / "index.sqlite").read_bytes()[:1000])
+        db.write_bytes(db.read_bytes()[:1000])
+    elif damage == "missing_vectors":
+        vectors.unlink()
     else:
-        (directory / "vectors.faiss").unlink()
+        _file(directory, "seg/folded.rows.npy").unlink()
     with pytest.raises(IndexLoadError) as info:
         ClauseIndex.load(directory, HashEmbedder())
     assert str(directory) in info.value.message and not ENGLISH.search(info.value.message), info.value.message
 
 
-def test_kill_9_during_a_write_keeps_the_old_index_and_the_next_write_cleans_up(tmp_path, mini_docs):
+@pytest.mark.parametrize("stage", ["segment", "manifest"])
+def test_kill_9_during_a_write_keeps_the_old_index_and_the_next_write_cleans_up(tmp_path, mini_docs, stage):
+    """Killed while writing the segment's files, or after the segment and before the manifest's rename."""
     directory = _build(tmp_path, mini_docs).directory
     before = (directory / "manifest.json").read_text(encoding="utf-8")
-    writer = subprocess.Popen([*WORKER, "stall", str(directory)], cwd=PROJECT_ROOT,
+    (listed,) = [p.name for p in directory.glob("seg-*")]
+    writer = subprocess.Popen([*WORKER, "stall", str(directory), stage], cwd=PROJECT_ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert writer.stdout.readline().strip() == "writing", writer.stderr.read()
     os.kill(writer.pid, signal.SIGKILL)
     writer.wait()
-    leftovers = list(tmp_path.glob(".index.tmp-*"))
-    assert len(leftovers) == 1 and (leftovers[0] / "vectors.faiss").exists()
+    leftovers = sorted(p.name for p in directory.iterdir() if p.name not in ("manifest.json", listed))
+    assert len(leftovers) == 1 and leftovers[0].startswith(".tmp-seg-" if stage == "segment" else "seg-")
     loaded = ClauseIndex.load(directory, HashEmbedder())
     assert (directory / "manifest.json").read_text(encoding="utf-8") == before and len(loaded) == 12
+    assert VERSIONS[1] not in {loaded.clause_at(i).text for i in range(12)}
     started = time.perf_counter()
     loaded.upsert([version(1)])  # the killed writer's lock is gone: no wait
     assert time.perf_counter() - started < 5
-    assert not list(tmp_path.glob(".index.tmp-*"))
+    assert leftovers[0] not in {p.name for p in directory.iterdir()}  # the next write removed it
     assert sorted(p.name for p in tmp_path.iterdir()) == [".index.lock", "index"]
     assert VERSIONS[1] in {c.text for c in (ClauseIndex.load(directory, HashEmbedder()).clause_at(i)
                                             for i in range(12))}
@@ -130,7 +150,8 @@ def test_index_files_follow_the_umask(tmp_path, mini_docs, umask):
     finally:
         os.umask(old)
     assert directory.stat().st_mode & 0o777 == 0o777 & ~umask
-    for path in [*(directory / name for name in INDEX_FILES), tmp_path / ".index.lock"]:
+    assert _file(directory, "seg/").stat().st_mode & 0o777 == 0o777 & ~umask
+    for path in [*(_file(directory, name) for name in INDEX_FILES), tmp_path / ".index.lock"]:
         assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path
 
 
@@ -148,7 +169,7 @@ def test_a_failed_write_is_a_vietnamese_message_and_keeps_the_old_index(tmp_path
         exc.sqlite_errorcode = sqlite3.SQLITE_FULL
         raise exc
 
-    monkeypatch.setattr(store_module, "write_faiss" if failure == "faiss_enospc" else "write_catalog", fail)
+    monkeypatch.setattr(store_module, "write_manifest_atomic" if failure == "faiss_enospc" else "write_segment", fail)
     with pytest.raises(IndexWriteError) as info:
         ClauseIndex.load(directory, HashEmbedder()).upsert(mini_docs[2:])
     expected = "không có quyền ghi" if failure == "permission" else "ổ đĩa đã đầy"
@@ -166,7 +187,7 @@ def test_full_disk_through_the_cli_exits_2_with_the_message(tmp_path, mini_docs,
     def fail(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store_module, "write_faiss", fail)
+    monkeypatch.setattr(store_module, "write_manifest_atomic", fail)  # a removal writes a manifest only
     assert main(["index", "rm", "hue_KH-UBND", "--index", str(directory)]) == 2
     err = capsys.readouterr().err
     assert "ổ đĩa đã đầy" in err and not ENGLISH.search(err)
@@ -177,9 +198,14 @@ def test_full_disk_through_the_cli_exits_2_with_the_message(tmp_path, mini_docs,
 def test_manifest_records_one_build_id_and_every_checksum(tmp_path, mini_docs):
     directory = _build(tmp_path, mini_docs).directory
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["files"]) == {"vectors.faiss", "index.sqlite"} and len(manifest["build_id"]) == 32
-    with sqlite3.connect(directory / "index.sqlite") as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key='build_id'").fetchone() == (manifest["build_id"],)
+    (segment,) = manifest["segments"]
+    assert set(segment["files"]) == set(segment_files()) and len(manifest["build_id"]) == 32
+    for name, digest in segment["files"].items():
+        assert hashlib.sha256((directory / segment["name"] / name).read_bytes()).hexdigest() == digest
+    with sqlite3.connect(directory / segment["name"] / "catalog.sqlite") as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='segment_id'").fetchone() == (segment["id"],)
     first = manifest["build_id"]
     ClauseIndex.load(directory, HashEmbedder()).upsert([version(1)])
-    assert json.loads((directory / "manifest.json").read_text(encoding="utf-8"))["build_id"] != first
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["build_id"] != first and [s["name"] for s in manifest["segments"]][0] == segment["name"]
+    assert manifest["segments"][0]["hidden"] == ["ninh-binh_KH-UBND_2026-01"] and len(manifest["segments"]) == 2
