@@ -25,8 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.lexical import DEFAULT_ACCENT_WEIGHT, LexicalHit
-from index.tokens import accented_tokens, folded_tokens
+from index.lexical import DEFAULT_ACCENT_WEIGHT, LexicalHit, query_tokens
 
 STREAMS = ("accented", "folded")
 #: Tokens whose per-posting tf parts are kept (a question has ~10-30; common words recur).
@@ -307,16 +306,8 @@ class SegmentedLexical:
                 out[rows[picked] - starts[which] + offsets[which]] += np.multiply(tfc[picked], idf, dtype=np.float32,
                                                                                    casting="unsafe")
 
-    @staticmethod
-    def _query_tokens(query: str, accented_query: str | None) -> tuple[list[str], list[str]]:
-        accented = accented_tokens(accented_query or query)
-        folded = folded_tokens(query)
-        if accented_query and accented_query != query:
-            folded = folded + folded_tokens(accented_query)
-        return accented, folded
-
     def _combined(self, query: str, accented_query: str | None, size: int, pieces) -> np.ndarray:
-        accented, folded = self._query_tokens(query, accented_query)
+        accented, folded = query_tokens(query, accented_query)
         extra = 1 if pieces is None else 0  # the slot of hidden rows (see _stream_scores)
         acc = np.zeros(size + extra, dtype=np.float32)
         fold = np.zeros(size + extra, dtype=np.float32)
