@@ -541,33 +541,25 @@ class ClauseIndex:
             new_rows.append(mapping)
             vectors.append(np.asarray(segment.vectors)[mapping >= 0])
 
-        def documents() -> Iterator[tuple]:
+        def live(query: str, doc_column: int) -> Iterator[tuple]:
+            """Rows of ``query`` in every source segment whose document (column ``doc_column``) is live."""
             for segment, hidden in sources:
-                for row in segment.conn.execute("SELECT doc_id, content_hash, meta_json, warnings_json, source_text "
-                                                "FROM documents ORDER BY position"):
-                    if row[0] not in hidden:
+                for row in segment.conn.execute(query):
+                    if row[doc_column] not in hidden:
                         yield row
 
-        def clauses() -> Iterator[tuple]:
-            for segment, hidden in sources:
-                for row in segment.conn.execute("SELECT id, doc_id, kind, parent_id, char_start, char_end, "
-                                                "clause_json, embed_sha256 FROM clauses ORDER BY row"):
-                    if row[1] not in hidden:
-                        yield row
-
-        def targets() -> Iterator[tuple]:
-            for segment, hidden in sources:
-                for row in segment.conn.execute("SELECT doc_id, position, target_json FROM targets"):
-                    if row[0] not in hidden:
-                        yield row
+        documents = live("SELECT doc_id, content_hash, meta_json, warnings_json, source_text "
+                         "FROM documents ORDER BY position", 0)
+        clauses = live("SELECT id, doc_id, kind, parent_id, char_start, char_end, clause_json, embed_sha256 "
+                       "FROM clauses ORDER BY row", 1)
+        targets = live("SELECT doc_id, position, target_json FROM targets", 0)
 
         postings = {stream: merge_postings([(s.postings()[stream], m) for (s, _), m in zip(sources, new_rows,
                                                                                           strict=True)], n)
                     for stream in STREAMS}
         matrix = np.concatenate(vectors) if vectors else np.zeros((0, self.dim), dtype=np.float32)
         with self._sql:
-            entry = write_segment(self.directory, new_segment_id(), documents(), clauses(), targets(), matrix,
-                                  postings)
+            entry = write_segment(self.directory, new_segment_id(), documents, clauses, targets, matrix, postings)
         return {**entry, "hidden": []}
 
     # ----- reading ------------------------------------------------------------------
