@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.answer import Answer
-from assistant.compare_targets import compose_target_table, stated_target, target_rows
+from assistant.compare_targets import compose_target_table, stated_target, stored_targets, target_rows
 from assistant.compose import (
     ClauseTree,
     Unit,
@@ -258,7 +258,7 @@ class ExtractiveAnswerer:
     @staticmethod
     def _target_table(found: Candidates, units: Sequence[Unit], index: ClauseTree, support: float) -> Answer | None:
         """A comparison of stored targets as a table, when the likeliest sentences state one (else None)."""
-        stored = index.targets()
+        stored = stored_targets(index.targets())
         stated = stated_target(units, stored, found.terms)
         if stated is None:
             return None

@@ -343,7 +343,7 @@ class ClauseIndex:
         self._doc_starts = [d.row for d in documents.values()]
         self._clause_cache: OrderedDict[tuple[str, int], Clause] = OrderedDict()
         self._first_section: dict[str, int | None] = {}
-        self._targets: list[tuple[DocumentMeta, Target]] | None = None
+        self._targets: tuple[tuple[DocumentMeta, Target], ...] | None = None
         self._vocabulary: Vocabulary | None = None
         self._lexical: SegmentedLexical | None = None
         self._hnsw = None
@@ -595,8 +595,9 @@ class ClauseIndex:
                                           lexical.document_frequencies("folded"), self._n)
         return self._vocabulary
 
-    def targets(self) -> list[tuple[DocumentMeta, Target]]:
-        """Every plan's quantified targets with the plan's metadata, plans in index order (read once)."""
+    def targets(self) -> tuple[tuple[DocumentMeta, Target], ...]:
+        """Every plan's quantified targets with the plan's metadata, plans in index order (read once; the same
+        tuple until the index changes, so answers can group it once: ``compare_targets.stored_targets``)."""
         if self._targets is None:
             by_document: dict[str, list[Target]] = {}
             with self._sql:
@@ -606,8 +607,8 @@ class ClauseIndex:
                         entry = self._documents.get(doc_id)
                         if entry is not None and entry.segment == si:
                             by_document.setdefault(doc_id, []).append(target_from_json(json.loads(target)))
-            self._targets = [(d.meta, t) for d_id, d in self._documents.items() for t in by_document.get(d_id, ())]
-        return list(self._targets)
+            self._targets = tuple((d.meta, t) for d_id, d in self._documents.items() for t in by_document.get(d_id, ()))
+        return self._targets
 
     def source_text(self, doc_id: str) -> str:
         """The full NFC text of a document (clause offsets refer to it)."""
