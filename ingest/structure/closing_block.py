@@ -48,7 +48,7 @@ def find_closing_start(lines: list[PhysicalLine], body_from: int) -> int:
             last_section = i
     for i in range(last_section, len(lines)):
         folded = folded_form(strip_markdown(lines[i].text)).strip()
-        if _RECIPIENTS_RE.match(folded) or _KINH_GUI_RE.match(folded) or _SIGNATURE_RE.match(folded):
+        if _opens_list(folded) or _SIGNATURE_RE.match(folded):
             return i
     return len(lines)
 
@@ -65,10 +65,13 @@ def recipient_lines(lines: list[PhysicalLine]) -> tuple[int, int] | None:
     found = _recipient_entries(lines)
     if not found:
         return None
-    first = next(i for i, ln in enumerate(lines)
-                 if _RECIPIENTS_RE.match(folded_form(strip_markdown(ln.text).strip()))
-                 or _KINH_GUI_RE.match(folded_form(strip_markdown(ln.text).strip())))
+    first = next(i for i, ln in enumerate(lines) if _opens_list(folded_form(strip_markdown(ln.text).strip())))
     return first, found[-1][1]
+
+
+def _opens_list(folded: str) -> bool:
+    """True for the folded line that opens a recipients' list ("Nơi nhận:", "Đồng kính gửi:")."""
+    return bool(_RECIPIENTS_RE.match(folded) or _KINH_GUI_RE.match(folded))
 
 
 def _recipient_entries(lines: list[PhysicalLine]) -> list[tuple[str, int]]:
@@ -78,7 +81,7 @@ def _recipient_entries(lines: list[PhysicalLine]) -> list[tuple[str, int]]:
     for i, line in enumerate(lines):
         text = strip_markdown(line.text).strip()
         folded = folded_form(text)
-        if _RECIPIENTS_RE.match(folded) or _KINH_GUI_RE.match(folded):
+        if _opens_list(folded):
             in_list = True
             continue
         if not in_list or not text:
