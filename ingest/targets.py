@@ -64,7 +64,7 @@ _COVERAGE_WORDS = ("bao phu", "dan so tham gia", "toan dan tham gia")
 # Folded: the goal of universal coverage named in words, and the words that make it a goal to reach.
 _IN_WORDS_RE = re.compile(r"\b(?:(?:muc tieu|chi tieu)\s+(?:ve\s+)?(?:bao phu\s+)?|bao phu\s+)"
                           r"(?:bao hiem y te|bhyt)\s+toan dan\b")
-_REACH_RE = re.compile(r"\b(?:dat|phan dau|hoan thanh)\b")
+_REACH_WORDS = ("dat", "phan dau", "hoan thanh")
 
 
 def _words_re(words: tuple[str, ...]) -> re.Pattern:
@@ -72,8 +72,8 @@ def _words_re(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
-_GOAL_RE, _RATE_RE, _PRESENT_RE, _COVERAGE_RE = map(_words_re, (_GOAL_WORDS, _RATE_WORDS, _PRESENT_WORDS,
-                                                                 _COVERAGE_WORDS))
+_GOAL_RE, _RATE_RE, _PRESENT_RE, _COVERAGE_RE, _REACH_RE = map(_words_re, (
+    _GOAL_WORDS, _RATE_WORDS, _PRESENT_WORDS, _COVERAGE_WORDS, _REACH_WORDS))
 _QUALIFIERS = ("tối thiểu", "ít nhất", "tối đa", "trên", "dưới", "hơn", "khoảng", "đạt")
 _RATE_PHRASE_RE = re.compile(r"\b(?:tỷ|tỉ)\s+lệ\b", re.IGNORECASE)
 _LEAD_WORDS_RE = re.compile(
