@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer import Answer, Citation
-from ingest.model import DocumentMeta, HeaderSpan
+from ingest.model import ISSUING_BODIES, DocumentMeta, HeaderSpan
 from ingest.vntext import folded_form
 
 _ISO_DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -36,8 +36,6 @@ _CITED = {"number": ("number", "date"), "date": ("date",), "signer": ("signature
 _RECIPIENTS_NOTE = "(theo phần nơi nhận cuối văn bản — thông tin của văn bản, không phải một điều khoản)"
 # A "Lưu: VT" entry keeps a copy on file: it is not sent to anyone.
 _ARCHIVE_RE = re.compile(r"^lưu\b", re.IGNORECASE)
-# Folded names of issuing bodies a signature line may carry ("T/M BAN THƯỜNG VỤ", "TM. ỦY BAN NHÂN DÂN").
-_BODIES = ("ban thuong vu", "uy ban nhan dan", "dang uy", "tinh uy", "thanh uy")
 
 
 def _plan_name(meta: DocumentMeta) -> str:
@@ -148,7 +146,7 @@ def _citations(meta: DocumentMeta, about: str, *, first: int = 1) -> tuple[Citat
         span = meta.header_span(fact)
         if span is None or any(s.start == span.start for s in spans):
             continue
-        if about == "issuer" and not any(body in folded_form(span.text) for body in _BODIES):
+        if about == "issuer" and not any(body in folded_form(span.text) for body in ISSUING_BODIES):
             continue  # a signature with only a name does not say who issued the plan
         if about == "number" and fact == "date" and not _written_date(meta):
             continue

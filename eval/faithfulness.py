@@ -45,6 +45,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from eval.answer_checks import answer_sentences
+from ingest.model import ISSUING_BODIES
 from ingest.vntext import fold_diacritics, nfc
 
 CORRECTED_DIR = Path(__file__).resolve().parent / "gold" / "corrected"
@@ -77,7 +78,6 @@ _DOC_NUMBER = re.compile(r"\b\d+-[^\s,()]+")
 _DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
 _SIGNER = re.compile(r" do (.+?) (?:\(|ký)")
 _ISSUED_BY = re.compile(r" do (.+?) ban hành \(")
-_BODIES = ("ban thuong vu", "uy ban nhan dan", "dang uy", "tinh uy", "thanh uy")
 _LIST_MARKER = re.compile(r"^(?:[-+•*]|[a-zđ]\)|\d+[.)])\s+", re.IGNORECASE)
 
 
@@ -229,7 +229,7 @@ def _check_plan_fact(text: str, numbers: tuple[int, ...], cited: Sequence[CitedC
     signer = _SIGNER.search(text)
     if issued_by:
         body, folded = fold_diacritics(issued_by.group(1)).lower(), fold_diacritics(lines).lower()
-        stated.append(any(b in body and b in folded for b in _BODIES))
+        stated.append(any(b in body and b in folded for b in ISSUING_BODIES))
     elif signer:
         stated.append(_norm(signer.group(1)) in _norm(lines))
     ok = bool(stated) and all(stated)

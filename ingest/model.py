@@ -36,6 +36,11 @@ def make_clause_id(doc_id: str, path: tuple[str, ...] | list[str], text: str) ->
     return f"{doc_id}:{path_part}:{text_hash(text, 10)}"
 
 
+# Folded names of the bodies that issue plans, as a signature line carries them ("T/M BAN THƯỜNG VỤ",
+# "TM. ỦY BAN NHÂN DÂN"): what says who issued a plan, for answers and for judging them.
+ISSUING_BODIES = ("ban thuong vu", "uy ban nhan dan", "dang uy", "tinh uy", "thanh uy")
+
+
 @dataclass(frozen=True)
 class HeaderSpan:
     """Where the header or closing block states a fact of the plan (what an answer about the plan cites).
