@@ -103,6 +103,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("filter_shortlist_rows", 20000, "BHYT_FILTER_SHORTLIST_ROWS",
             "Khi lọc theo địa phương, cấp hoặc văn bản: nếu phần được giữ có tối đa chừng này đoạn, kênh vector chỉ "
             "chấm điểm các đoạn đó (chính xác, không quét cả nước); 0 = luôn tìm trên toàn chỉ mục rồi lọc."),
+    # A comparison naming no place asked every plan for its best clauses: ~1 s at 3,400 plans, and a table
+    # nobody reads in a chat (docs/scaling.md). Beyond this many plans it compares the plans whose clauses
+    # answer best and points to the targets overview for all of them.
+    Setting("compare_max_plans", 12, "BHYT_COMPARE_MAX_PLANS",
+            "Câu hỏi so sánh không nêu địa phương: nếu có nhiều kế hoạch hơn số này, chỉ so sánh chừng này kế "
+            "hoạch có điều khoản gần câu hỏi nhất (bảng đầy đủ ở thẻ «Chỉ tiêu các địa phương»)."),
     Setting("locality_boost", 2.0, "BHYT_LOCALITY_BOOST",
             "Hệ số ưu tiên đoạn thuộc địa phương được nêu trong câu hỏi."),
     # --- answering ---

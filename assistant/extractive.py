@@ -178,8 +178,7 @@ class ExtractiveAnswerer:
             reading = read_question(question, documents)
         intent = reading.intent
         asked = [locality] if locality else list(reading.localities)
-        missing = [p for p in reading.places
-                   if documents and not any(overlapping_locality(p, d) for d in documents)]
+        missing = [p for p in reading.places if documents and not overlapping_plans([p], documents)]
         if missing and not asked:
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="place",
                                                        detail=", ".join(missing)))

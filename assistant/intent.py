@@ -355,6 +355,8 @@ class QuestionReading:
         places: Provinces, cities, communes and wards it names, with accents ("Lào Cai", "xã Ia Grai";
             :func:`named_places`).
         localities: Localities of the indexed plans it names (``index/localities.py``).
+        scoped: A comparison naming no place among more plans than a chat answer compares
+            (setting ``compare_max_plans``): ``localities`` are the plans whose clauses answer best.
     """
 
     text: str
@@ -362,6 +364,7 @@ class QuestionReading:
     query: str
     places: tuple[str, ...]
     localities: tuple[str, ...]
+    scoped: bool = False
 
 
 def read_question(question: str, documents: Sequence[DocumentMeta] = ()) -> QuestionReading:

@@ -132,10 +132,15 @@ class Assistant:
             answer = self.extractive.answer(text, retrieved, self.index, locality=locality, reading=reading)
         if answer.abstained and not answer.refused and self._off_topic(text, reading, retrieved):
             answer = compose_off_topic(text, mode=answer.mode, retrieved=answer.retrieved, support=answer.support)
+        notices = (*guard.notices, *answer.notices)
+        if reading.scoped and not answer.abstained:
+            plans = f"{len(self.localities()):,}".replace(",", ".")  # Vietnamese thousands: 3.400
+            notices += (f"Có {plans} kế hoạch đã nạp; câu trả lời chỉ so sánh {len(reading.localities)} kế hoạch "
+                        "có nội dung gần câu hỏi nhất. Chỉ tiêu của mọi kế hoạch: thẻ «Chỉ tiêu các địa phương».",)
         finished = time.perf_counter()
         timings = {"retrieve": (after_retrieval - started) * 1000, "answer": (finished - after_retrieval) * 1000,
                    "total": (finished - started) * 1000}
-        return replace(answer, timings_ms=timings, notices=(*guard.notices, *answer.notices))
+        return replace(answer, timings_ms=timings, notices=notices)
 
     def topic_vector(self, question: str) -> list[float]:
         """The topic check's features of ``question`` (for fitting it: ``python -m eval fit-topic``)."""
@@ -170,6 +175,10 @@ class Assistant:
                                                  localities=reading.localities))
         named = list(reading.localities)
         if not locality and (reading.intent.kind == "compare" or len(named) > 1):
+            if len(named) < 2 and len(self.localities()) > int(self.settings.compare_max_plans):
+                # Every plan of the nation is no chat answer: the plans whose clauses answer best, named.
+                named = list(dict.fromkeys(s.locality for s in retrieved))[:int(self.settings.compare_max_plans)]
+                reading = replace(reading, localities=tuple(named), scoped=True)
             retrieved = self._add_per_locality(text, retrieved, named if len(named) > 1 else None, reading.localities)
         return reading, retrieved
 

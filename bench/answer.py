@@ -81,8 +81,10 @@ def warm_latency(index_dir: str, questions: list[str], warmup: int) -> dict[str,
     """Ask every question once after ``warmup`` questions; return timings in ms per part."""
     from assistant.service import Assistant
     from settings import load_settings
+    from webchat.bootstrap import warm_up
 
     assistant = Assistant(load_settings(index_dir=index_dir))
+    warm_up(assistant)  # as the web chat does before its first visitor: the lazily loaded models
     for question in questions[:warmup]:
         assistant.ask(question)
     parts: dict[str, list[float]] = {"total": [], "retrieve": [], "answer": []}

@@ -18,13 +18,13 @@ does not name the plan of xã Đak Đoa, also in Gia Lai, while "tỉnh Gia Lai"
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from types import SimpleNamespace
 
 from ingest.model import DocumentMeta
 from ingest.places import COMMUNE_LEVELS, PROVINCE_LEVELS, Locality, PlaceMention, places_in_question, read_place_name
-from ingest.vntext import nfc
+from ingest.vntext import folded_form, nfc
 
 __all__ = ["detect_localities", "locality_key", "overlapping_locality", "overlapping_plans", "plans_of",
            "plans_of_each"]
@@ -36,10 +36,59 @@ def locality_key(name: str) -> str:
     return read_place_name(name).key
 
 
+class _Directory:
+    """The plans of one document list, looked up by place: built once per list, not on every question.
+
+    At 3,400 plans, checking each place a question names against every plan took ~15 ms of an answer
+    (docs/scaling.md). A place reaches a plan only through the plan's locality or province key (equal,
+    or one containing the other as whole words), so the plans sharing a word with it are the only
+    candidates; the checks themselves are unchanged.
+    """
+
+    def __init__(self, documents: Sequence[DocumentMeta]) -> None:
+        self.documents = tuple(documents)
+        self.places = tuple(dict.fromkeys(Locality(meta.locality, meta.level, meta.province or meta.locality)
+                                          for meta in self.documents if meta.locality))
+        self._by_locality: dict[str, list[int]] = {}
+        self._by_word: dict[str, set[int]] = {}
+        for position, meta in enumerate(self.documents):
+            if meta.locality:
+                self._by_locality.setdefault(locality_key(meta.locality), []).append(position)
+            for value in (meta.locality, meta.province):
+                for word in locality_key(value).split() if value else ():
+                    self._by_word.setdefault(word, set()).add(position)
+
+    def of_locality(self, key: str) -> list[DocumentMeta]:
+        """Plans whose locality key is ``key``, in order."""
+        return [self.documents[i] for i in self._by_locality.get(key, ())]
+
+    def sharing_a_word(self, key: str) -> list[DocumentMeta]:
+        """Plans whose locality or province key shares a word with ``key``, in order."""
+        positions: set[int] = set()
+        for word in key.split():
+            positions |= self._by_word.get(word, set())
+        return [self.documents[i] for i in sorted(positions)]
+
+
+_DIRECTORIES: dict[tuple[int, ...], _Directory] = {}
+
+
+def _directory(documents: Iterable[DocumentMeta]) -> _Directory:
+    """The directory of ``documents``, kept for the last few lists (an index's plans, by identity)."""
+    documents = documents if isinstance(documents, (list, tuple)) else list(documents)
+    key = tuple(map(id, documents))
+    found = _DIRECTORIES.get(key)
+    if found is None:
+        if len(_DIRECTORIES) >= 4:
+            _DIRECTORIES.pop(next(iter(_DIRECTORIES)))
+        # The directory holds the plans themselves, so their ids cannot be reused while it is kept.
+        found = _DIRECTORIES[key] = _Directory(documents)
+    return found
+
+
 def _plan_places(documents: Iterable[DocumentMeta]) -> tuple[Locality, ...]:
     """The indexed plans' localities as places a question may name by their bare name."""
-    return tuple(dict.fromkeys(Locality(meta.locality, meta.level, meta.province or meta.locality)
-                               for meta in documents if meta.locality))
+    return _directory(documents).places
 
 
 def _is_commune_plan(meta: DocumentMeta) -> bool:
@@ -82,6 +131,11 @@ def _mention_priority(mention: PlaceMention, meta: DocumentMeta) -> int | None:
     return None
 
 
+# "các xã", "những phường", "cấp xã", "xã, phường" (folded): the question asks about the communes of the
+# province it names, so a province's mention keeps its communes' plans beside its own.
+_ASKS_FOR_COMMUNES = re.compile(r"\b(?:cac|nhung|moi|tung|cap)\s+(?:xa|phuong|dac khu)\b|\bxa\s*,\s*phuong\b")
+
+
 def detect_localities(question: str, documents: Iterable[DocumentMeta]) -> list[str]:
     """Return the corpus localities named in ``question``, in order of appearance.
 
@@ -91,17 +145,25 @@ def detect_localities(question: str, documents: Iterable[DocumentMeta]) -> list[
 
     Returns:
         Distinct ``DocumentMeta.locality`` values (with accents). A plan also matches through
-        its province ("tỉnh Gia Lai" names the plan of xã Đak Đoa), never through a commune of
-        that province ("xã Ia Grai, tỉnh Gia Lai" names no plan). A locality's own name wins over
-        a province that merely contains it.
+        its province ("tỉnh Gia Lai" names the plan of xã Đak Đoa) when the province has no plan
+        of its own or the question asks about its communes ("các xã của tỉnh Gia Lai"), never
+        through a commune of that province ("xã Ia Grai, tỉnh Gia Lai" names no plan). A
+        locality's own name wins over a province that merely contains it.
     """
-    documents = [meta for meta in documents if meta.locality]
+    directory = _directory(documents)
+    question = nfc(question)
+    with_communes = _ASKS_FOR_COMMUNES.search(folded_form(question)) is not None
     found: list[tuple[int, int, str]] = []  # (position, priority, locality)
-    for mention in places_in_question(nfc(question), known=_plan_places(documents)):
-        for meta in documents:
-            priority = _mention_priority(mention, meta)
-            if priority is not None:
-                found.append((mention.start, priority, meta.locality))
+    for mention in places_in_question(question, known=directory.places):
+        key = locality_key(mention.locality.name)
+        candidates = (directory.sharing_a_word(key) if mention.locality.is_province
+                      else directory.of_locality(key))
+        matches = [(priority, meta.locality) for meta in candidates
+                   if meta.locality and (priority := _mention_priority(mention, meta)) is not None]
+        if not with_communes and any(priority == 0 for priority, _ in matches):
+            # The province has a plan of its own: "tỉnh Lâm Đồng" means it, not its ~100 communes' plans.
+            matches = [m for m in matches if m[0] == 0]
+        found.extend((mention.start, priority, locality) for priority, locality in matches)
     found.sort()
     return list(dict.fromkeys(locality for _, _, locality in found))
 
@@ -166,24 +228,25 @@ def overlapping_plans(names: Iterable[str], documents: Iterable[DocumentMeta]) -
 
     A question naming a province names its ~100 communes too; checking each against 3,400 plans took
     ~200 ms of an answer (docs/scaling.md). A commune name overlaps only plans of its own locality key,
-    found by lookup; the other names (provinces, cities: a few) are checked against every plan.
+    a province only plans sharing a word with it, both found by lookup. A province that has a plan of
+    its own overlaps that plan only, not its communes' plans.
     """
-    documents = list(documents)
-    communes: dict[str, list[str]] = {}
-    others: list[str] = []
+    directory = _directory(documents)
+    chosen: set[int] = set()  # ids of the chosen plans
     for name in dict.fromkeys(names):
         written = _written(name)
+        if not written.key:
+            continue
         if written.is_commune:
-            communes.setdefault(written.key, []).append(name)
-        else:
-            others.append(name)
-    chosen = []
-    for meta in documents:
-        candidates = communes.get(locality_key(meta.locality), ()) if meta.locality else ()
-        if any(overlapping_locality(n, meta) for n in candidates) or any(
-                overlapping_locality(n, meta) for n in others):
-            chosen.append(meta)
-    return chosen
+            chosen.update(id(m) for m in directory.of_locality(written.key) if overlapping_locality(name, m))
+            continue
+        overlapping = [m for m in directory.sharing_a_word(written.key) if overlapping_locality(name, m)]
+        if any(not _is_commune_plan(m) and _contains(written.key, locality_key(m.locality)) for m in overlapping):
+            # A province with a plan of its own is that plan: its communes' plans overlap it only
+            # through their province, as in detect_localities.
+            overlapping = [m for m in overlapping if not _is_commune_plan(m)]
+        chosen.update(id(m) for m in overlapping)
+    return [meta for meta in directory.documents if id(meta) in chosen]
 
 
 @lru_cache(maxsize=262144)  # a province question checks ~100 names against ~100 plans, per answer

@@ -80,6 +80,17 @@ def test_compare_gets_every_locality(service):
     assert {c.locality for c in answer.citations} == {"Huế", "Ninh Bình", "Đak Đoa"}
 
 
+def test_compare_among_more_plans_than_a_chat_compares_is_scoped_and_says_so(service):
+    scoped = Assistant.from_index(service.index, load_settings(environ={}, compare_max_plans=2))
+    answer = scoped.ask("So sánh tỷ lệ bao phủ BHYT năm 2026 giữa các địa phương")
+    shown = {c.locality for c in answer.citations}
+    assert not answer.abstained and len(shown) == 2 and shown < {"Huế", "Ninh Bình", "Đak Đoa"}
+    assert any("Có 3 kế hoạch đã nạp; câu trả lời chỉ so sánh 2 kế hoạch" in n for n in answer.notices)
+    # Within the limit nothing is scoped and no notice is added.
+    assert not any("kế hoạch đã nạp" in n for n in service.ask("So sánh tỷ lệ bao phủ BHYT năm 2026 giữa các "
+                                                                  "địa phương").notices)
+
+
 def test_bad_arguments(service):
     with pytest.raises(ValueError, match="mode must be one of"):
         service.ask("Ai chủ trì?", mode="gpt")

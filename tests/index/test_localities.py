@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.localities import detect_localities, locality_key, overlapping_locality, plans_of
+from index.localities import detect_localities, locality_key, overlapping_locality, overlapping_plans, plans_of
 from ingest.model import DocumentMeta
 from tests.index.conftest import MINI_CORPUS, make_document
 
@@ -135,3 +135,25 @@ def test_the_indexed_plans_keep_their_locality_level_and_province(assistant_serv
         ("hue_KH-UBND", "Huế", "Huế", "thành phố"),
         ("ninh-binh_KH-UBND_2026-01", "Ninh Bình", "Ninh Bình", "tỉnh"),
     }
+
+
+def test_a_province_with_its_own_plan_means_that_plan_not_its_communes():
+    # At national scale a province has its own plan beside ~100 communes' plans.
+    province, commune = _plan("Lâm Đồng", "Lâm Đồng"), _plan("Di Linh", "Lâm Đồng")
+    other = _plan("Đak Đoa", "Gia Lai")
+    docs = [commune, province, other]
+    assert detect_localities("Tỉnh Lâm Đồng đặt mục tiêu bao phủ năm 2026 là bao nhiêu?", docs) == ["Lâm Đồng"]
+    assert detect_localities("lam dong giao viec gi cho bhxh", docs) == ["Lâm Đồng"]
+    # Asked about its communes, the province keeps them; a province without a plan still reaches them.
+    assert detect_localities("Các xã của tỉnh Lâm Đồng đặt mục tiêu bao nhiêu?", docs) == ["Lâm Đồng", "Di Linh"]
+    assert detect_localities("Cấp xã của Lâm Đồng làm gì?", docs) == ["Lâm Đồng", "Di Linh"]
+    assert detect_localities("Tỉnh Gia Lai giao việc gì?", docs) == ["Đak Đoa"]
+    assert detect_localities("Xã Di Linh và tỉnh Lâm Đồng khác nhau ra sao?", docs) == ["Di Linh", "Lâm Đồng"]
+
+
+def test_overlapping_plans_of_a_province_with_its_own_plan():
+    province, commune, other = _plan("Lâm Đồng", "Lâm Đồng"), _plan("Di Linh", "Lâm Đồng"), _plan("Đak Đoa", "Gia Lai")
+    docs = [commune, province, other]
+    assert overlapping_plans(["Lâm Đồng", "Gia Lai"], docs) == [province, other]
+    assert overlapping_plans(["Lâm Đồng", "xã Di Linh"], docs) == [commune, province]
+    assert overlapping_plans(["Lâm Đồng"], [commune, other]) == [commune]  # no plan of its own: its communes
