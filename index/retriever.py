@@ -28,6 +28,7 @@ value instead of being ignored.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,6 +48,9 @@ from ingest.vntext import folded_form, is_accentless, nfc
 from settings import load_settings
 
 CHANNELS = ("dense", "lexical")
+# Question embeddings run here beside the lexical search; as many at once as the web chat answers
+# questions at once (setting concurrency_limit, 2 = the cores), more only queue.
+_EMBEDDING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bhyt-embed")
 FILTER_KEYS = ("locality", "level", "doc_id")
 CALL_OPTIONS = ("k", "filters")
 # LangChain's ``invoke`` reads ``verbose`` itself and then forwards it with the other options.
@@ -251,16 +255,20 @@ class HybridRetriever(BaseRetriever):
 
         # A filter keeping few rows (one commune's plan) has both channels score only them.
         among = filter_shortlist(allowed, p["filter_shortlist_rows"])
-        dense: dict[int, tuple[int, float]] = {}
-        if "dense" in channels and p["dense_weight"] > 0:
-            vector = self.index.embedder.encode_query(restored or query)
-            ranked = self.index.dense_search(vector, p["dense_top_n"], allowed, among=among)
-            dense = {row: (rank, score) for rank, (row, score) in enumerate(ranked, 1)}
+        use_dense = "dense" in channels and p["dense_weight"] > 0
+        use_lexical = "lexical" in channels and p["lexical_weight"] > 0
+        # The question is embedded (C code, without the GIL) while the lexical channel searches: the
+        # embedding is about half of a retrieval at national scale (docs/scaling.md).
+        vector = _EMBEDDING.submit(self.index.embedder.encode_query, restored or query) if use_dense else None
         lexical: dict[int, tuple[int, float]] = {}
-        if "lexical" in channels and p["lexical_weight"] > 0:
+        if use_lexical:
             hits = self.index.lexical.search(query, p["lexical_top_n"], accented_query=restored, allowed=allowed,
                                              among=among)
             lexical = {h.row: (rank, h.score) for rank, h in enumerate(hits, 1)}
+        dense: dict[int, tuple[int, float]] = {}
+        if vector is not None:
+            ranked = self.index.dense_search(vector.result(), p["dense_top_n"], allowed, among=among)
+            dense = {row: (rank, score) for rank, (row, score) in enumerate(ranked, 1)}
 
         named = self._named(query, restored, localities)
         return self._fused(dense, lexical, named, top_k)
