@@ -6,7 +6,8 @@ the two renames leaves the previous one under ``.<name>.old``, which
 :func:`recover_interrupted_swap` puts back. The single-directory index (format
 5 and before) was written this way; the segment store (format 6) swaps only its
 manifest (``manifest.write_manifest_atomic``) and uses this module for
-:func:`write_error` and for putting back a directory a format-5 writer left aside.
+:func:`write_error`, for :func:`sync_paths` (files and renames flushed to disk before a
+manifest names them) and for putting back a directory a format-5 writer left aside.
 
 Directories are created with the default mode (0o777 minus the umask), as
 files are, so an index another user built can be read.
@@ -20,7 +21,7 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -158,3 +159,17 @@ def write_error(target: Path, exc: BaseException) -> IndexWriteError:
     return IndexWriteError(
         f"Không ghi được chỉ mục vào {target} (lỗi hệ thống khi ghi tệp). Hãy kiểm tra ổ đĩa và quyền ghi rồi "
         f"chạy lại (chi tiết kỹ thuật được ghi vào nhật ký). {kept}")
+
+
+def sync_paths(paths: Iterable[Path]) -> None:
+    """Flush files and directories to disk (a directory's sync makes its renames durable).
+
+    A manifest names only segments whose every file, and whose own name, reached the disk first: a
+    power cut after the manifest's rename cannot leave it pointing at files still in the page cache.
+    """
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

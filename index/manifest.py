@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from index.atomic import sync_paths
 from index.embedders import Embedder
 from index.tokens import TOKENIZER_VERSION
 from ingest.model import DocumentMeta
@@ -139,6 +140,7 @@ def write_manifest_atomic(directory: Path, manifest: dict) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, directory / MANIFEST_FILE)
+        sync_paths([directory])  # the rename itself reaches the disk
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

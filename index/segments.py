@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.atomic import sync_paths
 from index.postings import STREAMS, Postings
 
 SEGMENT_PREFIX = "seg-"
@@ -111,7 +112,8 @@ def write_segment(directory: Path, segment_id: str, documents: Iterable[Document
     """Write a complete segment into ``directory`` and return its manifest entry.
 
     The files go to ``directory/.tmp-seg-<id>`` first; the directory is renamed to ``seg-<id>``
-    only when every file is written, and removed on any failure (the exception propagates).
+    only when every file is written and synced to disk (:func:`sync_paths`), and removed on any
+    failure (the exception propagates).
 
     Returns:
         ``{"name", "id", "rows", "documents", "files": {file: sha256}, "sizes": {file: bytes}}``.
@@ -158,7 +160,9 @@ def write_segment(directory: Path, segment_id: str, documents: Iterable[Document
         entry = {"name": name, "id": segment_id, "rows": int(rows), "documents": int(n_documents),
                  "files": {f: file_sha256(tmp / f) for f in files},
                  "sizes": {f: (tmp / f).stat().st_size for f in files}}
+        sync_paths([tmp / f for f in files] + [tmp])
         os.rename(tmp, directory / name)
+        sync_paths([directory])
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -255,3 +255,27 @@ def test_locality_lookups_for_many_names_equal_the_one_by_one_checks(plans):
         assert overlapping_plans(names[:k], metas) == [m for m in metas
                                                        if any(overlapping_locality(n, m) for n in names[:k])]
     assert plans_of_each(names, metas) == {name: plans_of([name], metas) for name in names}
+
+
+def test_every_segment_file_reaches_the_disk_before_the_manifest_names_it(tmp_path, plans, monkeypatch):
+    import os
+
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append(("sync", os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    def replace_(src, dst):
+        events.append(("replace", str(dst)))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace_)
+    ClauseIndex.build(plans[:1], HashEmbedder(), tmp_path / "index")
+    manifest_at = events.index(("replace", str(tmp_path / "index" / "manifest.json")))
+    (segment,) = (tmp_path / "index").glob("seg-*")
+    synced = {Path(path).name for kind, path in events[:manifest_at] if kind == "sync"}
+    assert {p.name for p in segment.iterdir()} <= synced  # each file, under its temporary directory
+    assert str(tmp_path / "index") in {path for kind, path in events[manifest_at:] if kind == "sync"}
