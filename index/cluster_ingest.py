@@ -34,7 +34,7 @@ import numpy as np
 from index.clause_text import embedding_text
 from index.embedders import make_embedder
 from index.vector_cache import VectorCache, text_sha256
-from ingest.batch import FileRead, IngestReport, SkippedFile, expand_paths, read_file
+from ingest.batch import READ_SETTINGS, FileRead, IngestReport, SkippedFile, expand_paths, read_file
 from ingest.identity import DocIdAssigner, IdChoice, KnownSource, default_doc_id
 from ingest.pipeline import default_repair
 from settings import load_settings
@@ -74,11 +74,10 @@ class ReadOptions:
 
     @classmethod
     def of(cls, settings: Any) -> ReadOptions:
-        names = ("max_file_mb", "max_document_chars", "max_clause_chars", "ocr_repair")
         threads = int(settings.get("cluster_embed_threads"))
         if threads <= 0:
             raise ValueError(f"cluster_embed_threads must be > 0, got {threads}")
-        return cls({name: settings.get(name) for name in names}, settings.get("embedder"),
+        return cls({name: settings.get(name) for name in READ_SETTINGS}, settings.get("embedder"),
                    bool(settings.get("embedder_segment")), threads)
 
 

@@ -200,6 +200,10 @@ def read_file(file_path: str, *, settings: Any, ids: DocIdAssigner, read_path: s
     return FileRead(document, skipped[0] if skipped else None, note, round(time.perf_counter() - started, 3))
 
 
+#: The settings reading one file depends on (what a cluster worker must be sent: ``index/cluster_ingest.py``).
+READ_SETTINGS = ("max_file_mb", "max_document_chars", "max_clause_chars", "ocr_repair")
+
+
 @dataclass(frozen=True)
 class _Limits:
     max_bytes: int
