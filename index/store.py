@@ -14,7 +14,8 @@ documents, then a new manifest hiding their old copies; a removal writes a new m
 both take effect with one rename of the manifest (``manifest.write_manifest_atomic``), so a
 killed write leaves the previous manifest, and the segments it lists, serving. When there are
 more than ``max_segments`` segments, a write merges every segment but the largest into one
-(compaction); a full rebuild (``ingest --rebuild``) writes a single segment. Segments no
+(compaction), and once over :data:`STALE_SHARE` of the largest's documents are hidden, all of
+them, dropping the hidden rows from disk; a full rebuild (``ingest --rebuild``) writes a single segment. Segments no
 manifest lists any more are deleted by the write after next (a reader that has just read the
 previous manifest still finds its files), and leftovers of killed writers by the next write.
 
@@ -109,6 +110,9 @@ logger = logging.getLogger(__name__)
 RETRY_WAIT_S = 0.2
 #: Default of the setting ``index_max_segments``.
 DEFAULT_MAX_SEGMENTS = 8
+#: Share of a segment's documents that may be hidden (replaced or removed) before a write rewrites it
+#: without them; the largest segment is otherwise never merged, so its dead rows would stay until a rebuild.
+STALE_SHARE = 0.25
 #: Default of the setting ``clause_cache_size``.
 DEFAULT_CLAUSE_CACHE = 4096
 # Files of the single-directory format (5 and before), deleted once a rebuild has replaced them.
@@ -482,12 +486,15 @@ class ClauseIndex:
                     entries.append({**entry, "hidden": []})
                 # A segment whose documents are all hidden serves nothing.
                 entries = [e for e in entries if len(e["hidden"]) < int(e["documents"])]
-                if merge_all and len(entries) > 1:
-                    entries = [self._merge(entries, opened)]
-                elif len(entries) > self.max_segments and self.max_segments == 1:
+                largest = max(range(len(entries)), key=lambda i: int(entries[i]["rows"])) if entries else 0
+                # The largest segment is left out of compactions: the rows it hides stay on disk until so
+                # many pile up that rewriting it (every plan, no embedding) is worth it.
+                stale = bool(entries) and len(entries[largest]["hidden"]) > STALE_SHARE * int(
+                    entries[largest]["documents"])
+                if (merge_all and len(entries) > 1) or stale or (
+                        len(entries) > self.max_segments and self.max_segments == 1):
                     entries = [self._merge(entries, opened)]
                 elif len(entries) > self.max_segments:
-                    largest = max(range(len(entries)), key=lambda i: int(entries[i]["rows"]))
                     rest = [e for i, e in enumerate(entries) if i != largest]
                     entries = [entries[largest], self._merge(rest, opened)]
                 segments = [opened.get(str(e["name"])) or Segment(self.directory, e, self.dim) for e in entries]

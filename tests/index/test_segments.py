@@ -279,3 +279,17 @@ def test_every_segment_file_reaches_the_disk_before_the_manifest_names_it(tmp_pa
     synced = {Path(path).name for kind, path in events[:manifest_at] if kind == "sync"}
     assert {p.name for p in segment.iterdir()} <= synced  # each file, under its temporary directory
     assert str(tmp_path / "index") in {path for kind, path in events[manifest_at:] if kind == "sync"}
+
+
+def test_the_largest_segment_is_rewritten_once_a_quarter_of_its_plans_are_hidden(tmp_path, plans):
+    index = _fresh(tmp_path, plans, "index")
+    index.remove(plans[0].meta.doc_id)  # 1 of 5 hidden: a manifest only
+    manifest = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))
+    assert [len(e["hidden"]) for e in manifest["segments"]] == [1]
+    index.remove(plans[1].meta.doc_id)  # 2 of 5: the segment is written again without them
+    manifest = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = manifest["segments"]
+    rest = plans[2:]
+    assert entry["hidden"] == [] and entry["rows"] == sum(len(d.clauses) for d in rest) and entry["documents"] == 3
+    loaded = ClauseIndex.load(tmp_path / "index", HashEmbedder())
+    assert _results(loaded, QUESTIONS[:6]) == _results(_fresh(tmp_path, rest, "fresh"), QUESTIONS[:6])
