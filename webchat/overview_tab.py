@@ -8,6 +8,8 @@ target passing the filters, all pages. Events run outside the answer queue
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -79,15 +81,25 @@ def build_overview_tab(backend: ChatBackend) -> None:
 
 _CSV_FILES: dict[tuple[int, str, str, str], str] = {}
 _CSV_LOCK = threading.Lock()
+_CSV_ROOT: list[Path] = []  # one directory per process, removed when the process exits
+
+
+def _csv_root() -> Path:
+    if not _CSV_ROOT or not _CSV_ROOT[0].is_dir():
+        root = Path(tempfile.mkdtemp(prefix="bhyt-csv-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _CSV_ROOT[:] = [root]
+    return _CSV_ROOT[0]
 
 
 def _csv_file(backend: ChatBackend, query: OverviewQuery) -> str:
     """The CSV of ``query``'s filters and order (every page), written once per choice to a temporary file
-    that Gradio serves; the choices are bounded (provinces × levels × orders), so are the files."""
+    that Gradio serves; the choices are bounded (provinces × levels × orders), so are the files, and
+    they all live in one directory removed when the process exits."""
     key = (id(backend), query.province, query.level, query.sort)
     with _CSV_LOCK:
         if key not in _CSV_FILES or not Path(_CSV_FILES[key]).is_file():
-            path = Path(tempfile.mkdtemp(prefix="bhyt-csv-")) / CSV_NAME
+            path = Path(tempfile.mkdtemp(dir=_csv_root())) / CSV_NAME  # Gradio serves it under its own name
             # UTF-8 with a byte-order mark, so spreadsheet programs read Vietnamese letters right.
             path.write_text(backend.overview_csv(query), encoding="utf-8-sig")
             _CSV_FILES[key] = str(path)

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +146,32 @@ def test_coverage_headers_sort_by_their_column_and_mark_the_current_order(corpus
     assert marked == [("descending", "coverage:2030")]
     by_place = _render(corpus, overview, OverviewQuery())
     assert re.findall(r'<th aria-sort="(\w+)">.*?data-bhyt-sort="([^"]+)"', by_place) == [("ascending", "locality")]
+
+
+def test_csv_downloads_live_in_one_directory_removed_when_the_process_exits(tmp_path):
+    import subprocess
+    import sys
+
+    script = """
+import sys, tempfile
+tempfile.tempdir = sys.argv[1]
+from webchat.overview import OverviewQuery
+from webchat.overview_tab import _csv_file
+
+class Backend:
+    def overview_csv(self, query):
+        return "Địa phương;Mức\\n" + query.sort + "\\n"
+
+backend = Backend()
+first = _csv_file(backend, OverviewQuery())
+second = _csv_file(backend, OverviewQuery(sort="2030"))
+again = _csv_file(backend, OverviewQuery())
+print(first, second, again)
+"""
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, cwd=root,
+                         check=True).stdout.split()
+    first, second, again = map(Path, out)
+    assert first == again and first != second  # written once per choice
+    assert first.parent.parent == second.parent.parent and first.parent.parent.parent == tmp_path
+    assert list(tmp_path.iterdir()) == []  # the process's one directory is gone with it
