@@ -16,6 +16,7 @@ import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
@@ -25,8 +26,11 @@ from ingest.vntext import fold_diacritics, folded_form, nfc
 
 __all__ = ["NewLocality", "SourceLocality", "choose_locality", "locality_substitutions", "provinces_named", "spellings"]
 
-# Level of a source plan -> the levels a rewrite of it may take.
-TARGET_LEVELS = {"tỉnh": ("tỉnh",), "thành phố": ("phường", "tỉnh"), "xã": ("xã",)}
+# Level of a source plan -> the levels a rewrite of it may take (the first is its own, or its nearest).
+# A province's plan rewritten as a commune's or a ward's keeps the province's departments ("Sở Y tế"):
+# worded at the new level, not re-planned for it. Provinces are 34, so a national corpus is mostly
+# communes and wards (eval/metamorphic/corpus.py).
+TARGET_LEVELS = {"tỉnh": ("tỉnh", "xã", "phường"), "thành phố": ("phường", "tỉnh"), "xã": ("xã",)}
 _PREFIXES = {VietNamDivisionType.XA: "Xã ", VietNamDivisionType.PHUONG: "Phường "}
 
 
@@ -66,53 +70,81 @@ def _bare(name: str, division: VietNamDivisionType) -> str:
     return name[len(prefix):].strip() if prefix and name.startswith(prefix) else name
 
 
-def _phrases(text: str, longest: int = 5) -> set[str]:
+@lru_cache(maxsize=4)  # the same texts to avoid, for every rewrite of a corpus
+def _phrases(text: str, longest: int = 5) -> frozenset[str]:
     """Every run of up to ``longest`` words of ``text`` folded, to tell at once whether a name occurs in it."""
     words = re.findall(r"\w+", folded_form(text))
-    return {" ".join(words[i:i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
+    return frozenset(" ".join(words[i:i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1))
 
 
-def _usable(name: str, avoided: set[str], taken: set[str], province_names: set[str]) -> bool:
-    folded = " ".join(re.findall(r"\w+", folded_form(name)))
-    if any(ch.isdigit() for ch in name) or len(name.split()) < 2 or folded in taken or folded in province_names:
+def _key(name: str) -> str:
+    """A name's comparison form: folded words, punctuation dropped ("Cam Ly - Đà Lạt" -> "cam ly da lat")."""
+    return " ".join(re.findall(r"\w+", folded_form(name)))
+
+
+def _usable(name: str, province_names: set[str]) -> bool:
+    """A name no other text can be read as: two words or more, no digits, not a province's (today's, merged
+    away in 2025, or an alias)."""
+    if any(ch.isdigit() for ch in name) or len(name.split()) < 2 or _key(name) in province_names:
         return False
     # A commune or ward named like a province, even one merged away ("Bắc Kạn"), reads as that province.
-    if province_called(name) is not None or name in ALIASES:
-        return False
-    return folded not in avoided
+    return province_called(name) is None and name not in ALIASES
 
 
-def _candidates(level: str, avoided: set[str], taken_folded: set[str]) -> list[NewLocality]:
+@lru_cache(maxsize=8)
+def _usable_localities(level: str, avoided: frozenset[str]) -> tuple[tuple[NewLocality, str, str], ...]:
+    """(locality, folded name, folded province) of every locality of ``level`` a rewrite may take, whatever
+    other rewrites took: read once per corpus (reading every ward for each of 3,400 rewrites took minutes)."""
     provinces = {p.code: nfc(p.name).removeprefix("Thành phố ") for p in Province.iter_all()}
-    province_names = {folded_form(n) for n in provinces.values()}
+    province_names = {_key(n) for n in provinces.values()}
     if level == "tỉnh":
         candidates = [NewLocality(nfc(p.name), "tỉnh", nfc(p.name)) for p in Province.iter_all()
                       if p.division_type == VietNamDivisionType.TINH]
-        return [c for c in candidates if folded_form(c.name) not in taken_folded
-                and folded_form(c.name) not in avoided]
+        return tuple((c, _key(c.name), _key(c.province)) for c in candidates if folded_form(c.name) not in avoided)
     division = VietNamDivisionType.XA if level == "xã" else VietNamDivisionType.PHUONG
-    # A commune's plan names its province as "tỉnh …": only communes of provinces proper, and of a
-    # province no other rewrite is issued by.
+    # A commune's plan names its province as "tỉnh …": only communes of provinces proper.
     in_province = {p.code for p in Province.iter_all() if p.division_type == VietNamDivisionType.TINH}
     candidates = [NewLocality(_bare(w.name, division), level, provinces[w.province_code])
                   for w in Ward.iter_all() if w.division_type == division
                   and (level == "phường" or w.province_code in in_province)]
-    return [c for c in candidates if _usable(c.name, avoided, taken_folded, province_names)
-            and folded_form(c.province) not in avoided
-            and (level == "phường" or folded_form(c.province) not in taken_folded)]
+    return tuple((c, _key(c.name), _key(c.province)) for c in candidates if _usable(c.name, province_names)
+                 and _key(c.name) not in avoided and folded_form(c.province) not in avoided)
+
+
+def _candidates(level: str, avoided: frozenset[str], taken_folded: set[str], *,
+                own_province: bool = True) -> list[NewLocality]:
+    """The usable localities of ``level`` no rewrite has taken; with ``own_province``, a commune only in a
+    province no other rewrite is issued by or lies in."""
+    return [c for c, name, province in _usable_localities(level, avoided) if name not in taken_folded
+            and (level != "xã" or not own_province or province not in taken_folded)]
+
+
+def untaken(level: str, *, avoid_text: str = "", places: Iterable[NewLocality] = ()) -> bool:
+    """True while a locality of ``level`` is left that is not among ``places`` already chosen (the 34
+    provinces run out first, then the wards)."""
+    chosen = {(_key(p.name), _key(p.province)) for p in places}
+    return any((name, province) not in chosen for _, name, province in _usable_localities(level, _phrases(avoid_text)))
 
 
 def choose_locality(level: str, rng: random.Random, *, avoid_text: str = "",
-                    taken: Iterable[str] = ()) -> NewLocality:
+                    taken: Iterable[str] = (), places: Iterable[NewLocality] = ()) -> NewLocality:
     """A real locality of ``level`` ("tỉnh", "xã" or "phường") named nowhere in ``avoid_text``.
 
     Names (and a commune's province) already ``taken`` by other rewrites, names of provinces
     (today's, those merged away in 2025 and their aliases), names with digits and one-word names
-    are skipped, so a name never collides with other text. Once every name of a level is taken
-    (a corpus larger than the list), names repeat.
+    are skipped, so a name never collides with other text. Once every commune of a free province
+    is taken, communes of provinces other rewrites name are chosen (a national corpus: a province's
+    plan and its communes' plans); once every name of a level is taken, a place of a name taken in
+    another province that is not among ``places`` already chosen (the country has many "xã Tân Thành");
+    then places repeat.
     """
     avoided = _phrases(avoid_text)
-    candidates = _candidates(level, avoided, {folded_form(t) for t in taken}) or _candidates(level, avoided, set())
+    taken_folded = {_key(t) for t in taken}
+    chosen = {(_key(p.name), _key(p.province)) for p in places}
+    candidates = (_candidates(level, avoided, taken_folded) or _candidates(level, avoided, taken_folded,
+                                                                            own_province=False)
+                  or [c for c, name, province in _usable_localities(level, avoided) if (name, province) not in chosen]
+                  or _candidates(level, avoided, set()))
     if not candidates:
         raise ValueError(f"no {level} left to choose")
     return rng.choice(sorted(candidates, key=lambda c: (c.name, c.province)))
@@ -169,20 +201,23 @@ def _name_pairs(old: str, new: str, kind: str) -> list[Substitution]:
     return [Substitution(kind, form, _styled(new, style)) for style, form in spellings(old)]
 
 
-# Level words of a centrally-run city and what they become at the new level.
-_CITY_WORDS = {
-    "phường": (("thành phố", "phường"), ("Thành ủy", "Đảng ủy phường"), ("Thành uỷ", "Đảng uỷ phường")),
-    "tỉnh": (("thành phố", "tỉnh"), ("Thành ủy", "Tỉnh ủy"), ("Thành uỷ", "Tỉnh uỷ")),
+# Level words of a centrally-run city or a province and what they become at the new level.
+_LEVEL_WORDS = {
+    ("thành phố", "phường"): (("thành phố", "phường"), ("Thành ủy", "Đảng ủy phường"),
+                              ("Thành uỷ", "Đảng uỷ phường")),
+    ("thành phố", "tỉnh"): (("thành phố", "tỉnh"), ("Thành ủy", "Tỉnh ủy"), ("Thành uỷ", "Tỉnh uỷ")),
+    ("tỉnh", "xã"): (("tỉnh", "xã"), ("Tỉnh ủy", "Đảng ủy xã"), ("Tỉnh uỷ", "Đảng uỷ xã")),
+    ("tỉnh", "phường"): (("tỉnh", "phường"), ("Tỉnh ủy", "Đảng ủy phường"), ("Tỉnh uỷ", "Đảng uỷ phường")),
 }
 
 
 def _level_pairs(old_level: str, new_level: str) -> list[Substitution]:
-    if old_level != "thành phố":
-        return []
     pairs = []
-    for old, new in _CITY_WORDS[new_level]:
-        variants = ((old, new), (old[:1].upper() + old[1:], new[:1].upper() + new[1:]), (old.upper(), new.upper()),
-                    (fold_diacritics(old).lower(), fold_diacritics(new).lower()))
+    for old, new in _LEVEL_WORDS.get((old_level, new_level), ()):
+        variants = [(old, new), (old[:1].upper() + old[1:], new[:1].upper() + new[1:]), (old.upper(), new.upper())]
+        if " " in old:  # as OCR without accents reads it; a bare "tinh" may be "tính", "tình" or "tinh"
+            folded_old, folded_new = fold_diacritics(old), fold_diacritics(new)
+            variants += [(folded_old.lower(), folded_new.lower()), (folded_old.upper(), folded_new.upper())]
         pairs += [Substitution("level", o, n) for o, n in variants]
     return pairs
 

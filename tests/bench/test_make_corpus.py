@@ -172,3 +172,22 @@ def test_damage_is_off_by_default_and_applied_when_asked(tmp_path):
     assert sum(m.damage["dropped"] for m in damaged) > 0 and sum(m.damage["misread_words"] for m in damaged) > 0
     first = sorted((tmp_path / "clean").glob("*.txt"))[0]
     assert first.read_bytes() != (tmp_path / "damaged" / first.name).read_bytes()
+
+
+def test_a_national_corpus_has_one_plan_per_province_and_is_mostly_communes_and_wards(plans):
+    from ingest.places import PROVINCE_LEVELS
+
+    rewrites = plan_rewrites(CorpusOptions(120, seed=3), plans)
+    places = [(r.mapping.locality["new_level"], r.mapping.locality["new"], r.mapping.locality["new_province"])
+              for r in rewrites]
+    provinces = [name for level, name, _ in places if level in PROVINCE_LEVELS]
+    assert len(provinces) == len(set(provinces)) and 15 <= len(provinces) <= 34  # each province once
+    assert len(places) - len(provinces) > len(places) / 2  # communes and wards: most of the country's plans
+    assert len(set(places)) == len(places)  # no place twice while places remain
+    # A province plan worded at a commune's level: its level words follow ("Tỉnh ủy" -> "Đảng ủy xã").
+    source_levels = {name: doc.meta.level for name, doc in plans}
+    commune_of_province = next(r for r in rewrites if source_levels[r.mapping.source] == "tỉnh"
+                               and r.mapping.locality["new_level"] == "xã" and "dong-nai" not in r.mapping.source)
+    assert ("Tỉnh ủy", "Đảng ủy xã") in {(s.old, s.new) for s in commune_of_province.mapping.all_substitutions()} \
+        or ("Tỉnh uỷ", "Đảng uỷ xã") in {(s.old, s.new) for s in commune_of_province.mapping.all_substitutions()}
+    assert f"xã {commune_of_province.mapping.locality['new']}" in collapse_whitespace(commune_of_province.text).text
