@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer import Answer, Citation
-from assistant.compose import Unit, cite
+from assistant.compose import Unit, cite, is_bare_heading
 from index.types import ScoredClause
 from ingest.model import DocumentMeta
 from ingest.targets import COVERAGE, NO_FIGURE, Target, speaks_of_coverage
@@ -77,20 +77,33 @@ def stored_targets(targets: Sequence[tuple[DocumentMeta, Target]]) -> StoredTarg
         return _LAST[0]
 
 
-def stated_target(units: Sequence[Unit], stored: StoredTargets, terms: Sequence[str]) -> Target | None:
+def stated_target(units: Sequence[Unit], stored: StoredTargets, terms: Sequence[str],
+                  years: Sequence[str] = ()) -> Target | None:
     """The stored target the comparison is about: of the targets the likeliest sentences state, the one
-    whose indicator shares most of the question's terms (None when none states one sharing any)."""
+    whose indicator shares most of the question's terms (None when none states one sharing any).
+
+    A comparison that names only a year ("Đến năm 2030, hai kế hoạch đặt ra điều gì khác nhau?") shares no word with
+    any indicator: it is then about the plans' headline target, coverage, when one of the likeliest sentences
+    states it for an asked year.
+    """
     by_clause = stored.by_clause
     words = {w for term in terms for w in folded_form(term).split()}
+    wanted_years = {int(y) for y in years}
     best: tuple[int, int] | None = None
     chosen = None
-    for rank, unit in enumerate(sorted(units, key=lambda u: u.score, reverse=True)[:MATCH_DEPTH]):
+    ranked = sorted(units, key=lambda u: u.score, reverse=True)
+    for rank, unit in enumerate(ranked[:MATCH_DEPTH]):
         for target in by_clause.get(unit.scored.clause.id, ()):
             if folded_form(target.quote) != folded_form(unit.sentence):
                 continue
             shared = len(words & set(folded_form(target.indicator).split()))
             if shared and (best is None or (shared, -rank) > best):
                 best, chosen = (shared, -rank), target
+    if chosen is None and wanted_years:
+        chosen = next((t for unit in ranked[:MATCH_DEPTH] if not is_bare_heading(unit)
+                       for t in by_clause.get(unit.scored.clause.id, ())
+                       if t.kind == COVERAGE and t.year in wanted_years
+                       and folded_form(t.quote) == folded_form(unit.sentence)), None)
     return chosen
 
 

@@ -14,8 +14,9 @@ setting the answer abstains. The result is a typed :class:`Decision` that
 built from clause metadata only.
 
 Five checks stay rules because they are facts, not judgements: a place the
-question names that no ingested plan covers, a document it names that is no
-ingested plan and that the plans only cite by number, a sum of money asked when
+question names that no ingested plan covers, what a document sets (figures, sums,
+measures) when the plans only cite it by number (what their citation states of it, its
+date, issuer and subject, is left to the fitted step), a sum of money asked when
 no candidate states one, the present state asked when the candidates state only
 targets, and a question about the plan document itself (its number, date,
 signer, issuer).
@@ -107,6 +108,9 @@ class Decision:
     abstain: bool
 
 
+# Question kinds that ask what a document sets (figures, sums, measures, a comparison of them), not what
+# a citation of it states.
+_CITED_CONTENT_KINDS = frozenset({"target", "funding", "list", "compare"})
 _SET_ASIDE_RE = re.compile(r"(?<!\w)ngoai\s+[^,?]{1,60},")
 
 
@@ -183,7 +187,9 @@ class ExtractiveAnswerer:
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="place",
                                                        detail=", ".join(missing)))
         cited_only = self._documents_cited_only(intent, documents)
-        if cited_only:  # a document the plans only cite by number: its content is not here
+        if cited_only and (intent.kind in _CITED_CONTENT_KINDS or intent.wants_amount):
+            # A document the plans only cite by number: what it sets is not here. What their citation
+            # states of it (its date, its issuer, what it is about) is, and the fitted step answers that.
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="cited",
                                                        detail=", ".join(cited_only)))
         if intent.about_plan and asked:
@@ -210,7 +216,7 @@ class ExtractiveAnswerer:
                 PERCENT_RE.search(u.sentence) and not TARGET_WORDING_RE.search(folded_form(u.sentence)) for u in units):
             # The present state asked ("hiện nay đã đạt …") and only targets stated: said plainly, never guessed.
             return Candidates(early=compose_abstention(question, retrieved, top, 0.0, reason="current"))
-        units, stats, total_weight = self._featurise(units, q_terms, intent, pool)
+        units, stats, total_weight = self._featurise(units, q_terms, intent, pool, index)
         return Candidates(units=units, pool=list(pool), terms=q_terms, stats=stats, total_weight=total_weight,
                           question=question, reading=reading, top=top, documents=documents, asked=asked)
 
@@ -258,7 +264,7 @@ class ExtractiveAnswerer:
     def _target_table(found: Candidates, units: Sequence[Unit], index: ClauseTree, support: float) -> Answer | None:
         """A comparison of stored targets as a table, when the likeliest sentences state one (else None)."""
         stored = stored_targets(index.targets())
-        stated = stated_target(units, stored, found.terms)
+        stated = stated_target(units, stored, found.terms, found.reading.intent.years)
         if stated is None:
             return None
         documents = list(found.documents) if len(found.asked) < 2 else overlapping_plans(found.asked, found.documents)
@@ -319,10 +325,12 @@ class ExtractiveAnswerer:
         return list(dict.fromkeys(terms))
 
     def _featurise(self, units: list[Unit], q_terms: list[str], intent: QuestionIntent,
-                   pool: Sequence[ScoredClause]) -> tuple[list[Unit], CandidateSetStats, float]:
+                   pool: Sequence[ScoredClause], index: ClauseTree | None = None,
+                   ) -> tuple[list[Unit], CandidateSetStats, float]:
         """Each unit with its features (:data:`assistant.features.UNIT_FEATURES`) and coverage, and how the
         candidate set as a whole meets the question's words."""
         top_score = max((s.score for s in pool), default=0.0) or 1.0
+        by_clause = stored_targets(index.targets()).by_clause if index is not None else {}
         unit_terms = [sentence_terms(u.sentence) for u in units]
         weights = term_weights(q_terms, unit_terms)
         title_terms: dict[str, set[str]] = {}
@@ -334,8 +342,9 @@ class ExtractiveAnswerer:
             if clause.id not in title_terms:
                 title_terms[clause.id] = set(content_terms(" ".join(clause.search_titles)))
                 owner_terms[clause.id] = set(content_terms(clause.agency))
+            quotes = frozenset(folded_form(t.quote) for t in by_clause.get(clause.id, ()))
             vector = unit_features(unit, terms, title_terms[clause.id], owner_terms[clause.id], weights, intent,
-                                   top_score, best_coverage)
+                                   top_score, best_coverage, stored_quotes=quotes)
             matched = tuple((t, w) for t, w in weights.weights.items() if t in terms)
             result.append(replace(unit, features=tuple(vector), coverage=vector[0], matched=matched))
         anywhere = set().union(*unit_terms, *title_terms.values(), *owner_terms.values())

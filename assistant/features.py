@@ -12,7 +12,8 @@ describes, in numbers:
   depth, whether the clause is only a heading, the sentence's place and length;
 - what the question asks (its kind, a sum of money, a year, an agency's duties) and what
   the sentence has (a percentage, a figure, a year, a date, an agency, an amount,
-  funding or period words, the year asked, an attribute line of the asked kind), and
+  funding or period words, the year asked, an attribute line of the asked kind, a target ingest
+  stored, a document number the question names), and
   their products, so a linear model can weigh "asks a figure and has one".
 
 Nothing here names a plan, a locality, an agency or a question's wording; the weights
@@ -36,7 +37,7 @@ from ingest.structure.roles import AGENCY_RE, YEAR_RE
 from ingest.vntext import folded_form
 
 __all__ = ["ATTRIBUTE_FOR_KIND", "QUESTION_FEATURES", "UNIT_FEATURES", "CandidateSetStats", "TermWeights",
-           "candidate_set_stats", "question_features", "term_weights", "unit_features"]
+           "candidate_set_stats", "cites_document", "question_features", "term_weights", "unit_features"]
 
 _KINDS = ("section", "item", "letter", "bullet", "paragraph", "attribute")
 _ROLES = ("self", "child", "attribute")
@@ -65,7 +66,7 @@ _BASE = (
     "depth", "is_heading", "first_sentence", "log_length", "n_sentences_inv",
     *(f"q_{k}" for k in INTENT_KINDS), "q_amount", "q_year", "q_duties",
     "s_percent", "s_number", "s_year", "s_date", "s_agency", "s_amount", "s_funding", "s_period", "s_duty",
-    "s_target_words", "year_match", "attribute_match", "has_agency",
+    "s_target_words", "year_match", "attribute_match", "has_agency", "s_stored_target", "s_doc_number",
 )
 _PAIRS = (
     ("q_target", "s_percent"), ("q_target", "year_match"), ("q_target", "s_number"), ("q_target", "s_target_words"),
@@ -74,13 +75,14 @@ _PAIRS = (
     ("q_deadline", "s_period"), ("q_funding", "s_funding"), ("q_funding", "attribute_match"),
     ("q_amount", "s_amount"), ("q_list", "role_child"), ("q_list", "is_heading"), ("q_compare", "s_percent"),
     ("q_compare", "year_match"), ("q_year", "year_match"), ("q_duties", "has_agency"), ("q_other", "coverage"),
+    ("q_target", "s_stored_target"), ("q_compare", "s_stored_target"),
 )
 #: Names of the unit features, in vector order.
 UNIT_FEATURES: tuple[str, ...] = _BASE + tuple(f"{a}*{b}" for a, b in _PAIRS)
 #: Names of the question-level features of the abstention model, in vector order.
 QUESTION_FEATURES: tuple[str, ...] = (
     "best_p", "margin", "best_coverage", "best_title_coverage", "best_term_hit", "best_has_fact", "fact_p",
-    "union_coverage", "unmatched_share", "rare_miss",
+    "union_coverage", "unmatched_share", "rare_miss", "best_doc_number",
     "n_terms_inv", *(f"q_{k}" for k in INTENT_KINDS),
 )
 # The fact each kind of question asks for, as unit features: the best sentence "has the fact" when any is set.
@@ -135,10 +137,13 @@ def _has(words: re.Pattern, folded: str) -> float:
 
 
 def unit_features(unit, terms: set[str], title_terms: set[str], owner_terms: set[str], weights: TermWeights,
-                  intent: QuestionIntent, top_score: float, best_coverage: float = 0.0) -> list[float]:
+                  intent: QuestionIntent, top_score: float, best_coverage: float = 0.0, *,
+                  stored_quotes: frozenset[str] = frozenset()) -> list[float]:
     """The feature vector (:data:`UNIT_FEATURES` order) of one candidate sentence.
 
-    ``best_coverage`` is the highest coverage among the candidates (``coverage_gap`` is the distance to it).
+    ``best_coverage`` is the highest coverage among the candidates (``coverage_gap`` is the distance to it);
+    ``stored_quotes`` the folded sentences of the clause that state a target ingest stored
+    (:mod:`ingest.targets`).
     """
     clause = unit.scored.clause
     scored = unit.scored
@@ -187,9 +192,26 @@ def unit_features(unit, terms: set[str], title_terms: set[str], owner_terms: set
     wanted = ATTRIBUTE_FOR_KIND.get(intent.kind, "")
     f["attribute_match"] = float(bool(wanted) and clause.attribute == wanted)
     f["has_agency"] = float(bool(clause.agency))
+    f["s_stored_target"] = float(folded in stored_quotes)
+    f["s_doc_number"] = float(cites_document(sentence, intent.doc_numbers))
     vector = [f[name] for name in _BASE]
     vector.extend(f[a] * f[b] for a, b in _PAIRS)
     return vector
+
+
+def _compact_number(text: str) -> str:
+    """A document number as compared: folded, without hyphens (often dropped: "NQHĐND") or the spaces
+    around them and around slashes."""
+    return re.sub(r"\s*/\s*", "/", re.sub(r"\s*[-–]\s*", "", folded_form(text)))
+
+
+def cites_document(sentence: str, numbers: Sequence[str]) -> bool:
+    """Whether ``sentence`` names one of the document ``numbers`` ("72-NQ/TW"): accents, spaces and hyphens
+    aside, and not as the end of a longer number ("172-NQ/TW")."""
+    if not numbers:
+        return False
+    compact = _compact_number(sentence)
+    return any(re.search(r"(?<!\d)" + re.escape(_compact_number(n)), compact) for n in numbers)
 
 
 def candidate_set_stats(weights: TermWeights, found_anywhere: set[str]) -> CandidateSetStats:
@@ -227,7 +249,7 @@ def question_features(probabilities: Sequence[float], vectors: Sequence[Sequence
                   if _has_fact(dict(zip(UNIT_FEATURES, vectors[i], strict=True)), intent)), default=0.0)
     values = [best_p, best_p - second_p, named["coverage"], named["title_coverage"], named["best_term_hit"],
               _has_fact(named, intent), fact_p, stats.union_coverage, stats.unmatched_share, stats.rare_miss,
-              1.0 / max(n_terms, 1)]
+              named["s_doc_number"], 1.0 / max(n_terms, 1)]
     values.extend(float(intent.kind == kind) for kind in INTENT_KINDS)
     return values
 

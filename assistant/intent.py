@@ -155,7 +155,8 @@ class QuestionIntent:
             ("Sở Tài chính có nhiệm vụ gì?", "chi bộ thôn phải làm gì?").
         duty_subject: The folded words naming who ("so tai chinh"), "" when none.
         about_plan: What the question asks about the plan document itself:
-            "number" (số hiệu), "date" (ngày ban hành/ký), "signer" (người ký), "issuer" (cơ quan ban hành),
+            "number" (số hiệu), "date" (ngày ban hành/ký), "period" (tháng, năm ban hành/ký), "signer" (người ký),
+            "issuer" (cơ quan ban hành),
             "recipients" (nơi nhận) or "".
         years: Years the question names ("2026", "2030").
         asks_current: True when the question asks for the present state
@@ -244,12 +245,14 @@ _PLAN_DOC_RE = re.compile(r"(?<!\w)(?:ke hoach|van ban)(?!\w)")
 # Another document named by its kind ("nghị quyết", "chỉ thị"): named first, it is what is asked about.
 _OTHER_DOCUMENT_RE = re.compile(r"(?<!\w)(?:chi thi|nghi quyet|nghi dinh|quyet dinh|thong tu|luat|cong van)(?!\w)")
 # What is asked of the document: its number ("số hiệu", "số mấy"), its date (signing or issuing
-# and "ngày/lúc/khi nào" or "ngày mấy" near each other), its signer ("ai ký", "người ký"), its issuer
+# and "ngày/lúc/khi nào" or "ngày mấy" near each other), only its month or year ("ban hành tháng mấy",
+# "ký năm nào"), its signer ("ai ký", "người ký"), its issuer
 # ("đơn vị nào ban hành").
 _ABOUT_PLAN: tuple[tuple[str, re.Pattern], ...] = (
     ("number", re.compile(r"(?<!\w)(?:so hieu|ky hieu|so van ban|so (?:may|bao nhieu|gi))(?!\w)")),
     ("date", re.compile(r"(?<!\w)(?:ban hanh|ky)(?!\w)(?:\s+\w+){0,3}?\s+(?:ngay|hom|luc|khi) (?:nao|may)(?!\w)|"
                         r"(?<!\w)ngay (?:ban hanh|ky)(?!\w)")),
+    ("period", re.compile(r"(?<!\w)(?:ban hanh|ky)(?!\w)(?:\s+\w+){0,3}?\s+(?:thang|nam) (?:nao|may)(?!\w)")),
     ("signer", re.compile(r"(?<!\w)(?:ai|nguoi) (?:da )?ky(?!\w)|(?<!\w)ky (?:boi|ten) (?:ai|nguoi nao)(?!\w)|"
                           r"(?<!\w)nguoi ky(?!\w)")),
     ("issuer", re.compile(r"(?<!\w)(?:co quan|ai|don vi) (?:nao )?ban hanh(?!\w)")),

@@ -1,5 +1,5 @@
-"""Answers about the plan document itself: its number (with its date), date of issue, signer, issuing body,
-the bodies it is sent to ("Nơi nhận").
+"""Answers about the plan document itself: its number (with its date), date (or month, year) of issue, signer,
+issuing body, the bodies it is sent to ("Nơi nhận").
 
 These facts live in the header block, which ingest turns into
 :class:`ingest.model.DocumentMeta`, not into answerable clauses. An answer cites
@@ -31,7 +31,7 @@ _DOCUMENT_NOTE = "(thông tin của văn bản, không phải một điều kho�
 _PLACES = {"number": "Phần đầu văn bản", "date": "Phần đầu văn bản", "signature": "Phần ký cuối văn bản",
            "recipients": "Nơi nhận cuối văn bản"}
 # Which lines state each answer's fact.
-_CITED = {"number": ("number", "date"), "date": ("date",), "signer": ("signature",), "issuer": ("signature",),
+_CITED = {"number": ("number", "date"), "date": ("date",), "period": ("date",), "signer": ("signature",), "issuer": ("signature",),
           "recipients": ("recipients",)}
 _RECIPIENTS_NOTE = "(theo phần nơi nhận cuối văn bản — thông tin của văn bản, không phải một điều khoản)"
 # A "Lưu: VT" entry keeps a copy on file: it is not sent to anyone.
@@ -73,6 +73,19 @@ def _date_answer(meta: DocumentMeta) -> tuple[str, bool]:
     return f"{_plan_name(meta)} không ghi ngày ban hành trong dữ liệu đã nạp.", True
 
 
+def _period_answer(meta: DocumentMeta) -> tuple[str, bool]:
+    """The month or year of issue asked: a date the plan gives only to the month or year still answers."""
+    date = meta.date.strip()
+    if _ISO_DAY_RE.match(date):
+        return _date_answer(meta)
+    month = _ISO_MONTH_RE.match(date)
+    if month:
+        return f"{_plan_name(meta)} ban hành tháng {month[2]} năm {month[1]}, không ghi ngày {_HEADER_NOTE}.", False
+    if _YEAR_RE.match(date):
+        return f"{_plan_name(meta)} ban hành năm {date}, không ghi ngày, tháng {_HEADER_NOTE}.", False
+    return _date_answer(meta)
+
+
 def _issuer_answer(meta: DocumentMeta) -> tuple[str, bool]:
     if meta.issuer:
         return f"Kế hoạch của {meta.locality} do {meta.issuer} ban hành {_DOCUMENT_NOTE}.", False
@@ -94,8 +107,8 @@ def _recipients_answer(meta: DocumentMeta) -> tuple[str, bool]:
     return f"Dữ liệu đã nạp không ghi nơi nhận kế hoạch của {meta.locality}.", True
 
 
-_ANSWERS = {"number": _number_answer, "date": _date_answer, "issuer": _issuer_answer, "signer": _signer_answer,
-            "recipients": _recipients_answer}
+_ANSWERS = {"number": _number_answer, "date": _date_answer, "period": _period_answer, "issuer": _issuer_answer,
+            "signer": _signer_answer, "recipients": _recipients_answer}
 
 
 def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMeta]) -> Answer | None:
@@ -103,7 +116,8 @@ def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMet
 
     Args:
         question: The question.
-        about: "number", "date", "signer", "issuer" or "recipients" (see ``QuestionIntent.about_plan``).
+        about: "number", "date", "period" (month or year of issue), "signer", "issuer" or "recipients"
+            (see ``QuestionIntent.about_plan``).
         documents: The plans the question names; several get one answer each, in the order given.
 
     Returns:

@@ -73,9 +73,12 @@ _DATA_ROW = re.compile(r"^([^|]{1,80}?)\s*\|\s*([^|]+?)\s*\|\s*(\d{4}|—)$")
 _NOT_STATED = re.compile(r"^không nêu con số(?:\s*\(«(.+)»\))?$")
 _IN_WORDS = re.compile(r"^(.+?)\s*\(không nêu con số\)$")
 _ELLIPSIS = re.compile(r"…|\.\.\.")
-_PLAN_FACT = re.compile(r"^Kế hoạch của .+? (?:có số|ban hành ngày|do .+? (?:ký|ban hành))")
+_PLAN_FACT = re.compile(r"^Kế hoạch của .+? (?:có số|ban hành (?:ngày|tháng|năm)|do .+? (?:ký|ban hành))")
 _DOC_NUMBER = re.compile(r"\b\d+-[^\s,()]+")
 _DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+# A date the plan gives only to the month or the year ("ban hành tháng 01 năm 2026", "ban hành năm 2026").
+_MONTH_OF_ISSUE = re.compile(r"ban hành tháng (\d{1,2}) năm (\d{4})")
+_YEAR_OF_ISSUE = re.compile(r"ban hành năm (\d{4})")
 _SIGNER = re.compile(r" do (.+?) (?:\(|ký)")
 _ISSUED_BY = re.compile(r" do (.+?) ban hành \(")
 _LIST_MARKER = re.compile(r"^(?:[-+•*]|[a-zđ]\)|\d+[.)])\s+", re.IGNORECASE)
@@ -225,6 +228,10 @@ def _check_plan_fact(text: str, numbers: tuple[int, ...], cited: Sequence[CitedC
     for day, month, year in _DATE.findall(text):
         pattern = rf"(?<!\d)0?{int(day)}(?!\d)\D{{1,20}}(?<!\d)0?{int(month)}(?!\d)\D{{1,20}}{year}"
         stated.append(bool(re.search(pattern, fold_diacritics(lines))))
+    for month, year in _MONTH_OF_ISSUE.findall(text):
+        pattern = rf"(?<!\d)0?{int(month)}(?!\d)\D{{1,20}}{year}"
+        stated.append(bool(re.search(pattern, fold_diacritics(lines))))
+    stated += [year in lines for year in _YEAR_OF_ISSUE.findall(text)]
     issued_by = _ISSUED_BY.search(text)
     signer = _SIGNER.search(text)
     if issued_by:

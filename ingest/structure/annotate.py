@@ -43,7 +43,10 @@ def annotate_clauses(clauses: tuple[Clause, ...] | list[Clause]) -> tuple[Clause
         attribute = attribute_kind(text) if clause.kind == "attribute" else ""
         own_agency = ""
         if clause.kind not in ("section", *_NO_HEADING_KINDS):
-            own_agency = agency_heading(text) if is_heading else (agency_lead(text) or agency_subject(text))
+            # A heading may name its agency and go on with its duty after a colon ("2- Đảng ủy Ủy ban nhân dân
+            # tỉnh: Lãnh đạo Ủy ban nhân dân tỉnh chỉ đạo các sở, ngành:"): the name before the colon is the agency.
+            own_agency = ((agency_heading(text) or agency_lead(text)) if is_heading
+                          else (agency_lead(text) or agency_subject(text)))
         agency = own_agency or (parent.agency if parent is not None else "")
         leads = is_heading or clause.id in has_children
         year = (last_year(heading) if leads else "") or (parent.year if parent is not None else "")

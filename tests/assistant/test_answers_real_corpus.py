@@ -188,3 +188,25 @@ def test_a_comparison_of_another_target_keeps_to_that_indicator(assistant_servic
     figures = [(r[0], r[1], r[2]) for r in rows if not r[1].startswith("không nêu")]
     assert figures == [("Đak Đoa", "trên 90%", "2026"), ("Đak Đoa", "95%", "2030")]
     assert {r[0] for r in rows} == {"An Giang", "Đak Đoa", "Đồng Nai", "Huế", "Ninh Bình"}
+
+
+def test_what_a_citation_states_of_a_cited_document_is_answered(assistant_service):
+    # Ninh Bình cites a council resolution by number, date and issuer: when it was issued is in the
+    # citing sentence; what it sets is in no ingested plan.
+    when = assistant_service.ask("Nghị quyết 25/2025/NQ-HĐND được ban hành ngày nào?")
+    assert not when.abstained and "09/12/2025" in when.answer
+    assert any("25/2025" in c.text for c in when.citations)
+    assert_verbatim(assistant_service, when)
+    figure = assistant_service.ask("Theo Nghị quyết 25/2025/NQ-HĐND, người cận nghèo được hỗ trợ thêm bao nhiêu phần trăm?")
+    assert figure.abstained and "chỉ được các kế hoạch nhắc đến theo số hiệu" in figure.answer
+
+
+def test_an_agency_heading_going_on_after_a_colon_owns_its_bullets(built_index):
+    # "2- Đảng ủy Ủy ban nhân dân tỉnh: Lãnh đạo Ủy ban nhân dân tỉnh chỉ đạo các sở, ngành …:" (OCR text,
+    # read after repair): the agency is named before the colon, and the bullets under it are its duties.
+    doc_id = next(m.doc_id for m in built_index.documents() if m.locality == "Đồng Nai")
+    clauses = list(built_index.document_clauses(doc_id))
+    head = next(c for c in clauses if c.is_heading and nfc(c.reading or c.body).startswith("Đảng ủy Ủy ban nhân dân tỉnh:"))
+    assert head.agency == "Đảng ủy Ủy ban nhân dân tỉnh"
+    bullets = [c for c in clauses if c.parent_id == head.id]
+    assert len(bullets) >= 3 and all(c.agency == head.agency for c in bullets)

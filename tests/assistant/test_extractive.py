@@ -93,6 +93,17 @@ def test_compare_question_answers_per_locality_in_a_table(answerer, tiny_tree):
     assert_citations_verbatim(tiny_tree, answer)
 
 
+def test_comparison_naming_only_a_year_is_a_table_of_coverage_targets(answerer, tiny_tree):
+    # No word of the question names an indicator: the year it names makes it about the coverage targets.
+    answer = ask(answerer, tiny_tree, "Đến năm 2026, Huế và Ninh Bình đặt ra điều gì khác nhau?",
+                 ["Tỷ lệ bao phủ BHYT toàn thành phố", "- Đến năm 2026, tỉ lệ"])
+    assert answer.answer.splitlines()[0] == "So sánh chỉ tiêu tỷ lệ bao phủ BHYT trong các kế hoạch đã nạp:"
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in answer.answer.splitlines()
+            if line.startswith("| ") and "[" in line]
+    assert [r[:3] for r in rows] == [["Huế", "trên 99,3%", "2026"], ["Ninh Bình", "trên 95%", "2026"]]
+    assert_citations_verbatim(tiny_tree, answer)
+
+
 def test_amount_in_dong_that_no_plan_states_abstains(answerer, tiny_tree):
     answer = ask(answerer, tiny_tree, "Huế hỗ trợ bao nhiêu đồng mỗi thẻ BHYT cho người thuộc hộ cận nghèo?",
                  ["- Thực hiện có hiệu quả chính sách hỗ trợ", "Kinh phí thực hiện Kế hoạch này"])

@@ -24,6 +24,8 @@ def test_questions_about_the_plan_document_are_recognised():
     assert detect_intent("Kế hoạch thực hiện Chỉ thị 52 được ký và ban hành ngày mấy?").about_plan == "date"
     assert detect_intent("Đơn vị nào ban hành kế hoạch này?").about_plan == "issuer"
     assert detect_intent("Kế hoạch muốn độ phủ năm 2028 tới đâu?").about_plan == ""
+    assert detect_intent("Kế hoạch này được ban hành tháng mấy?").about_plan == "period"
+    assert detect_intent("ke hoach nay ky nam nao").about_plan == "period"
 
 
 def test_another_document_named_first_is_what_is_asked_about():
@@ -97,6 +99,8 @@ def real_plans():
     ("An Giang", "signer", "Nguyễn Thanh Nhân"),
     ("Huế", "issuer", "TM. ỦY BAN NHÂN DÂN"),
     ("Ninh Bình", "signer", "Hà Lan Anh"),
+    ("Ninh Bình", "period", "tháng 01 năm 2026"),  # the day is left blank: the month still answers
+    ("Đak Đoa", "period", "năm 2026"),
 ])
 def test_answers_about_a_real_plan_cite_the_lines_that_state_them(real_plans, locality, about, cited_line):
     doc = real_plans[locality]
@@ -148,3 +152,12 @@ def test_a_scanned_plans_cited_lines_carry_their_repaired_reading_and_clean_ones
     assert fold_diacritics(scanned.reading) == scanned.text  # "Ton Ngoc Hanh": accents put back, letters kept
     clean = answer_about_plan("?", "signer", [real_plans["Huế"].meta]).citations[0]
     assert clean.reading == ""
+
+
+def test_the_month_or_year_asked_is_answered_by_a_date_without_its_day(real_plans):
+    month = answer_about_plan("?", "period", [real_plans["Ninh Bình"].meta])
+    assert not month.abstained and "tháng 01 năm 2026" in month.answer
+    year = answer_about_plan("?", "period", [real_plans["Đak Đoa"].meta])
+    assert not year.abstained and "năm 2026" in year.answer
+    # Asked for the day, the same plans say plainly that they leave it blank.
+    assert answer_about_plan("?", "date", [real_plans["Ninh Bình"].meta]).abstained
