@@ -32,7 +32,9 @@ from ingest.model import DocumentMeta
 #    (removed or replaced) documents per segment; vectors memory-mapped, BM25 postings saved as arrays;
 #    targets include coverage goals stated in words ("toàn dân", value null); documents carry
 #    header_spans (the lines stating number, date, signature and recipients, which answers about the plan cite)
-FORMAT_VERSION = 6
+# 7: a heading that names an agency before its colon ("Đảng ủy Ủy ban nhân dân tỉnh: Lãnh đạo …") gives the
+#    clauses under it that agency
+FORMAT_VERSION = 7
 logger = logging.getLogger(__name__)
 MANIFEST_FILE = "manifest.json"
 REBUILD_HINT = "Chạy: python -m assistant ingest data/plans --rebuild"

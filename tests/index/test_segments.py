@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from index.maintenance import index_documents, known_sources
-from index.manifest import REBUILD_HINT, IndexLoadError
+from index.manifest import FORMAT_VERSION, REBUILD_HINT, IndexLoadError
 from index.retriever import HybridRetriever
 from index.store import ClauseIndex, UnknownDocumentError, read_plan_targets
 from ingest.model import ParsedDocument
@@ -228,7 +228,7 @@ def test_an_old_format_index_asks_for_a_rebuild_and_the_rebuild_replaces_it(tmp_
     (directory / "vectors.faiss").write_bytes(b"old")
     with pytest.raises(IndexLoadError) as info:
         ClauseIndex.load(directory, HashEmbedder())
-    assert "phiên bản 5" in info.value.message and "phiên bản 6" in info.value.message
+    assert "phiên bản 5" in info.value.message and f"phiên bản {FORMAT_VERSION}" in info.value.message
     assert REBUILD_HINT in info.value.message
     settings = load_settings(environ={}, index_dir=str(directory), vector_cache="")
     assert known_sources(settings) == {}
