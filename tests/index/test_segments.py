@@ -73,8 +73,13 @@ def _fresh(tmp_path: Path, docs, name: str) -> ClauseIndex:
 
 
 # ----- equality with the single-directory store (real e5 vectors) ------------------------------------
-def test_same_results_and_answers_as_the_single_directory_store(real_index, assistant_service):
-    """Top 10 of every channel, filtered top 10 and the extractive answers of the 40 holdout questions."""
+def test_same_results_as_the_single_directory_store(real_index):
+    """Top 10 of every channel and filtered top 10 of the 40 holdout questions.
+
+    The golden file also holds the extractive answers of that day; they were equal when the segment
+    store came in, and are no longer compared: the fitted answer step has changed since, while what
+    the store decides (the clauses each channel returns) is still pinned here.
+    """
     retriever = HybridRetriever(real_index, load_settings(environ={}))
     for row in GOLDEN["questions"]:
         q = row["question"]
@@ -83,7 +88,6 @@ def test_same_results_and_answers_as_the_single_directory_store(real_index, assi
         assert [s.id for s in retriever.retrieve(q, top_k=10, channels=("lexical",))] == row["lexical"], q
         assert [[s.id for s in retriever.retrieve(q, top_k=10, filters=f)] for f in GOLDEN["filters"]] \
             == row["filtered"], q
-        assert assistant_service.ask(q).answer == row["answer"], q
 
 
 def test_one_search_for_many_localities_equals_one_search_per_locality(real_index):
