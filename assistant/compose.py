@@ -37,6 +37,10 @@ ROW_SHARE = 0.3
 # that they lack, and the model gives it at least this probability.
 COMPLEMENT_MIN_GAIN = 0.2
 COMPLEMENT_MIN_P = 0.2
+# A part of a two-part question is answered by sentences holding this share of its terms' weight.
+PART_SHARE = 0.5
+# A sentence of the best one's own agency or task may answer a part at a lower probability.
+PART_OWNER_MIN_P = 0.1
 # A clause this short is quoted whole rather than cut to its best sentence.
 SHORT_CLAUSE_CHARS = 300
 
@@ -210,27 +214,65 @@ def _complements(chosen: list[Unit], ranked: Sequence[Unit], total_weight: float
 
 
 def _task_attributes(chosen: list[Unit], units: Sequence[Unit], intent: QuestionIntent) -> list[Unit]:
-    """The task's attribute line that states what is asked ("Cơ quan, đơn vị thực hiện: …" for who,
-    "Thời gian thực hiện: …" for when), when the best sentence is a task that does not say it itself."""
-    wanted = ATTRIBUTE_FOR_KIND.get(intent.kind)
+    """The task's attribute lines that state what is asked ("Cơ quan, đơn vị thực hiện: …" for who,
+    "Thời gian thực hiện: …" for when), when the best sentence is a task that does not say it itself;
+    one for each kind a question of two parts asks ("… khi nào, và giao cho ai?")."""
     best = chosen[0].scored.clause
-    if not wanted or best.attribute:
-        return []
     owners = {best.id, best.parent_id} - {""}
-    found = [u for u in units if u.scored.clause.attribute == wanted and u.scored.clause.parent_id in owners
-             and u.scored.clause.doc_id == best.doc_id and all(u.sentence != c.sentence for c in chosen)]
-    return found[:1]
+    found: list[Unit] = []
+    for kind in intent.kinds or (intent.kind,):
+        wanted = ATTRIBUTE_FOR_KIND.get(kind)
+        if not wanted or best.attribute == wanted:
+            continue
+        if best.attribute and kind == intent.kind:
+            continue
+        found += [u for u in units if u.scored.clause.attribute == wanted and u.scored.clause.parent_id in owners
+                  and u.scored.clause.doc_id == best.doc_id
+                  and all(u.sentence != c.sentence for c in [*chosen, *found])][:1]
+    return found
+
+
+def _part_complements(chosen: list[Unit], ranked: Sequence[Unit], parts: Sequence[dict[str, float]]) -> list[Unit]:
+    """For a question of two parts or more, a sentence for each part the chosen sentences leave open (they
+    hold under half of its own terms' weight): one holding at least half, of the best sentence's agency or
+    task first ("sở đó còn phải …" asks more of the same body), else the likeliest of its locality."""
+    added: list[Unit] = []
+    best = chosen[0].scored.clause
+    owners = {best.id, best.parent_id} - {""}
+
+    def same_owner(unit: Unit) -> bool:
+        clause = unit.scored.clause
+        return (bool(best.agency) and clause.agency == best.agency) or bool({clause.id, clause.parent_id} & owners)
+
+    for weights in parts:
+        total = sum(weights.values())
+        if total <= 0:
+            continue
+        covered = {t for u in [*chosen, *added] for t, _ in u.matched}
+        if sum(w for t, w in weights.items() if t in covered) >= PART_SHARE * total:
+            continue
+        fitting = [u for u in ranked
+                   if u.scored.locality == chosen[0].scored.locality and not is_bare_heading(u)
+                   and u.score >= (PART_OWNER_MIN_P if same_owner(u) else COMPLEMENT_MIN_P)
+                   and all(u.sentence != c.sentence for c in [*chosen, *added])
+                   and sum(w for t, w in weights.items() if t in {m for m, _ in u.matched}) >= PART_SHARE * total]
+        pick = next((u for u in fitting if same_owner(u)), fitting[0] if fitting else None)
+        if pick is not None:
+            added.append(pick)
+    return added
 
 
 def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, support: float,
-                   intent: QuestionIntent, *, max_citations: int, total_weight: float = 0.0) -> Answer:
+                   intent: QuestionIntent, *, max_citations: int, total_weight: float = 0.0,
+                   parts: Sequence[dict[str, float]] = ()) -> Answer:
     """The best sentence and up to two more of the same locality, each cited: close runners-up, and
     sentences that hold the part of the question the others leave open.
 
     A funding paragraph is short and lists its sources sentence by sentence
     ("Ngân sách Nhà nước ... Lồng ghép ...; các nguồn kinh phí hợp pháp khác"): the
     best sentence's other sentences come first there. ``total_weight`` is the question's
-    whole term weight (0 turns complements off).
+    whole term weight (0 turns complements off). ``parts`` are the term weights of each part of a
+    question that asks two things: a part no chosen sentence answers gets its likeliest sentence.
     """
     ranked = sorted(units, key=lambda u: u.score, reverse=True)
     if intent.kind == "funding":
@@ -253,6 +295,7 @@ def compose_single(question: str, units: list[Unit], best: Unit, top: tuple, sup
         chosen.append(unit)
     chosen += _task_attributes(chosen, units, intent)
     chosen += _complements(chosen, ranked, total_weight, min(3, max_citations))
+    chosen += _part_complements(chosen, ranked, parts)
     numbering: dict[str, int] = {}
     citations: list[Citation] = []
     lines: list[str] = []

@@ -196,7 +196,7 @@ class ExtractiveAnswerer:
             # In the order the question names them ("lần lượt"), each plan once.
             named = sorted(overlapping_plans(asked, documents),
                            key=lambda d: next((i for i, a in enumerate(asked) if overlapping_locality(a, d)), 0))
-            about = answer_about_plan(question, intent.about_plan, named)
+            about = answer_about_plan(question, intent.plan_facts or intent.about_plan, named)
             if about is not None:
                 return Candidates(early=replace(about, retrieved=top))
         pool = retrieved
@@ -258,7 +258,24 @@ class ExtractiveAnswerer:
         if is_bare_heading(best):  # no list to give: the likeliest sentence that says something
             best = max((u for u in units if not is_bare_heading(u)), key=lambda u: u.score, default=best)
         return compose_single(question, units, best, top, support, intent, max_citations=self.max_citations,
-                              total_weight=found.total_weight)
+                              total_weight=found.total_weight, parts=self._part_weights(found, units))
+
+    @staticmethod
+    def _part_weights(found: Candidates, units: Sequence[Unit]) -> list[dict[str, float]]:
+        """By part of a question that asks two things, the weight of each term only that part holds (a term
+        two parts share says nothing of which is answered); a part with fewer than two such terms is left
+        to the whole question's answer."""
+        parts = found.reading.intent.parts
+        if not parts:
+            return []
+        weights = {t: w for u in units for t, w in u.matched}
+        terms = [set(content_terms(part)) for part in parts]
+        result = []
+        for i, own in enumerate(terms):
+            others = set().union(*(t for j, t in enumerate(terms) if j != i))
+            unique = {t: weights[t] for t in own - others if t in weights}
+            result.append(unique if len(unique) >= 2 else {})
+        return result
 
     @staticmethod
     def _target_table(found: Candidates, units: Sequence[Unit], index: ClauseTree, support: float) -> Answer | None:
@@ -300,7 +317,7 @@ class ExtractiveAnswerer:
             for kid in index.children(scored.id):
                 add(by_id.get(kid.id) or derive(scored, kid), "attribute" if kid.kind == "attribute" else "child")
             # A bullet's task owns "Cơ quan thực hiện" / "Thời gian thực hiện" lines.
-            if intent.kind in ("responsibility", "deadline") and scored.clause.parent_id:
+            if {"responsibility", "deadline"} & {intent.kind, *intent.kinds} and scored.clause.parent_id:
                 parent = clause_or_none(index, scored.clause.parent_id)
                 if parent is not None:
                     for kid in index.children(parent.id):

@@ -161,6 +161,11 @@ class QuestionIntent:
         years: Years the question names ("2026", "2030").
         asks_current: True when the question asks for the present state
             ("hiện tại", "đến nay"), not for a target.
+        plan_facts: Every fact about the plan document the question asks, in the order of
+            :data:`_ABOUT_PLAN` ("Số hiệu là gì và ai ký?": "number", "signer"); ``about_plan`` is the first.
+        parts: The question's parts when it asks two things or more, each with its own question word
+            ("Ai chủ trì, và báo cáo khi nào?"), else ().
+        kinds: The kind each part asks, each once (``kind`` first); ``(kind,)`` for a one-part question.
     """
 
     kind: str
@@ -172,6 +177,9 @@ class QuestionIntent:
     about_plan: str = ""
     years: tuple[str, ...] = ()
     asks_current: bool = False
+    plan_facts: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in INTENT_KINDS:
@@ -201,6 +209,26 @@ def detect_intent(question: str, *, places: Sequence[str] | None = None) -> Ques
         A :class:`QuestionIntent`; ``kind`` is "other" when no cue matches.
     """
     folded = folded_form(question)
+    wants_amount = _asks_for_amount(question, named_places(question) if places is None else places)
+    kind, cues = _kind_of(question, wants_amount)
+    parts = question_parts(question)
+    kinds = tuple(dict.fromkeys([kind, *(_kind_of(part, False)[0] for part in parts)]))
+    facts = _about_plan(folded)
+    duty = _DUTY_RE.search(folded)
+    subject = ""
+    if duty:
+        subject = _SUBJECT_LEAD_RE.sub("", folded[:duty.start()]).strip(" ,.?")
+    return QuestionIntent(kind=kind, cues=cues, wants_amount=wants_amount,
+                          doc_numbers=_doc_numbers(nfc(question)),
+                          wants_duties=duty is not None, duty_subject=subject,
+                          about_plan=facts[0] if facts else "", plan_facts=facts, parts=parts,
+                          kinds=tuple(k for k in kinds if k != "other") or (kind,),
+                          years=tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", folded))),
+                          asks_current=_CURRENT_RE.search(folded) is not None)
+
+
+def _kind_of(question: str, wants_amount: bool) -> tuple[str, tuple[str, ...]]:
+    """The kind ``question`` asks and the folded cues that decided it."""
     accented = not is_accentless(question)
     text = _matching_form(question, accented)
     scores: dict[str, int] = {}
@@ -211,24 +239,41 @@ def detect_intent(question: str, *, places: Sequence[str] | None = None) -> Ques
         if _cue_found(_matching_form(cue, accented), text):
             scores[kind] = scores.get(kind, 0) + weight
             cues.setdefault(kind, []).append(folded_form(cue))
-    wants_amount = _asks_for_amount(question, named_places(question) if places is None else places)
     if wants_amount:
         scores["funding"] = scores.get("funding", 0) + 2
     if not scores:
-        kind = "other"
-    else:
-        best = max(scores.values())
-        kind = next(k for k in _PRIORITY if scores.get(k) == best)
-    duty = _DUTY_RE.search(folded)
-    subject = ""
-    if duty:
-        subject = _SUBJECT_LEAD_RE.sub("", folded[:duty.start()]).strip(" ,.?")
-    return QuestionIntent(kind=kind, cues=tuple(cues.get(kind, ())), wants_amount=wants_amount,
-                          doc_numbers=_doc_numbers(nfc(question)),
-                          wants_duties=duty is not None, duty_subject=subject,
-                          about_plan=_about_plan(folded),
-                          years=tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", folded))),
-                          asks_current=_CURRENT_RE.search(folded) is not None)
+        return "other", ()
+    best = max(scores.values())
+    kind = next(k for k in _PRIORITY if scores.get(k) == best)
+    return kind, tuple(cues.get(kind, ()))
+
+
+# Vietnamese question words (folded): a part of a question asks something when it holds one.
+_ASKING_RE = re.compile(r"(?<!\w)(?:ai|gi|nao|dau|sao|may|bao nhieu|bao gio|bao lau|the nao|ra sao|khong)(?!\w)")
+# Where a question's second part starts: after a comma, optionally with a joining word
+# ("…, và …", "…, còn …"), or at "và"/"còn" alone.
+_PART_BREAK_RE = re.compile(r",\s*(?:(?:va|con|roi)\s+)?|\s+(?:va|con)\s+")
+
+
+def question_parts(question: str) -> tuple[str, ...]:
+    """The parts of a question that asks two things or more, each with its own question word, else ().
+
+    "Ai chủ trì, và thời hạn báo cáo là khi nào?" has two parts; "Sở Y tế và BHXH làm gì?" has one
+    (its first half asks nothing), as has "Năm 2026 và năm 2030 đạt bao nhiêu?".
+    """
+    text = nfc(question).strip().rstrip("?").strip()
+    folded = folded_form(text)
+    parts: list[str] = []
+    start = 0
+    for match in _PART_BREAK_RE.finditer(folded):
+        head, rest = folded[start:match.start()], folded[match.end():]
+        if _ASKING_RE.search(head) and _ASKING_RE.search(rest):
+            parts.append(text[start:match.start()].strip(" ,"))
+            start = match.end()
+    if not parts:
+        return ()
+    parts.append(text[start:].strip(" ,"))
+    return tuple(p for p in parts if p)
 
 
 # The present state, not a target: the Vietnamese adverbs of "now".
@@ -289,8 +334,10 @@ def _doc_numbers(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _about_plan(folded: str) -> str:
-    """"number", "date" or "issuer" when the question asks about the plan document itself.
+def _about_plan(folded: str) -> tuple[str, ...]:
+    """What the question asks about the plan document itself ("number", "date", "signer", …), each once.
+
+    The month or year of issue is dropped when the date is asked (the date says them).
 
     A question that names another kind of document ("nghị quyết", "chỉ thị") before the plan
     asks about that one ("Nghị quyết được kế hoạch viện dẫn do ai ký?").
@@ -298,11 +345,11 @@ def _about_plan(folded: str) -> str:
     plan = _PLAN_DOC_RE.search(folded)
     other = _OTHER_DOCUMENT_RE.search(folded)
     if not plan or (other and other.start() < plan.start()):
-        return ""
-    for what, pattern in _ABOUT_PLAN:
-        if pattern.search(folded):
-            return what
-    return ""
+        return ()
+    found = [what for what, pattern in _ABOUT_PLAN if pattern.search(folded)]
+    if "date" in found:
+        found = [f for f in found if f != "period"]
+    return tuple(found)
 
 
 def _asks_for_amount(question: str, places: Sequence[str]) -> bool:

@@ -111,34 +111,53 @@ _ANSWERS = {"number": _number_answer, "date": _date_answer, "period": _period_an
             "signer": _signer_answer, "recipients": _recipients_answer}
 
 
-def answer_about_plan(question: str, about: str, documents: Sequence[DocumentMeta]) -> Answer | None:
+def answer_about_plan(question: str, about: str | Sequence[str], documents: Sequence[DocumentMeta]) -> Answer | None:
     """Answer a question about the named plans' number, date, signer, issuer or recipients from their metadata.
 
     Args:
         question: The question.
-        about: "number", "date", "period" (month or year of issue), "signer", "issuer" or "recipients"
-            (see ``QuestionIntent.about_plan``).
+        about: What is asked: "number", "date", "period" (month or year of issue), "signer", "issuer" or
+            "recipients" (see ``QuestionIntent.about_plan``), or several of them ("Số hiệu là gì và ai ký?",
+            ``QuestionIntent.plan_facts``): one sentence each, in that order.
         documents: The plans the question names; several get one answer each, in the order given.
 
     Returns:
         An :class:`Answer` citing the lines that state each fact (abstained, without citations, when
-        every plan leaves the fact blank), or None when this module does not apply.
+        every plan leaves every fact blank), or None when this module does not apply.
     """
-    if about not in _ANSWERS or not documents:
+    facts = [about] if isinstance(about, str) else list(dict.fromkeys(about))
+    facts = [f for f in facts if f in _ANSWERS]
+    if not facts or not documents:
         return None
     parts: list[str] = []
     citations: list[Citation] = []
     answered = False
     for meta in documents:
-        text, abstained = _ANSWERS[about](meta)
-        cited = () if abstained else _citations(meta, about, first=len(citations) + 1)
-        answered = answered or not abstained
-        citations += cited
-        parts.append(_with_marks(text, cited))
-    if len(parts) > 1:  # one plan after another, each with its own sources
-        parts = [_LEAD] + [part if part.count("\n") else f"- {part}" for part in parts]
+        texts: list[str] = []
+        for fact in _said(facts, meta):
+            text, abstained = _ANSWERS[fact](meta)
+            cited = () if abstained else _citations(meta, fact, first=len(citations) + 1, known=citations)
+            answered = answered or not abstained
+            citations += [c for c in cited if c not in citations]
+            texts.append(_with_marks(text, cited))
+        if len(documents) > 1:  # one plan after another, each fact an entry (a list of recipients stays a list)
+            texts = [text if "\n" in text else f"- {text}" for text in texts]
+        parts.append("\n".join(texts))  # a fact per line: each line's [n] marks only its own sources
+    if len(parts) > 1:
+        parts = [_LEAD] + parts
     return Answer(question=question, answer="\n".join(parts), abstained=not answered, mode="extractive",
                   citations=tuple(citations), support=1.0 if answered else 0.0)
+
+
+def _said(facts: Sequence[str], meta: DocumentMeta) -> list[str]:
+    """The facts to write for ``meta``, without one another answer already says: the number's sentence gives
+    the full date, the signer's the body the signer acts for."""
+    said = list(facts)
+    if "number" in said and _written_date(meta) and re.search(r"\d", meta.number):
+        said = [f for f in said if f not in ("date", "period")]
+    if "signer" in said and meta.signer and meta.issuer:
+        said = [f for f in said if f != "issuer"]
+    return said
 
 
 _LEAD = "Theo các kế hoạch đã nạp:"
@@ -153,8 +172,10 @@ def _with_marks(text: str, cited: Sequence[Citation]) -> str:
     return "\n".join([lines[0]] + [line + marks for line in lines[1:]]) if len(lines) > 1 else text + marks
 
 
-def _citations(meta: DocumentMeta, about: str, *, first: int = 1) -> tuple[Citation, ...]:
-    """The header or signature lines stating the answer's fact, each once (number and date may share a line)."""
+def _citations(meta: DocumentMeta, about: str, *, first: int = 1,
+               known: Sequence[Citation] = ()) -> tuple[Citation, ...]:
+    """The header or signature lines stating the answer's fact, each once (number and date may share a line);
+    a line already cited for another fact (``known``) keeps its number, new ones are numbered from ``first``."""
     spans: list[HeaderSpan] = []
     for fact in _CITED[about]:
         span = meta.header_span(fact)
@@ -165,7 +186,16 @@ def _citations(meta: DocumentMeta, about: str, *, first: int = 1) -> tuple[Citat
         if about == "number" and fact == "date" and not _written_date(meta):
             continue
         spans.append(span)
-    return tuple(Citation(n=n, id=f"{meta.doc_id}:{span.fact}", doc_id=meta.doc_id, doc_title=meta.display_title,
-                          locality=meta.locality, section=_PLACES[span.fact], text=span.text,
-                          char_start=span.start, char_end=span.end, score=1.0, reading=span.reading)
-                 for n, span in enumerate(spans, start=first))
+    by_line = {(c.doc_id, c.char_start): c for c in known}
+    result: list[Citation] = []
+    n = first
+    for span in spans:
+        if (meta.doc_id, span.start) in by_line:
+            result.append(by_line[(meta.doc_id, span.start)])
+            continue
+        result.append(Citation(n=n, id=f"{meta.doc_id}:{span.fact}", doc_id=meta.doc_id,
+                               doc_title=meta.display_title, locality=meta.locality, section=_PLACES[span.fact],
+                               text=span.text, char_start=span.start, char_end=span.end, score=1.0,
+                               reading=span.reading))
+        n += 1
+    return tuple(result)

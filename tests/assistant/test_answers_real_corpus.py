@@ -210,3 +210,30 @@ def test_an_agency_heading_going_on_after_a_colon_owns_its_bullets(built_index):
     assert head.agency == "Đảng ủy Ủy ban nhân dân tỉnh"
     bullets = [c for c in clauses if c.parent_id == head.id]
     assert len(bullets) >= 3 and all(c.agency == head.agency for c in bullets)
+
+
+def test_two_facts_of_the_plan_document_are_both_answered(assistant_service):
+    answer = assistant_service.ask("Kế hoạch của UBND tỉnh Ninh Bình mang số hiệu gì và do ai ký?")
+    assert not answer.abstained
+    assert "để trống số văn bản" in answer.answer and "Hà Lan Anh" in answer.answer
+    assert_verbatim(assistant_service, answer)
+
+
+def test_a_task_asked_when_and_by_whom_gets_both_of_its_attribute_lines(assistant_service):
+    answer = assistant_service.ask("Ở Đồng Nai, đẩy nhanh tính đúng, tính đủ giá dịch vụ y tế là việc làm khi nào, "
+                                   "và ai thực hiện?")
+    assert not answer.abstained
+    assert "Thời gian thực hiện: Thực hiện thường xuyên" in answer.answer
+    assert "Cơ quan, đơn vị thực hiện: Cấp ủy, tổ chức đảng, chính quyền các cấp" in answer.answer
+    assert_verbatim(assistant_service, answer)
+
+
+def test_the_second_part_of_a_question_gets_its_own_sentence(assistant_service):
+    # The likeliest sentence answers the first part only; the same agency's other duty answers the second.
+    answer = assistant_service.ask("Ninh Bình giao sở nào lo đảm bảo chỉ tiêu tỷ lệ bao phủ, và sở ấy còn tham mưu "
+                                   "xây dựng chính sách gì?")
+    assert not answer.abstained
+    assert "giải pháp để đảm bảo chỉ tiêu tỷ lệ bao phủ" in answer.answer
+    assert "tham mưu xây dựng chính sách hỗ trợ đóng bảo hiểm y tế" in answer.answer
+    assert {c.locality for c in answer.citations} == {"Ninh Bình"}
+    assert_verbatim(assistant_service, answer)

@@ -128,3 +128,19 @@ def test_list_cues_are_built_from_the_listed_nouns():
     for noun in ("nhiệm vụ", "giải pháp", "biện pháp", "nội dung"):
         assert detect_intent(f"Kế hoạch nêu những {noun} chính?").kind == "list"
         assert detect_intent(f"Có {noun} nào cho vùng sâu?").kind == "list"
+
+
+def test_a_question_asking_two_things_is_read_as_its_parts():
+    from assistant.intent import detect_intent, question_parts
+
+    assert question_parts("Ai chủ trì việc tuyên truyền, và báo cáo gửi về đâu?") == (
+        "Ai chủ trì việc tuyên truyền", "báo cáo gửi về đâu")
+    assert question_parts("Năm 2026 phủ bao nhiêu %, còn 2030 thì sao?") == ("Năm 2026 phủ bao nhiêu %", "2030 thì sao")
+    assert question_parts("ai chu tri va khi nao phai xong") == ("ai chu tri", "khi nao phai xong")
+    # One question word: one part, whatever "và" joins.
+    assert question_parts("Sở Y tế và BHXH tỉnh phải làm gì?") == ()
+    assert question_parts("Mục tiêu năm 2026 và năm 2030 là bao nhiêu?") == ()
+    intent = detect_intent("Việc này làm khi nào, và giao cho ai thực hiện?")
+    assert intent.kind == "responsibility" and intent.kinds == ("responsibility", "deadline")
+    assert detect_intent("Ai chủ trì công tác tuyên truyền?").kinds == ("responsibility",)
+    assert detect_intent("Ai chủ trì công tác tuyên truyền?").parts == ()

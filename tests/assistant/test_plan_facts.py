@@ -161,3 +161,41 @@ def test_the_month_or_year_asked_is_answered_by_a_date_without_its_day(real_plan
     assert not year.abstained and "năm 2026" in year.answer
     # Asked for the day, the same plans say plainly that they leave it blank.
     assert answer_about_plan("?", "date", [real_plans["Ninh Bình"].meta]).abstained
+
+
+def test_a_question_asking_two_facts_of_the_plan_reads_both():
+    intent = detect_intent("Kế hoạch của Ninh Bình có số hiệu văn bản là gì, và ai ký?")
+    assert intent.plan_facts == ("number", "signer") and intent.about_plan == "number"
+    # The month or year is part of the date: asked with it, only the date is answered.
+    assert detect_intent("Kế hoạch này ký ngày nào và năm nào?").plan_facts == ("date",)
+
+
+def test_two_facts_asked_of_a_real_plan_get_one_sentence_each_with_their_own_sources(real_plans):
+    doc = real_plans["Ninh Bình"]  # its number is left blank, its signer is not
+    answer = answer_about_plan("?", ("number", "signer"), [doc.meta])
+    assert not answer.abstained
+    assert "để trống số văn bản" in answer.answer and "Hà Lan Anh" in answer.answer
+    assert answer.answer.index("để trống") < answer.answer.index("Hà Lan Anh")
+    assert len(answer.citations) == 1 and "Hà Lan Anh" in answer.citations[0].text
+    cited = [CitedClause(c.n, c.doc_id, c.text, c.char_start, c.char_end, locality=c.locality, id=c.id)
+             for c in answer.citations]
+    assert all(c.faithful for c in check_answer(answer.answer, cited))
+
+
+def test_a_fact_another_answer_already_states_is_not_said_twice(real_plans):
+    doc = real_plans["Đồng Nai"]  # its number line also gives the full date
+    both = answer_about_plan("?", ("number", "date"), [doc.meta])
+    assert both.answer == answer_about_plan("?", "number", [doc.meta]).answer
+    signed = answer_about_plan("?", ("signer", "issuer"), [real_plans["Huế"].meta])
+    assert signed.answer == answer_about_plan("?", "signer", [real_plans["Huế"].meta]).answer
+
+
+def test_two_facts_of_two_plans_are_one_entry_each_in_the_order_named(real_plans):
+    plans = [real_plans["Huế"].meta, real_plans["Ninh Bình"].meta]
+    answer = answer_about_plan("?", ("number", "signer"), plans)
+    lines = answer.answer.split("\n")
+    assert lines[0] == "Theo các kế hoạch đã nạp:" and len(lines) == 5
+    assert all(line.startswith("- ") for line in lines[1:])
+    assert "Hà Lan Anh" in lines[4] and "Ninh Bình" in lines[3]
+    assert [c.locality for c in answer.citations] == sorted((c.locality for c in answer.citations),
+                                                            key=["Huế", "Ninh Bình"].index)
