@@ -34,8 +34,7 @@ from ingest.model import DocumentMeta
 #    header_spans (the lines stating number, date, signature and recipients, which answers about the plan cite)
 # 7: a heading that names an agency before its colon ("Đảng ủy Ủy ban nhân dân tỉnh: Lãnh đạo …") gives the
 #    clauses under it that agency
-# 8: OCR repaired readings from the restorer with number_cost and context pseudo-counts
-FORMAT_VERSION = 8
+FORMAT_VERSION = 7
 logger = logging.getLogger(__name__)
 MANIFEST_FILE = "manifest.json"
 REBUILD_HINT = "Chạy: python -m assistant ingest data/plans --rebuild"
