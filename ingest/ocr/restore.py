@@ -9,10 +9,6 @@ rules in ``resources/ocr_confusions.json``).
 
 Only letters of Vietnamese syllables change: numbers, dates, document numbers
 ("52-CT/TW"), abbreviations ("BHYT"), punctuation and spacing are kept exactly.
-The one exception is OCR repair of a bare two-digit number whose digits read as
-a word through the confusion rules ("thuốc 14," -> "thuốc lá,"): the decoder
-weighs keeping it (the syllable run ends there, plus ``number_cost``) against
-reading the word in its context.
 :meth:`Restorer.restore` keeps each letter's case; :meth:`Restorer.repair_ocr`
 keeps the token's case pattern (lower, Capitalised, UPPER).
 
@@ -33,21 +29,13 @@ from __future__ import annotations
 
 import heapq
 import json
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ingest.ocr.confusions import ConfusionRules, read_confusions
-from ingest.ocr.restore_tokens import (
-    OCR_TOKEN_RE,
-    WORD_RE,
-    apply_case,
-    is_bare_number,
-    is_protected,
-    protected_spans,
-)
+from ingest.ocr.restore_tokens import OCR_TOKEN_RE, WORD_RE, apply_case, is_protected, protected_spans
 from ingest.ocr.syllable_ngrams import BOS, EOS, NgramCounts, SyllableModel
 from ingest.syllables import is_vietnamese_syllable
 from ingest.vntext import canonical_syllable, fold_diacritics, nfc
@@ -68,8 +56,6 @@ CONFUSIONS_FILE = "ocr_confusions.json"
 CONFIG_FILE = "restorer.json"
 CONFIG_FORMAT = "restorer-config v1"
 _OCR_CACHE_SIZE = 50_000
-#: Canonical reading of a bare number kept as written ("06", "14,"): the syllable run ends there.
-NUMBER = "<num>"
 
 
 @dataclass(frozen=True)
@@ -113,11 +99,6 @@ class Restorer:
         case_weight: Weight of the evidence a Capitalised token gives in the
             middle of a sentence (log-probability that the reading is written
             so; names and agencies), 0 to ignore case (>= 0).
-        number_cost: Edit units charged for keeping a bare two-digit number of
-            OCR text as a number when its digits also read as a word through
-            the OCR rules ("thuốc 14," -> "thuốc lá,", "19 trình" -> "lộ
-            trình"); kept, the number also ends the syllable run, as protected
-            tokens do (>= 0; ``math.inf``: numbers are always kept, unscored).
     """
 
     def __init__(
@@ -131,7 +112,6 @@ class Restorer:
         valid_edit_surcharge: float = 0.5,
         confusions: dict | None = None,
         case_weight: float = 0.0,
-        number_cost: float = math.inf,
     ):
         if beam_width <= 0:
             raise ValueError(f"beam_width must be > 0, got {beam_width}")
@@ -152,9 +132,6 @@ class Restorer:
         if case_weight < 0:
             raise ValueError(f"case_weight must be >= 0, got {case_weight}")
         self.case_weight = case_weight
-        if not number_cost >= 0:
-            raise ValueError(f"number_cost must be >= 0, got {number_cost}")
-        self.number_cost = number_cost
         self._model = SyllableModel(counts, backoff=backoff)
         table = confusions if confusions is not None else _load_confusions()
         self._confusions = ConfusionRules.from_table(table)
@@ -196,17 +173,13 @@ class Restorer:
             expanded: dict[tuple[str, str], tuple[float, tuple]] = {}
             for (p2, p1), (score, back) in beam.items():
                 for idx, (canon, _, penalty) in enumerate(slot.candidates):
-                    if canon == NUMBER:  # kept as a number: the run ends here and starts afresh
-                        s = score + (log_prob(p2, p1, EOS) if p1 != BOS else 0.0) - self.edit_weight * penalty
-                        key = (BOS, BOS)
-                    else:
-                        s = score + log_prob(p2, p1, canon) - self.edit_weight * penalty
-                        key = (p1, canon)
+                    s = score + log_prob(p2, p1, canon) - self.edit_weight * penalty
+                    key = (p1, canon)
                     if key not in expanded or s > expanded[key][0]:
                         expanded[key] = (s, (back, idx))
             beam = dict(heapq.nlargest(self.beam_width, expanded.items(), key=lambda kv: kv[1][0]))
         finals = sorted(
-            ((score + (log_prob(p2, p1, EOS) if p1 != BOS else 0.0), back) for (p2, p1), (score, back) in beam.items()),
+            ((score + log_prob(p2, p1, EOS), back) for (p2, p1), (score, back) in beam.items()),
             key=lambda x: -x[0],
         )
         results = []
@@ -252,11 +225,6 @@ class Restorer:
                 best[canon] = (best[canon][0] - 0.1, best[canon][1])
         ranked = sorted(best.items(), key=lambda kv: (kv[1][0], -self._model.unigram(kv[0])))
         return tuple((c, s, cost) for c, (cost, s) in ranked[: self.max_candidates * 2])
-
-    def _number_candidates(self, token: str) -> tuple[tuple[str, str, float], ...]:
-        """A bare number as written, then the words its digits may be misread from ("14" -> lá)."""
-        words = self._ocr_candidates(token)
-        return ((NUMBER, token, self.number_cost), *words) if words else ()
 
     def _with_case_evidence(self, candidates: tuple) -> tuple:
         """Add the cost of reading a mid-sentence Capitalised token as each candidate."""
@@ -307,9 +275,7 @@ class Restorer:
 
         Each token gets candidates from its folded form and from the OCR
         confusion rules ("Pang" -> Đảng, "1a" -> là, "s6" -> số, "ctia" -> của);
-        numbers, dates and document numbers are kept unchanged, except a bare
-        two-digit number the context reads as a word ("thuốc 14," -> "thuốc lá,",
-        see ``number_cost``).
+        numbers, dates and document numbers are kept unchanged.
 
         Args:
             text: OCR output.
@@ -336,9 +302,7 @@ class Restorer:
                 current = []
             last_end = match.end()
             candidates: tuple = ()
-            if ocr and self.number_cost < math.inf and is_bare_number(match, text):
-                candidates = self._number_candidates(word)
-            elif not is_protected(match, text, protected):
+            if not is_protected(match, text, protected):
                 candidates = self._ocr_candidates(word) if ocr else self._accent_candidates(word)
                 if ocr and self.case_weight and _capitalised_mid_sentence(text, match.start(), word):
                     candidates = self._with_case_evidence(candidates)

@@ -86,29 +86,6 @@ def is_protected_chunk(chunk: str, *, ocr: bool) -> bool:
     return not any(ch.isalpha() or ch in _OCR_SYMBOLS for ch in chunk)
 
 
-# A bare two-digit number, alone in its chunk or before a comma, semicolon or colon.
-_BARE_NUMBER_RE = re.compile(r"\d{2}[,;:]?")
-
-
-def is_bare_number(match: re.Match, text: str) -> bool:
-    """True when the token ``match`` of ``text`` is a bare two-digit number ("06", "14,").
-
-    OCR text may show such a number where the page has a word ("thuốc 14," for
-    "thuốc lá,"); one digit alone ("6 tháng"), list markers ("2-", "3."), dates
-    and figures ("96%", "2026") are not bare numbers, nor is a number right after
-    a Capitalised word: that is a reference ("Điều 14", "Mục 10").
-    """
-    start, end = match.span()
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    if not match.group(0).isdigit() or _BARE_NUMBER_RE.fullmatch(text[start:end]) is None:
-        return False
-    previous = text[text.rfind("\n", 0, start) + 1 : start].split()  # chunks before it on its line
-    return not (previous and previous[-1][:1].isupper())
-
-
 def apply_case(original: str, surface: str, *, exact: bool) -> str:
     """Give ``surface`` (lowercase) the case pattern of ``original``.
 

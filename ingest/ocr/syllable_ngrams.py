@@ -24,8 +24,6 @@ MODEL_FORMAT = "restorer-ngrams v2"
 #: Older files (no capitalisation counts) are still read.
 READABLE_FORMATS = ("restorer-ngrams v1", MODEL_FORMAT)
 BOS, EOS = "<s>", "</s>"
-#: Added to every bigram and trigram context count (see :class:`SyllableModel`).
-CONTEXT_PSEUDO_COUNT = 1
 
 
 def syllable_runs(text: str, *, keep_case: bool = False) -> list[list[str]]:
@@ -175,16 +173,8 @@ class NgramCounts:
 class SyllableModel:
     """Trigram log-probabilities (stupid backoff) and folded-spelling lexicon of some counts.
 
-    A continuation's share of its context is ``count / (context count + 1)``
-    (:data:`CONTEXT_PSEUDO_COUNT`), so an n-gram seen after a context seen once
-    or twice is trusted less than one after a well-attested context. With it,
-    leave-one-plan-out restoration of the clean plans read 98.23% against
-    98.15% (each plan as well or better), the Đồng Nai development half the
-    same; a pseudo-count of 2 read the development half one syllable worse.
-
     (Interpolated Kneser-Ney was tried in its place and read the Đồng Nai
-    development lines worse: 97.5% against 97.7%; Witten-Bell interpolation
-    read the clean plans better, 98.34%, but the development half worse.)
+    development lines worse: 97.5% against 97.7%.)
 
     Args:
         counts: n-gram counts (not empty).
@@ -206,15 +196,13 @@ class SyllableModel:
         self._lp3: dict[str, float] = {}
         for key, v in counts.ngrams.items():
             parts = key.count(" ")
-            # One pseudo-count on each context: a context seen once or twice does not
-            # vouch for its continuation as surely as one seen hundreds of times.
             if parts == 1:
                 head = key.split(" ", 1)[0]
-                self._lp2[key] = math.log(v / (max(uni.get(head, v), v) + CONTEXT_PSEUDO_COUNT))
+                self._lp2[key] = math.log(v / max(uni.get(head, v), v))
             elif parts == 2:
                 head = key.rsplit(" ", 1)[0]
                 ctx = counts.ngrams.get(head, v)
-                self._lp3[key] = math.log(v / (max(ctx, v) + CONTEXT_PSEUDO_COUNT))
+                self._lp3[key] = math.log(v / max(ctx, v))
         best_surface: dict[tuple[str, str], tuple[int, str]] = {}
         for (surface, canon), v in counts.surfaces.items():
             key = (fold_diacritics(surface.lower()), canon)
