@@ -216,7 +216,7 @@ def _complements(chosen: list[Unit], ranked: Sequence[Unit], total_weight: float
 def _task_attributes(chosen: list[Unit], units: Sequence[Unit], intent: QuestionIntent) -> list[Unit]:
     """The task's attribute lines that state what is asked ("Cơ quan, đơn vị thực hiện: …" for who,
     "Thời gian thực hiện: …" for when), when the best sentence is a task that does not say it itself;
-    one for each kind a question of two parts asks ("… khi nào, và giao cho ai?")."""
+    one for each kind a question of two parts asks (both when it asks who acts and by what date)."""
     best = chosen[0].scored.clause
     owners = {best.id, best.parent_id} - {""}
     found: list[Unit] = []
