@@ -21,7 +21,7 @@ from pathlib import Path
 from eval.metamorphic.damage import DamageOptions
 from eval.metamorphic.figures import FigureShift
 from eval.metamorphic.mapping import MAPPING_SUFFIX, Conventions, write_mapping
-from eval.metamorphic.places import TARGET_LEVELS, choose_locality, untaken
+from eval.metamorphic.places import TARGET_LEVELS, Taken, choose_locality, untaken
 from eval.metamorphic.rewrite import RewrittenPlan, rewrite_plan
 from ingest.batch import expand_paths
 from ingest.identity import default_doc_id
@@ -100,8 +100,7 @@ def plan_rewrites(options: CorpusOptions, plans: Sequence[tuple[str, ParsedDocum
     shift = FigureShift.from_seed(options.seed)
     avoid = "\n".join([options.avoid_text, *(doc.source_text for _, doc in plans),
                        *(f"{doc.meta.locality} {doc.meta.province}" for _, doc in plans)])
-    taken: list[str] = []
-    chosen: list = []  # every rewrite's new locality
+    taken = Taken()
     rewrites = []
     for i in range(options.n):
         name, source = plans[i % len(plans)]
@@ -111,16 +110,13 @@ def plan_rewrites(options: CorpusOptions, plans: Sequence[tuple[str, ParsedDocum
         if i < len(plans):
             level = levels[0]
         else:  # one plan per province, as in the country: once every province has one, communes and wards
-            open_levels = [lv for lv in levels if untaken(lv, avoid_text=avoid, places=chosen)]
+            open_levels = [lv for lv in levels if untaken(lv, taken, avoid_text=avoid)]
             # Every name taken (~2,900 usable of ~3,350 places): names repeat, as communes where the plan
             # allows (communes are four in five of the country's places), else at the plan's own level.
             drawn = rng.choice(open_levels or [lv for lv in levels if lv == "xã"] or levels[:1])
             level = "tỉnh" if levels[0] == "tỉnh" and "tỉnh" in open_levels else drawn
-        # A province's own plan: one each, even where a commune's plan names the province.
-        locality = choose_locality(level, random.Random(f"{seed}:place"), avoid_text=avoid, places=chosen,
-                                   taken=[p.name for p in chosen if p.level == "tỉnh"] if level == "tỉnh" else taken)
-        taken += [locality.name, locality.province]
-        chosen.append(locality)
+        locality = choose_locality(level, random.Random(f"{seed}:place"), avoid_text=avoid, taken=taken)
+        taken.add(locality)
         stem = f"{i + 1:02d}_{_slug(locality.level)}_{_slug(locality.name)}"
         rewrites.append(rewrite_plan(source, source_name=name, rewrite_name=f"{stem}.txt",
                                      doc_id=default_doc_id(f"{stem}.txt"), seed=seed, corpus_seed=options.seed,

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from vietnam_provinces import Province, VietNamDivisionType, Ward
@@ -24,7 +23,7 @@ from eval.metamorphic.mapping import Substitution
 from ingest.places import ALIASES, province_called
 from ingest.vntext import fold_diacritics, folded_form, nfc
 
-__all__ = ["NewLocality", "SourceLocality", "choose_locality", "locality_substitutions", "provinces_named", "spellings"]
+__all__ = ["NewLocality", "SourceLocality", "Taken", "choose_locality", "locality_substitutions", "provinces_named", "spellings"]
 
 # Level of a source plan -> the levels a rewrite of it may take (the first is its own, or its nearest).
 # A province's plan rewritten as a commune's or a ward's keeps the province's departments ("Sở Y tế"):
@@ -119,31 +118,54 @@ def _candidates(level: str, avoided: frozenset[str], taken_folded: set[str], *,
             and (level != "xã" or not own_province or province not in taken_folded)]
 
 
-def untaken(level: str, *, avoid_text: str = "", places: Iterable[NewLocality] = ()) -> bool:
-    """True while a locality of ``level`` is left that is not among ``places`` already chosen (the 34
+@dataclass
+class Taken:
+    """What a corpus's earlier rewrites took, as comparison keys, grown one rewrite at a time (keying every
+    earlier name again for each of 3,400 rewrites was most of the corpus's time).
+
+    Attributes:
+        names: Names and communes' provinces of every rewrite.
+        provinces: Provinces issuing a plan of their own.
+        places: (name, province) of every rewrite.
+    """
+
+    names: set[str] = field(default_factory=set)
+    provinces: set[str] = field(default_factory=set)
+    places: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, locality: NewLocality) -> None:
+        name, province = _key(locality.name), _key(locality.province)
+        self.names |= {name, province}
+        self.places.add((name, province))
+        if locality.level == "tỉnh":
+            self.provinces.add(name)
+
+
+def untaken(level: str, taken: Taken, *, avoid_text: str = "") -> bool:
+    """True while a locality of ``level`` is left that is not among the places ``taken`` (the 34
     provinces run out first, then the wards)."""
-    chosen = {(_key(p.name), _key(p.province)) for p in places}
-    return any((name, province) not in chosen for _, name, province in _usable_localities(level, _phrases(avoid_text)))
+    return any((name, province) not in taken.places
+               for _, name, province in _usable_localities(level, _phrases(avoid_text)))
 
 
 def choose_locality(level: str, rng: random.Random, *, avoid_text: str = "",
-                    taken: Iterable[str] = (), places: Iterable[NewLocality] = ()) -> NewLocality:
+                    taken: Taken | None = None) -> NewLocality:
     """A real locality of ``level`` ("tỉnh", "xã" or "phường") named nowhere in ``avoid_text``.
 
     Names (and a commune's province) already ``taken`` by other rewrites, names of provinces
     (today's, those merged away in 2025 and their aliases), names with digits and one-word names
-    are skipped, so a name never collides with other text. Once every commune of a free province
-    is taken, communes of provinces other rewrites name are chosen (a national corpus: a province's
-    plan and its communes' plans); once every name of a level is taken, a place of a name taken in
-    another province that is not among ``places`` already chosen (the country has many "xã Tân Thành");
-    then places repeat.
+    are skipped, so a name never collides with other text; a province is skipped only when it
+    issues a plan already (a national corpus: a province's plan and its communes' plans). Once every
+    commune of a free province is taken, communes of provinces other rewrites name are chosen; once
+    every name of a level is taken, a place of a name taken in another province that is not among
+    the places taken (the country has many "xã Tân Thành"); then places repeat.
     """
+    taken = taken or Taken()
     avoided = _phrases(avoid_text)
-    taken_folded = {_key(t) for t in taken}
-    chosen = {(_key(p.name), _key(p.province)) for p in places}
-    candidates = (_candidates(level, avoided, taken_folded) or _candidates(level, avoided, taken_folded,
-                                                                            own_province=False)
-                  or [c for c, name, province in _usable_localities(level, avoided) if (name, province) not in chosen]
+    names = taken.provinces if level == "tỉnh" else taken.names
+    candidates = (_candidates(level, avoided, names) or _candidates(level, avoided, names, own_province=False)
+                  or [c for c, name, province in _usable_localities(level, avoided)
+                      if (name, province) not in taken.places]
                   or _candidates(level, avoided, set()))
     if not candidates:
         raise ValueError(f"no {level} left to choose")
