@@ -196,7 +196,7 @@ class ExtractiveAnswerer:
             # In the order the question names them ("lần lượt"), each plan once.
             named = sorted(overlapping_plans(asked, documents),
                            key=lambda d: next((i for i, a in enumerate(asked) if overlapping_locality(a, d)), 0))
-            about = answer_about_plan(question, intent.plan_facts or intent.about_plan, named)
+            about = answer_about_plan(question, intent.plan_facts, named)
             if about is not None:
                 return Candidates(early=replace(about, retrieved=top))
         pool = retrieved
