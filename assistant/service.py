@@ -134,7 +134,7 @@ class Assistant:
             answer = compose_off_topic(text, mode=answer.mode, retrieved=answer.retrieved, support=answer.support)
         notices = (*guard.notices, *answer.notices)
         if reading.scoped and not answer.abstained:
-            plans = f"{len(self.localities()):,}".replace(",", ".")  # Vietnamese thousands: 3.400
+            plans = f"{len(self.index.documents()):,}".replace(",", ".")  # Vietnamese thousands: 3.400
             notices += (f"Có {plans} kế hoạch đã nạp; câu trả lời chỉ so sánh {len(reading.localities)} kế hoạch "
                         "có nội dung gần câu hỏi nhất. Chỉ tiêu của mọi kế hoạch: thẻ «Chỉ tiêu các địa phương».",)
         finished = time.perf_counter()
